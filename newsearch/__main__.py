@@ -1,0 +1,5 @@
+"""``python -m newsearch`` runs the CLI."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,208 @@
+"""The ``newsearch`` command: parse arguments, call the public API, render, set the exit status.
+
+Exit status, as grep and ripgrep: 0 when something was found (or the command did its work),
+1 when a query found nothing, 2 on any error — with a one-line message on stderr, never a
+traceback. No search logic lives here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from . import api
+from .indexer import Progress as ProgressCallback
+from .models import CorpusNotFound, IndexLocked, NewsearchError
+from .render import print_results, print_summary, results_json, summary_json, summary_line
+
+app = typer.Typer(
+    help="Search news archives: ranked passages with the matches highlighted.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
+
+IndexOption = Annotated[
+    Path,
+    typer.Option("--index", envvar="NEWSEARCH_INDEX", help="Index directory.", show_default=True),
+]
+CorpusOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--corpus",
+        envvar="NEWSEARCH_CORPUS",
+        help="Corpus directory of .txt articles [default: ./corpus].",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
+
+
+def stdout() -> Console:
+    return Console(soft_wrap=True, highlight=False)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def fail(message: str) -> typer.Exit:
+    """Print ``newsearch: error: message`` on stderr; the caller raises the returned Exit(2)."""
+    stderr().print(f"newsearch: error: {message}", markup=False, style="red")
+    return typer.Exit(EXIT_ERROR)
+
+
+@contextmanager
+def errors_exit_2() -> Iterator[None]:
+    """Turn our errors (and OS errors such as an unwritable index) into exit status 2."""
+    try:
+        yield
+    except NewsearchError as error:
+        raise fail(str(error)) from None
+    except OSError as error:
+        raise fail(f"{error.filename or ''}: {error.strerror or error}".lstrip(": ")) from None
+    except Exception as error:  # a bug of ours: still one line, with a way to see more
+        if os.environ.get("NEWSEARCH_DEBUG"):
+            raise
+        raise fail(f"internal error: {type(error).__name__}: {error} (set NEWSEARCH_DEBUG=1 for details)") from None
+
+
+class RateColumn(ProgressColumn):
+    """Files per second, once rich has measured it."""
+
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:.0f} files/s" if task.speed else "", style="dim")
+
+
+@contextmanager
+def progress_bar(quiet: bool, description: str) -> Iterator[ProgressCallback | None]:
+    """A rich progress bar on stderr, only when stderr is a terminal and not --quiet."""
+    console = stderr()
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield report
+
+
+# --------------------------------------------------------------------------- index
+
+
+@app.command("index")
+def index_command(
+    corpus: CorpusOption = None,
+    index: IndexOption = Path(api.DEFAULT_INDEX),
+    full: Annotated[bool, typer.Option("--full", help="Rebuild from scratch instead of updating.")] = False,
+    nlp: Annotated[bool, typer.Option("--nlp/--no-nlp", help="Extract quotes and entities.")] = True,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Build or update the index from the corpus (wraps ``newsearch.index_corpus``).
+
+    Incremental by default: new and changed files are indexed, deleted ones removed.
+    """
+    with errors_exit_2(), progress_bar(quiet, "indexing") as report:
+        summary = api.index_corpus(corpus or Path(api.DEFAULT_CORPUS), index, full=full, analyse=nlp, progress=report)
+    if as_json:
+        print(json.dumps(summary_json(summary), ensure_ascii=False))
+    else:
+        print_summary(summary, str(index), stdout())
+
+
+# --------------------------------------------------------------------------- query
+
+
+@app.command("query")
+def query_command(
+    text: Annotated[str, typer.Argument(help="What to search for (Whoosh syntax, leniently read).")],
+    index: IndexOption = Path(api.DEFAULT_INDEX),
+    corpus: CorpusOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most hits to show.")] = 10,
+    any_term: Annotated[
+        bool, typer.Option("--any", help="Rank articles matching any term (for long questions); default: all terms.")
+    ] = False,
+    passages: Annotated[int, typer.Option("--passages", min=1, max=10, help="Passages per hit.")] = 3,
+    as_json: JsonOption = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Print the parsed query on stderr.")] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Search the index (wraps ``Index.search``); builds or updates it from the corpus first.
+
+    Exit status: 0 hits found, 1 no hits, 2 error.
+    """
+    mode = "any" if any_term else "all"
+    with errors_exit_2():
+        api.check_query(text)
+        bring_up_to_date(index, corpus, quiet)
+        with api.open_index(index) as ix:
+            if explain:
+                stderr().print(ix.explain(text, mode=mode), markup=False)
+            results = ix.search(text, limit=limit, mode=mode, passages=passages)
+    if as_json:
+        print(json.dumps(results_json(results), ensure_ascii=False))
+    else:
+        print_results(results, stdout())
+    raise typer.Exit(EXIT_FOUND if results.hits else EXIT_NOT_FOUND)
+
+
+def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:
+    """Build the index when missing, or update it when the corpus changed; a note on stderr.
+
+    Without an explicit corpus, ``./corpus`` is used if it exists; an existing index is then
+    searched as it is. An index being written by another process is searched as it is.
+    """
+    explicit = corpus is not None
+    corpus = corpus or Path(api.DEFAULT_CORPUS)
+    if not corpus.is_dir():
+        if explicit:
+            raise CorpusNotFound(f"corpus directory not found: {corpus}; pass --corpus DIR")
+        if not api.index_exists(index):
+            raise NewsearchError(f"no index in {index} and no corpus at {corpus}; pass --corpus DIR")
+        return
+    building = not api.index_exists(index)
+    if building and not quiet:
+        stderr().print(f"newsearch: building index {index} from {corpus} ...", markup=False, style="dim")
+    try:
+        with progress_bar(quiet, "indexing") as report:
+            summary = api.index_corpus(corpus, index, progress=report)
+    except IndexLocked:
+        if building:
+            raise
+        if not quiet:
+            stderr().print("newsearch: index is being updated elsewhere; searching it as it is", style="dim")
+        return
+    if (summary.changed or summary.notes) and not quiet:
+        stderr().print(f"newsearch: {summary_line(summary, str(index))}", markup=False, style="dim")
+
+
+def main() -> None:  # pragma: no cover - console-script convenience
+    app(prog_name="newsearch")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,374 @@
+"""Build and incrementally update a newsearch index from a corpus directory.
+
+The index directory holds the Whoosh index plus two small JSON files of ours:
+
+- ``newsearch.json`` — the schema version, the corpus it was built from, the NLP backends;
+- ``manifest.json`` — for each indexed file: size, mtime and content hash, and the Whoosh
+  generation the manifest belongs to.
+
+An update compares a directory scan (stat only) with the manifest: files whose size and
+mtime are unchanged are not read at all; the others are hashed and re-indexed only if their
+content changed. Documents are committed in batches and the manifest is replaced atomically
+*after* each commit; if the two ever disagree (a crash between them), the manifest is rebuilt
+from the index itself, so the index is always the source of truth.
+
+Only one process writes at a time: an ``flock`` on ``newsearch.lock`` (released by the OS when
+a process dies, so a killed indexer never leaves a stale lock behind).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.writing import CLEAR
+
+from .articles import ArticleFile, find_article_files, load_article
+from .models import Article, IndexLocked, IndexNotFound, SchemaMismatch, Skipped, UpdateSummary
+from .nlp import Analysis, analyse, backends
+from .schema import SCHEMA_VERSION, build_schema
+
+META_FILE = "newsearch.json"
+MANIFEST_FILE = "manifest.json"
+LOCK_FILE = "newsearch.lock"
+BATCH_SIZE = 500
+PARALLEL_THRESHOLD = 64
+LOCK_TIMEOUT = 5.0
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    """What we knew about a file when it was indexed."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexMeta:
+    """The contents of ``newsearch.json``."""
+
+    schema_version: int
+    corpus: str
+    nlp: dict[str, str]
+
+
+# --------------------------------------------------------------------------- files
+
+
+def write_json_atomically(path: Path, data: object) -> None:
+    """Write-then-rename with fsync, so a reader (or a crash) sees the old file or the new one."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, separators=(",", ":"))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def read_meta(index_dir: Path) -> IndexMeta | None:
+    """The index's metadata, or None when there is no newsearch index there."""
+    try:
+        data = json.loads((Path(index_dir) / META_FILE).read_text(encoding="utf-8"))
+        return IndexMeta(int(data["schema_version"]), str(data["corpus"]), dict(data.get("nlp", {})))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def index_exists(index_dir: Path) -> bool:
+    """True when ``index_dir`` holds a newsearch index (of any schema version)."""
+    index_dir = Path(index_dir)
+    return read_meta(index_dir) is not None and whoosh_index.exists_in(str(index_dir))
+
+
+def check_schema(index_dir: Path) -> IndexMeta:
+    """The metadata of a readable index, or the error that says how to fix it."""
+    meta = read_meta(index_dir)
+    if meta is None or not whoosh_index.exists_in(str(index_dir)):
+        raise IndexNotFound(f"no newsearch index in {index_dir}; run `newsearch index --corpus DIR --index {index_dir}`")
+    if meta.schema_version != SCHEMA_VERSION:
+        raise SchemaMismatch(
+            f"index {index_dir} uses schema {meta.schema_version}, this newsearch needs {SCHEMA_VERSION}; "
+            f"run `newsearch index --full --index {index_dir}`"
+        )
+    return meta
+
+
+@contextmanager
+def write_lock(index_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the index's writer lock; wait up to ``timeout`` seconds, then raise IndexLocked."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(index_dir / LOCK_FILE, "a+")
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(
+                        f"index {index_dir} is being written by another newsearch process; try again when it ends"
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        handle.close()
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def _load_manifest(index_dir: Path, ix: whoosh_index.Index) -> dict[str, ManifestEntry]:
+    """The manifest, rebuilt from the index when it does not belong to the index's generation."""
+    try:
+        data = json.loads((index_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+        if data["generation"] == ix.latest_generation():
+            return {key: ManifestEntry(*value) for key, value in data["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    with ix.searcher() as searcher:
+        return {
+            fields["id"]: ManifestEntry(fields["size"], fields["mtime_ns"], fields["sha256"])
+            for fields in searcher.all_stored_fields()
+        }
+
+
+def _save_manifest(index_dir: Path, ix: whoosh_index.Index, manifest: dict[str, ManifestEntry]) -> None:
+    files = {key: [entry.size, entry.mtime_ns, entry.sha256] for key, entry in manifest.items()}
+    write_json_atomically(index_dir / MANIFEST_FILE, {"generation": ix.latest_generation(), "files": files})
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _prepare(file: ArticleFile, with_nlp: bool) -> tuple[Article | Skipped, Analysis | None]:
+    """Load (and analyse) one file. Runs in a worker process for large batches."""
+    loaded = load_article(file)
+    if isinstance(loaded, Skipped) or not with_nlp:
+        return loaded, None
+    return loaded, analyse(loaded)
+
+
+def _prepare_all(files: list[ArticleFile], with_nlp: bool) -> Iterator[tuple[Article | Skipped, Analysis | None]]:
+    """Prepare files in order, on every core when there are enough of them to pay for it."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_THRESHOLD or workers < 2:
+        for file in files:
+            yield _prepare(file, with_nlp)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_prepare, files, [with_nlp] * len(files), chunksize=16)
+
+
+def _document(article: Article, analysis: Analysis | None) -> dict[str, object]:
+    """The Whoosh document for an article."""
+    analysis = analysis or Analysis()
+    document: dict[str, object] = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "sha256": article.sha256,
+        "size": article.size,
+        "mtime_ns": article.mtime_ns,
+        "encoding": article.encoding,
+        "analysis": analysis.to_json(),
+    }
+    document.update(analysis.index_fields())
+    return document
+
+
+# --------------------------------------------------------------------------- update
+
+
+def update_index(
+    corpus: Path,
+    index_dir: Path,
+    *,
+    full: bool = False,
+    with_nlp: bool = True,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> UpdateSummary:
+    """Bring ``index_dir`` up to date with ``corpus``; see the module docstring for how."""
+    corpus, index_dir = Path(corpus), Path(index_dir)
+    started = time.perf_counter()
+    files = find_article_files(corpus)
+    notes: list[str] = []
+    with write_lock(index_dir):
+        meta = read_meta(index_dir)
+        outdated = meta is not None and meta.schema_version != SCHEMA_VERSION
+        if outdated:
+            notes.append(f"index schema {meta.schema_version} is outdated (now {SCHEMA_VERSION}); rebuilt from scratch")
+        needs_new = meta is None or outdated or not whoosh_index.exists_in(str(index_dir))
+        fresh = full or needs_new
+        if needs_new:
+            ix = whoosh_index.create_in(str(index_dir), build_schema())
+        else:
+            ix = whoosh_index.open_dir(str(index_dir))
+        write_json_atomically(
+            index_dir / META_FILE,
+            asdict(IndexMeta(SCHEMA_VERSION, str(corpus.resolve()), backends() if with_nlp else {})),
+        )
+        try:
+            manifest = {} if fresh else _load_manifest(index_dir, ix)
+            plan = _plan(files, manifest)
+            summary = _apply(ix, index_dir, manifest, plan, with_nlp, fresh, progress, batch_size)
+        finally:
+            ix.close()
+    return UpdateSummary(
+        added=tuple(summary.added),
+        updated=tuple(summary.updated),
+        removed=tuple(summary.removed),
+        unchanged=summary.unchanged,
+        skipped=tuple(summary.skipped),
+        fallback_decoded=tuple(summary.fallback_decoded),
+        full_rebuild=fresh,
+        seconds=time.perf_counter() - started,
+        notes=tuple(notes),
+    )
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What an update has to do, worked out from stat data and the manifest alone."""
+
+    to_read: list[ArticleFile]
+    to_remove: list[str]
+    unchanged: list[ArticleFile]
+
+
+def _plan(files: list[ArticleFile], manifest: dict[str, ManifestEntry]) -> _Plan:
+    to_read, unchanged = [], []
+    for file in files:
+        known = manifest.get(file.id)
+        if known is not None and known.size == file.size and known.mtime_ns == file.mtime_ns:
+            unchanged.append(file)
+        else:
+            to_read.append(file)
+    present = {file.id for file in files}
+    return _Plan(to_read, [key for key in manifest if key not in present], unchanged)
+
+
+@dataclass(slots=True)
+class _Tally:
+    added: list[str]
+    updated: list[str]
+    removed: list[str]
+    unchanged: int
+    skipped: list[Skipped]
+    fallback_decoded: list[str]
+
+
+class _Batch:
+    """Documents written since the last commit; each commit is followed by the manifest."""
+
+    def __init__(self, ix: whoosh_index.Index, index_dir: Path, manifest: dict[str, ManifestEntry], clear_first: bool):
+        self.ix, self.index_dir, self.manifest = ix, index_dir, manifest
+        self.clear_first = clear_first
+        self.writer = None
+        self.pending = 0
+
+    def _writer(self):
+        if self.writer is None:
+            self.writer = self.ix.writer(timeout=LOCK_TIMEOUT)
+        return self.writer
+
+    def put(self, document: dict[str, object], key: str, entry: ManifestEntry) -> None:
+        self._writer().update_document(**document)
+        self.manifest[key] = entry
+        self.pending += 1
+
+    def remove(self, key: str) -> None:
+        self._writer().delete_by_term("id", key)
+        del self.manifest[key]
+        self.pending += 1
+
+    def cancel(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+            self.writer = None
+
+    def commit(self) -> None:
+        """Commit what is pending (a fresh build clears the old documents on its first commit)."""
+        if not self.pending and not self.clear_first:
+            return
+        writer = self._writer()
+        writer.commit(mergetype=CLEAR) if self.clear_first else writer.commit()
+        self.writer, self.pending, self.clear_first = None, 0, False
+        _save_manifest(self.index_dir, self.ix, self.manifest)
+
+
+def _apply(
+    ix: whoosh_index.Index,
+    index_dir: Path,
+    manifest: dict[str, ManifestEntry],
+    plan: _Plan,
+    with_nlp: bool,
+    fresh: bool,
+    progress: Progress | None,
+    batch_size: int,
+) -> _Tally:
+    tally = _Tally([], [], [], len(plan.unchanged), [], [])
+    batch = _Batch(ix, index_dir, manifest, clear_first=fresh)
+    try:
+        _write_changes(plan, manifest, tally, batch, with_nlp, progress, batch_size)
+    except BaseException:
+        batch.cancel()  # keep the last commit; release Whoosh's lock for the next writer
+        raise
+    if plan.to_read and not tally.added and not tally.updated and not tally.removed:
+        _save_manifest(index_dir, ix, manifest)  # only mtimes moved
+    return tally
+
+
+def _write_changes(
+    plan: _Plan,
+    manifest: dict[str, ManifestEntry],
+    tally: _Tally,
+    batch: _Batch,
+    with_nlp: bool,
+    progress: Progress | None,
+    batch_size: int,
+) -> None:
+    for key in plan.to_remove:
+        batch.remove(key)
+        tally.removed.append(key)
+    total = len(plan.to_read)
+    for done, (loaded, analysis) in enumerate(_prepare_all(plan.to_read, with_nlp), start=1):
+        if isinstance(loaded, Skipped):
+            tally.skipped.append(loaded)
+            if loaded.path in manifest:  # it was an article once; it is not any more
+                batch.remove(loaded.path)
+                tally.removed.append(loaded.path)
+        else:
+            known = manifest.get(loaded.id)
+            entry = ManifestEntry(loaded.size, loaded.mtime_ns, loaded.sha256)
+            if known is not None and known.sha256 == loaded.sha256:
+                manifest[loaded.id] = entry  # touched, not changed: remember the new mtime
+                tally.unchanged += 1
+            else:
+                batch.put(_document(loaded, analysis), loaded.id, entry)
+                (tally.updated if known is not None else tally.added).append(loaded.id)
+                if loaded.encoding != "utf-8":
+                    tally.fallback_decoded.append(loaded.id)
+        if batch.pending >= batch_size:
+            batch.commit()
+        if progress is not None:
+            progress(done, total)
+    batch.commit()

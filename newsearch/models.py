@@ -1,0 +1,179 @@
+"""Value objects that cross module lines, and the error tree.
+
+Every class here is a frozen, slotted dataclass: immutable, hashable, cheap, and safe to hand
+to another thread or process. No Whoosh or NLTK object ever appears in one of them.
+
+Offsets: every ``start``/``end`` pair is a half-open interval of *characters* (not bytes) into
+``Article.body`` — the body text exactly as decoded from the file (after the title line, with
+line endings made ``\\n``). The normalised text used for indexing (see ``newsearch.text``) has
+the same length, so the same offsets are valid in both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+EntityKind = Literal["PERSON", "ORGANIZATION", "PLACE"]
+SpeakerSource = Literal["name", "pronoun", "previous"]
+
+
+# --------------------------------------------------------------------------- articles
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article file, decoded and split into title and body.
+
+    ``id`` is the path relative to the corpus directory, with ``/`` separators; it is the
+    unique key in the index.
+    """
+
+    id: str
+    path: str
+    title: str
+    body: str
+    paragraphs: tuple[Span, ...]
+    encoding: str
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file that was not indexed, and why (binary, empty, unreadable, ...)."""
+
+    path: str
+    reason: str
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character interval ``[start, end)``; ``start <= end`` always."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quote in an article body, with who said it (when we can tell).
+
+    ``text`` is ``body[start:end]`` with the quotation marks stripped; for a quote that runs
+    over several paragraphs, ``start``/``end`` cover the whole run. ``speaker`` is the
+    canonical name within the article ("John Kerry", not "Kerry" or "he"), or ``None`` when
+    the quote is unattributed. ``speaker_source`` says how the speaker was found: ``"name"``
+    (named next to the cue), ``"pronoun"`` (he/she resolved to the last named speaker) or
+    ``"previous"`` (a stand-alone paragraph continuing the previous speaker). ``partial`` marks
+    quotes of fewer than three words (scare quotes such as "countrywide").
+    """
+
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None
+    cue: str | None = None
+    speaker_source: SpeakerSource | None = None
+    partial: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A named entity of an article, by canonical name, with how often it was mentioned."""
+
+    name: str
+    kind: EntityKind
+    count: int = 1
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A sentence-sized window of an article body with the query matches in it.
+
+    ``text`` is ``body[start:end]``; each highlight is an absolute offset into the body, so
+    ``body[h.start:h.end]`` is the matched word.
+    """
+
+    text: str
+    start: int
+    end: int
+    highlights: tuple[Span, ...]
+    score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked search result: the article's identity, its score and its best passages."""
+
+    id: str
+    path: str
+    title: str
+    score: float
+    passages: tuple[Passage, ...]
+    title_highlights: tuple[Span, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    entities: tuple[Entity, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """What ``Index.search`` returns: the hits in rank order, and the total number matched."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    parsed: str = ""
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateSummary:
+    """What an index run did. Paths are corpus-relative ids."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: int = 0
+    skipped: tuple[Skipped, ...] = ()
+    fallback_decoded: tuple[str, ...] = ()
+    full_rebuild: bool = False
+    seconds: float = 0.0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class NewsearchError(Exception):
+    """Base of every error newsearch raises on purpose; its message is one line naming the fix."""
+
+
+class CorpusNotFound(NewsearchError):
+    """The corpus directory does not exist or is not a directory."""
+
+
+class IndexNotFound(NewsearchError):
+    """There is no newsearch index at the given directory."""
+
+
+class IndexLocked(NewsearchError):
+    """Another process is writing the index."""
+
+
+class SchemaMismatch(NewsearchError):
+    """The index was built by another schema version; it must be rebuilt."""
+
+
+class QueryError(NewsearchError):
+    """The query cannot be understood (empty, unbalanced quotes or parentheses, bare field:)."""

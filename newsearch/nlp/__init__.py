@@ -1,0 +1,73 @@
+"""Natural-language analysis of an article: its quotes (with speakers) and named entities.
+
+``analyse(article)`` is the one entry point the indexer calls; it returns plain dataclasses.
+Models are loaded once per process, on first use, by the modules that need them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from ..models import Article, Entity, Quote
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What NLP found in one article."""
+
+    quotes: tuple[Quote, ...] = ()
+    entities: tuple[Entity, ...] = ()
+
+    def to_json(self) -> str:
+        """Compact JSON for the index's stored ``analysis`` field."""
+        return json.dumps(
+            {"quotes": [asdict(q) for q in self.quotes], "entities": [asdict(e) for e in self.entities]},
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Analysis:
+        if not text:
+            return cls()
+        data = json.loads(text)
+        return cls(
+            tuple(Quote(**q) for q in data.get("quotes", ())),
+            tuple(Entity(**e) for e in data.get("entities", ())),
+        )
+
+    def names(self, kind: str) -> list[str]:
+        return [entity.name for entity in self.entities if entity.kind == kind]
+
+    def index_fields(self) -> dict[str, str]:
+        """The searchable and facet fields of the schema that this analysis fills."""
+        speakers = sorted({quote.speaker for quote in self.quotes if quote.speaker})
+        fields = {
+            "quotes": "\n".join(quote.text for quote in self.quotes),
+            "speakers": "\n".join(speakers),
+        }
+        for field, kind in (("people", "PERSON"), ("organisations", "ORGANIZATION"), ("places", "PLACE")):
+            names = self.names(kind)
+            if kind == "PERSON":
+                names = sorted(set(names) | set(speakers))
+            fields[field] = "\n".join(names)
+            fields[f"{field}_facet"] = ",".join(name.replace(",", " ") for name in names)
+        return fields
+
+
+def analyse(article: Article) -> Analysis:
+    """Quotes with speakers, then entities (the speakers are known people)."""
+    from .entities import extract_entities
+    from .quotes import extract_quotes
+
+    quotes = extract_quotes(article.body)
+    speakers = [quote.speaker for quote in quotes if quote.speaker]
+    entities = extract_entities(f"{article.title}\n\n{article.body}", speakers=speakers)
+    return Analysis(quotes, entities)
+
+
+def backends() -> dict[str, str]:
+    """Which implementation each NLP stage uses on this machine (stored in the index metadata)."""
+    from . import entities, sentences
+
+    return {"sentences": sentences.backend(), "entities": entities.backend(), "quotes": "rules"}

@@ -1,0 +1,77 @@
+"""Sentence spans of a text: NLTK's Punkt when its data is installed, a regex otherwise.
+
+Spans never cross a paragraph break (a blank line), because news paragraphs are units.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ..models import Span
+from .resources import is_installed
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Fallback: a sentence ends at . ! or ? (optionally followed by closing quotes/brackets)
+# followed by whitespace and an upper-case letter, digit or opening quote.
+_FALLBACK_END = re.compile(r"""[.!?]['"”’)\]]*(?=\s+['"“‘(]?[A-Z0-9])""")
+
+
+@cache
+def _punkt():
+    if not is_installed("tokenizers/punkt_tab/english/"):
+        return None
+    from nltk.tokenize import PunktTokenizer
+
+    return PunktTokenizer("english")
+
+
+def backend() -> str:
+    """The name of the sentence splitter in use."""
+    return "nltk-punkt" if _punkt() is not None else "regex"
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """Spans of the non-blank paragraphs of ``text`` (separated by blank lines), stripped."""
+    spans = []
+    start = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        spans.append(Span(start, match.start()))
+        start = match.end()
+    spans.append(Span(start, len(text)))
+    return [stripped for span in spans if (stripped := _strip(text, span)).end > stripped.start]
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Spans of the sentences of ``text``, in order, within paragraphs."""
+    punkt = _punkt()
+    sentences: list[Span] = []
+    for paragraph in paragraph_spans(text):
+        chunk = text[paragraph.start : paragraph.end]
+        if punkt is not None:
+            pieces = punkt.span_tokenize(chunk)
+        else:
+            pieces = _fallback_spans(chunk)
+        sentences.extend(Span(paragraph.start + s, paragraph.start + e) for s, e in pieces)
+    return sentences
+
+
+def _fallback_spans(chunk: str) -> list[tuple[int, int]]:
+    pieces, start = [], 0
+    for match in _FALLBACK_END.finditer(chunk):
+        pieces.append((start, match.end()))
+        start = match.end()
+        while start < len(chunk) and chunk[start].isspace():
+            start += 1
+    if start < len(chunk):
+        pieces.append((start, len(chunk)))
+    return pieces
+
+
+def _strip(text: str, span: Span) -> Span:
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)

@@ -1,0 +1,223 @@
+"""Choose the best passages of a text for a query, with every match marked.
+
+Small swappable parts, as in ``whoosh.highlight``:
+
+- ``mark(text, patterns, analyzer)`` finds the matches, as spans, with the index's own analyzer
+  (so stemming agrees with search) and phrase-aware (a phrase is marked only where it occurs);
+- a *fragmenter* cuts candidate windows: ``sentence_windows`` (1–3 sentences) is the default;
+- a *scorer* rates a window: ``density_score`` (distinct terms, then match density);
+- an *order* sorts the chosen passages: ``by_score`` or ``by_position``.
+
+``choose_passages`` runs the pipeline. Everything works on offsets; formatting happens later,
+in ``render``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .models import Passage, Span
+from .nlp.sentences import sentence_spans
+
+MAX_WINDOW_CHARS = 420
+MAX_SENTENCES = 3
+
+# --------------------------------------------------------------------------- what to mark
+
+
+@dataclass(frozen=True, slots=True)
+class WordPattern:
+    """One word of a query, in analysed (stemmed, lower-cased) form."""
+
+    text: str
+    kind: Literal["term", "prefix", "wildcard"] = "term"
+
+    def matches(self, token: str) -> bool:
+        if self.kind == "term":
+            return token == self.text
+        if self.kind == "prefix":
+            return token.startswith(self.text)
+        return fnmatch.fnmatchcase(token, self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchPattern:
+    """A word, or a phrase of words that must occur in order within ``slop`` positions."""
+
+    words: tuple[WordPattern, ...]
+    slop: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    position: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A marked word, and which pattern it belongs to (for counting distinct terms)."""
+
+    span: Span
+    pattern: int
+
+
+def mark(text: str, patterns: Sequence[MatchPattern], analyzer) -> list[Match]:
+    """Every occurrence of the patterns in ``text``, sorted by offset; phrases only where whole."""
+    tokens = [
+        _Token(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(text, positions=True, chars=True)
+    ]
+    found: dict[tuple[int, int], Match] = {}
+    for index, pattern in enumerate(patterns):
+        for run in _occurrences(tokens, pattern):
+            for token in run:
+                found.setdefault((token.start, token.end), Match(Span(token.start, token.end), index))
+    return sorted(found.values(), key=lambda m: m.span.start)
+
+
+def _occurrences(tokens: list[_Token], pattern: MatchPattern) -> list[list[_Token]]:
+    first, rest = pattern.words[0], pattern.words[1:]
+    runs = []
+    for i, token in enumerate(tokens):
+        if not first.matches(token.text):
+            continue
+        run, j = [token], i
+        for word in rest:
+            j = _next_match(tokens, j, word, run[-1].position + pattern.slop)
+            if j is None:
+                break
+            run.append(tokens[j])
+        else:
+            runs.append(run)
+    return runs
+
+
+def _next_match(tokens: list[_Token], after: int, word: WordPattern, max_position: int) -> int | None:
+    for j in range(after + 1, len(tokens)):
+        if tokens[j].position > max_position:
+            return None
+        if word.matches(tokens[j].text):
+            return j
+    return None
+
+
+# --------------------------------------------------------------------------- windows
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A candidate passage: its span and the matches inside it."""
+
+    span: Span
+    matches: tuple[Match, ...]
+
+    @property
+    def distinct(self) -> int:
+        return len({m.pattern for m in self.matches})
+
+
+Fragmenter = Callable[[str, list[Match]], list[Window]]
+Scorer = Callable[[Window], float]
+Order = Callable[[Passage], tuple]
+
+
+def sentence_windows(text: str, matches: list[Match]) -> list[Window]:
+    """Runs of 1–3 consecutive sentences around sentences with matches, at most ~420 chars;
+    a longer single sentence is cut to a window around its matches."""
+    sentences = sentence_spans(text) or [Span(0, len(text))]
+    windows = []
+    for i, sentence in enumerate(sentences):
+        if not _inside(matches, sentence):
+            continue
+        for first in range(max(0, i - MAX_SENTENCES + 1), i + 1):
+            for last in range(i, min(len(sentences), first + MAX_SENTENCES)):
+                span = Span(sentences[first].start, sentences[last].end)
+                if first == last or span.end - span.start <= MAX_WINDOW_CHARS:
+                    windows.append(_window(text, span, matches))
+    return windows
+
+
+def _inside(matches: list[Match], span: Span) -> tuple[Match, ...]:
+    return tuple(m for m in matches if m.span.start >= span.start and m.span.end <= span.end)
+
+
+def _window(text: str, span: Span, matches: list[Match]) -> Window:
+    """A window over ``span``, cut around its first matches when it is too long."""
+    inside = _inside(matches, span)
+    if span.end - span.start > MAX_WINDOW_CHARS and inside:
+        start = max(span.start, inside[0].span.start - MAX_WINDOW_CHARS // 4)
+        start = _word_boundary(text, start, span.start, forward=True)
+        end = _word_boundary(text, min(span.end, start + MAX_WINDOW_CHARS), span.end, forward=False)
+        span = Span(start, end)
+        inside = _inside(matches, span)
+    return Window(span, inside)
+
+
+def _word_boundary(text: str, at: int, limit: int, forward: bool) -> int:
+    """Move ``at`` to the nearest space (towards the inside of the window), not past ``limit``."""
+    step = 1 if forward else -1
+    while at != limit and 0 < at < len(text) and not text[at - 1].isspace():
+        at += step
+    return at
+
+
+def density_score(window: Window) -> float:
+    """Distinct query terms first; then how densely the matches sit (matches per 100 chars)."""
+    length = max(1, window.span.end - window.span.start)
+    return window.distinct + min(1.0, 100 * len(window.matches) / length / 5)
+
+
+def by_score(passage: Passage) -> tuple:
+    return (-passage.score, passage.start)
+
+
+def by_position(passage: Passage) -> tuple:
+    return (passage.start,)
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+
+def choose_passages(
+    text: str,
+    matches: list[Match],
+    fragmenter: Fragmenter = sentence_windows,
+    scorer: Scorer = density_score,
+    order: Order = by_score,
+    top: int = 3,
+) -> tuple[Passage, ...]:
+    """The ``top`` best non-overlapping windows of ``text`` as passages, sorted by ``order``."""
+    ranked = sorted(fragmenter(text, matches), key=lambda w: (-scorer(w), w.span.start))
+    chosen: list[Window] = []
+    for window in ranked:
+        if len(chosen) < top and not any(_overlaps(window.span, c.span) for c in chosen):
+            chosen.append(window)
+    return tuple(sorted((_passage(text, w, scorer(w)) for w in chosen), key=order))
+
+
+def lead_passage(text: str) -> tuple[Passage, ...]:
+    """The first sentence(s) of a text, for a hit whose matches are all in the title."""
+    sentences = sentence_spans(text)
+    if not sentences:
+        return ()
+    return (_passage(text, _window(text, sentences[0], []), 0.0),)
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _passage(text: str, window: Window, score: float) -> Passage:
+    span = window.span
+    return Passage(
+        text=text[span.start : span.end],
+        start=span.start,
+        end=span.end,
+        highlights=tuple(m.span for m in window.matches),
+        score=round(score, 4),
+    )

@@ -1,0 +1,53 @@
+"""The Whoosh schema of a newsearch index, and its version.
+
+Bump ``SCHEMA_VERSION`` whenever a field, an analyzer or what goes into a field changes: an
+index built by another version is rebuilt (``newsearch index``) or refused with a clear
+message (search), never read wrongly.
+"""
+
+from __future__ import annotations
+
+from whoosh import fields
+
+from .text import name_analyzer, news_analyzer
+
+SCHEMA_VERSION = 1
+
+# Names users type in queries -> fields of the schema.
+FIELD_ALIASES = {
+    "quote": "quotes",
+    "speaker": "speakers",
+    "person": "people",
+    "org": "organisations",
+    "organisation": "organisations",
+    "organization": "organisations",
+    "place": "places",
+}
+
+SEARCHABLE_FIELDS = ("title", "body", "quotes", "speakers", "people", "organisations", "places")
+
+
+def build_schema() -> fields.Schema:
+    """A fresh schema object (Whoosh schemas are mutable; never share one)."""
+    text = news_analyzer()
+    names = name_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=text, stored=True, field_boost=1.0, multitoken_query="phrase"),
+        body=fields.TEXT(analyzer=text, stored=True, chars=True, multitoken_query="phrase"),
+        quotes=fields.TEXT(analyzer=text, multitoken_query="phrase"),
+        speakers=fields.TEXT(analyzer=names, multitoken_query="phrase"),
+        people=fields.TEXT(analyzer=names, multitoken_query="phrase"),
+        organisations=fields.TEXT(analyzer=names, multitoken_query="phrase"),
+        places=fields.TEXT(analyzer=names, multitoken_query="phrase"),
+        # Whole names, one term each, for facets.
+        people_facet=fields.KEYWORD(commas=True),
+        organisations_facet=fields.KEYWORD(commas=True),
+        places_facet=fields.KEYWORD(commas=True),
+        # Display data: quotes and entities as JSON, and file identity for the manifest.
+        analysis=fields.STORED(),
+        sha256=fields.ID(stored=True),
+        size=fields.STORED(),
+        mtime_ns=fields.STORED(),
+        encoding=fields.STORED(),
+    )

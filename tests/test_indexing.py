@@ -1,0 +1,83 @@
+"""Updating an index: new, changed, deleted and skipped files; nothing else is read twice."""
+
+from __future__ import annotations
+
+import os
+
+import newsearch
+from newsearch.indexer import MANIFEST_FILE
+
+
+def search_ids(index, query: str) -> list[str]:
+    with newsearch.open_index(index) as ix:
+        return sorted(hit.id for hit in ix.search(query).hits)
+
+
+def test_update_adds_changes_and_removes(make_corpus, tmp_path):
+    corpus = make_corpus({"a.txt": "A\n\napple", "b.txt": "B\n\nbanana", "c.txt": "C\n\ncherry"})
+    index = tmp_path / "ix"
+    first = newsearch.index_corpus(corpus, index, analyse=False)
+    assert first.added == ("a.txt", "b.txt", "c.txt") and first.full_rebuild
+
+    (corpus / "b.txt").write_text("B\n\nblueberry")
+    (corpus / "c.txt").unlink()
+    (corpus / "d.txt").write_text("D\n\ndate")
+    second = newsearch.index_corpus(corpus, index, analyse=False)
+    assert (second.added, second.updated, second.removed, second.unchanged) == (("d.txt",), ("b.txt",), ("c.txt",), 1)
+    assert search_ids(index, "blueberry") == ["b.txt"]
+    assert search_ids(index, "banana") == [] and search_ids(index, "cherry") == []
+
+
+def test_nothing_changed_reads_no_file(make_corpus, tmp_path, monkeypatch):
+    corpus = make_corpus({"a.txt": "A\n\napple"})
+    index = tmp_path / "ix"
+    newsearch.index_corpus(corpus, index, analyse=False)
+    monkeypatch.setattr("newsearch.indexer.load_article", lambda file: (_ for _ in ()).throw(AssertionError(file)))
+    summary = newsearch.index_corpus(corpus, index, analyse=False)
+    assert not summary.changed and summary.unchanged == 1
+
+
+def test_touched_but_identical_file_is_not_reindexed(make_corpus, tmp_path):
+    corpus = make_corpus({"a.txt": "A\n\napple"})
+    index = tmp_path / "ix"
+    newsearch.index_corpus(corpus, index, analyse=False)
+    os.utime(corpus / "a.txt", ns=(1, 1))
+    summary = newsearch.index_corpus(corpus, index, analyse=False)
+    assert not summary.changed and summary.unchanged == 1
+
+
+def test_bad_files_are_skipped_with_reasons_and_the_rest_indexed(make_corpus, tmp_path):
+    corpus = make_corpus({"good.txt": "G\n\ngood words", "empty.txt": "", "bin.txt": b"\x00\x01"})
+    summary = newsearch.index_corpus(corpus, tmp_path / "ix", analyse=False)
+    assert summary.added == ("good.txt",)
+    assert {(s.path, s.reason) for s in summary.skipped} == {
+        ("empty.txt", "empty file"),
+        ("bin.txt", "binary file (contains NUL bytes)"),
+    }
+
+
+def test_article_that_turns_binary_is_removed(make_corpus, tmp_path):
+    corpus = make_corpus({"a.txt": "A\n\napple"})
+    index = tmp_path / "ix"
+    newsearch.index_corpus(corpus, index, analyse=False)
+    (corpus / "a.txt").write_bytes(b"\x00garbage")
+    summary = newsearch.index_corpus(corpus, index, analyse=False)
+    assert summary.removed == ("a.txt",) and search_ids(index, "apple") == []
+
+
+def test_lost_manifest_is_rebuilt_from_the_index(make_corpus, tmp_path):
+    corpus = make_corpus({"a.txt": "A\n\napple", "b.txt": "B\n\nbanana"})
+    index = tmp_path / "ix"
+    newsearch.index_corpus(corpus, index, analyse=False)
+    (index / MANIFEST_FILE).unlink()
+    summary = newsearch.index_corpus(corpus, index, analyse=False)
+    assert not summary.changed and summary.unchanged == 2
+
+
+def test_full_rebuild_starts_from_scratch(make_corpus, tmp_path):
+    corpus = make_corpus({"a.txt": "A\n\napple"})
+    index = tmp_path / "ix"
+    newsearch.index_corpus(corpus, index, analyse=False)
+    summary = newsearch.index_corpus(corpus, index, full=True, analyse=False)
+    assert summary.full_rebuild and summary.added == ("a.txt",)
+    assert search_ids(index, "apple") == ["a.txt"]
