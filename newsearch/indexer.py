@@ -222,13 +222,12 @@ def update_index(
             ix = whoosh_index.create_in(str(index_dir), build_schema())
         else:
             ix = whoosh_index.open_dir(str(index_dir))
-        write_json_atomically(
-            index_dir / META_FILE,
-            asdict(IndexMeta(SCHEMA_VERSION, str(corpus.resolve()), backends() if with_nlp else {})),
-        )
         try:
             manifest = {} if fresh else _load_manifest(index_dir, ix)
             plan = _plan(files, manifest)
+            if fresh or plan.to_read or plan.to_remove:
+                nlp = backends() if with_nlp else {}
+                write_json_atomically(index_dir / META_FILE, asdict(IndexMeta(SCHEMA_VERSION, str(corpus.resolve()), nlp)))
             summary = _apply(ix, index_dir, manifest, plan, with_nlp, fresh, progress, batch_size)
         finally:
             ix.close()

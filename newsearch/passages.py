@@ -45,10 +45,15 @@ class WordPattern:
 
 @dataclass(frozen=True, slots=True)
 class MatchPattern:
-    """A word, or a phrase of words that must occur in order within ``slop`` positions."""
+    """A word, or a phrase of words that must occur in order within ``slop`` positions.
+
+    ``weight`` says how much finding it is worth (search sets it to the term's idf, so a
+    passage with "silence" beats one with only "of").
+    """
 
     words: tuple[WordPattern, ...]
     slop: int = 1
+    weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +66,11 @@ class _Token:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A marked word, and which pattern it belongs to (for counting distinct terms)."""
+    """A marked word, which pattern it belongs to (for counting distinct terms) and its weight."""
 
     span: Span
     pattern: int
+    weight: float = 1.0
 
 
 def mark(text: str, patterns: Sequence[MatchPattern], analyzer) -> list[Match]:
@@ -76,7 +82,7 @@ def mark(text: str, patterns: Sequence[MatchPattern], analyzer) -> list[Match]:
     for index, pattern in enumerate(patterns):
         for run in _occurrences(tokens, pattern):
             for token in run:
-                found.setdefault((token.start, token.end), Match(Span(token.start, token.end), index))
+                found.setdefault((token.start, token.end), Match(Span(token.start, token.end), index, pattern.weight))
     return sorted(found.values(), key=lambda m: m.span.start)
 
 
@@ -117,8 +123,9 @@ class Window:
     matches: tuple[Match, ...]
 
     @property
-    def distinct(self) -> int:
-        return len({m.pattern for m in self.matches})
+    def coverage(self) -> float:
+        """The summed weight of the distinct patterns found in the window."""
+        return sum({m.pattern: m.weight for m in self.matches}.values())
 
 
 Fragmenter = Callable[[str, list[Match]], list[Window]]
@@ -167,9 +174,11 @@ def _word_boundary(text: str, at: int, limit: int, forward: bool) -> int:
 
 
 def density_score(window: Window) -> float:
-    """Distinct query terms first; then how densely the matches sit (matches per 100 chars)."""
+    """The weight of the distinct query terms found, raised by up to half for density
+    (saturating at 5 matches per 100 characters)."""
     length = max(1, window.span.end - window.span.start)
-    return window.distinct + min(1.0, 100 * len(window.matches) / length / 5)
+    density = min(1.0, 100 * len(window.matches) / length / 5)
+    return window.coverage * (1 + density / 2)
 
 
 def by_score(passage: Passage) -> tuple:
@@ -190,14 +199,21 @@ def choose_passages(
     scorer: Scorer = density_score,
     order: Order = by_score,
     top: int = 3,
+    min_ratio: float = 0.5,
 ) -> tuple[Passage, ...]:
-    """The ``top`` best non-overlapping windows of ``text`` as passages, sorted by ``order``."""
-    ranked = sorted(fragmenter(text, matches), key=lambda w: (-scorer(w), w.span.start))
-    chosen: list[Window] = []
-    for window in ranked:
-        if len(chosen) < top and not any(_overlaps(window.span, c.span) for c in chosen):
-            chosen.append(window)
-    return tuple(sorted((_passage(text, w, scorer(w)) for w in chosen), key=order))
+    """The ``top`` best non-overlapping windows of ``text`` as passages, sorted by ``order``.
+
+    A window scoring under ``min_ratio`` of the best is left out: a second passage that only
+    contains "of" is noise, not context.
+    """
+    scored = sorted(((scorer(w), w) for w in fragmenter(text, matches)), key=lambda p: (-p[0], p[1].span.start))
+    chosen: list[tuple[float, Window]] = []
+    for score, window in scored:
+        if len(chosen) == top or score < min_ratio * scored[0][0]:
+            break
+        if not any(_overlaps(window.span, c.span) for _, c in chosen):
+            chosen.append((score, window))
+    return tuple(sorted((_passage(text, w, score) for score, w in chosen), key=order))
 
 
 def lead_passage(text: str) -> tuple[Passage, ...]:

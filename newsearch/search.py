@@ -9,6 +9,7 @@ known field with no value — raises ``QueryError`` with a one-line message nami
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterator
@@ -160,9 +161,19 @@ def run_search(
     ``(-score, id)`` so that ties are broken the same way every time."""
     results = searcher.search(parsed.query, limit=limit)
     analyzer = searcher.schema["body"].analyzer
+    parsed = dataclasses.replace(parsed, body_patterns=weigh(parsed.body_patterns, searcher, "body"))
     hits = [_hit(result, parsed, analyzer, corpus, passages) for result in results]
     hits.sort(key=lambda hit: (-hit.score, hit.id))
     return len(results), hits
+
+
+def weigh(patterns: tuple[MatchPattern, ...], searcher, field: str) -> tuple[MatchPattern, ...]:
+    """Give each pattern the idf of its words in ``field`` (prefixes and wildcards count 1)."""
+
+    def idf(word: WordPattern) -> float:
+        return searcher.idf(field, word.text) if word.kind == "term" else 1.0
+
+    return tuple(dataclasses.replace(p, weight=sum(idf(w) for w in p.words)) for p in patterns)
 
 
 def _hit(result, parsed: ParsedQuery, analyzer, corpus: str, passages: int) -> Hit:
