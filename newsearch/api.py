@@ -84,9 +84,16 @@ class Index:
         if limit < 1:
             raise ValueError("limit must be at least 1")
         parsed = parse_query(query, self._whoosh.schema, mode)
-        self._searcher = self._searcher.refresh()
+        self._see_latest_commit()
         total, hits = run_search(self._searcher, parsed, str(self.corpus), limit, passages)
         return SearchResults(query=query, total=total, hits=tuple(hits), parsed=str(parsed.query))
+
+    def _see_latest_commit(self) -> None:
+        """Search the newest committed generation. (Not ``Searcher.refresh()``: in whoosh3 3.54
+        its reader reuse re-adds segments a merge removed, so documents are counted twice.)"""
+        if self._whoosh.latest_generation() != self._searcher.reader().generation():
+            stale, self._searcher = self._searcher, self._whoosh.searcher(weighting=weighting())
+            stale.close()
 
     def explain(self, query: str, *, mode: Mode = "all") -> str:
         """The query as Whoosh will run it (for ``newsearch query --explain``)."""

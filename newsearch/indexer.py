@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -34,6 +35,7 @@ from whoosh.writing import CLEAR
 from .articles import ArticleFile, find_article_files, load_article
 from .models import Article, IndexLocked, IndexNotFound, SchemaMismatch, Skipped, UpdateSummary
 from .nlp import Analysis, analyse, backends
+from .nlp.cache import CACHE_FILE, AnalysisCache, cache_key
 from .schema import SCHEMA_VERSION, build_schema
 
 META_FILE = "newsearch.json"
@@ -111,8 +113,10 @@ def check_schema(index_dir: Path) -> IndexMeta:
 
 
 @contextmanager
-def write_lock(index_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the index's writer lock; wait up to ``timeout`` seconds, then raise IndexLocked."""
+def write_lock(index_dir: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the index's writer lock; wait up to ``timeout`` seconds (default ``LOCK_TIMEOUT``),
+    then raise IndexLocked."""
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     index_dir.mkdir(parents=True, exist_ok=True)
     handle = open(index_dir / LOCK_FILE, "a+")
     try:
@@ -158,23 +162,44 @@ def _save_manifest(index_dir: Path, ix: whoosh_index.Index, manifest: dict[str, 
 # --------------------------------------------------------------------------- documents
 
 
-def _prepare(file: ArticleFile, with_nlp: bool) -> tuple[Article | Skipped, Analysis | None]:
-    """Load (and analyse) one file. Runs in a worker process for large batches."""
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A loaded file, its analysis, and the cache entry to write when the analysis is new."""
+
+    loaded: Article | Skipped
+    analysis: Analysis | None = None
+    new_cache_entry: tuple[str, Analysis] | None = None
+
+
+_caches: dict[Path, AnalysisCache] = {}  # one connection per process and cache file
+
+
+def _prepare(file: ArticleFile, cache_path: Path | None) -> Prepared:
+    """Load one file and analyse it (unless cached, or ``cache_path`` is None: no NLP).
+    Runs in a worker process for large batches."""
     loaded = load_article(file)
-    if isinstance(loaded, Skipped) or not with_nlp:
-        return loaded, None
-    return loaded, analyse(loaded)
+    if isinstance(loaded, Skipped) or cache_path is None:
+        return Prepared(loaded)
+    cache = _caches.get(cache_path) or _caches.setdefault(cache_path, AnalysisCache(cache_path))
+    key = cache_key(loaded.sha256)
+    cached = cache.get(key)
+    if cached is not None:
+        return Prepared(loaded, cached)
+    analysis = analyse(loaded)
+    return Prepared(loaded, analysis, (key, analysis))
 
 
-def _prepare_all(files: list[ArticleFile], with_nlp: bool) -> Iterator[tuple[Article | Skipped, Analysis | None]]:
+def _prepare_all(files: list[ArticleFile], cache_path: Path | None) -> Iterator[Prepared]:
     """Prepare files in order, on every core when there are enough of them to pay for it."""
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_THRESHOLD or workers < 2:
         for file in files:
-            yield _prepare(file, with_nlp)
+            yield _prepare(file, cache_path)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_prepare, files, [with_nlp] * len(files), chunksize=16)
+    # forkserver, not fork: a forked worker would inherit (and outlive us holding) the write lock.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(_prepare, files, [cache_path] * len(files), chunksize=16)
 
 
 def _document(article: Article, analysis: Analysis | None) -> dict[str, object]:
@@ -283,6 +308,7 @@ class _Batch:
         self.clear_first = clear_first
         self.writer = None
         self.pending = 0
+        self.new_analyses: list[tuple[str, Analysis]] = []
 
     def _writer(self):
         if self.writer is None:
@@ -306,6 +332,11 @@ class _Batch:
 
     def commit(self) -> None:
         """Commit what is pending (a fresh build clears the old documents on its first commit)."""
+        if self.new_analyses:
+            cache = AnalysisCache(self.index_dir / CACHE_FILE)
+            cache.put_many(self.new_analyses)
+            cache.close()
+            self.new_analyses = []
         if not self.pending and not self.clear_first:
             return
         writer = self._writer()
@@ -349,7 +380,11 @@ def _write_changes(
         batch.remove(key)
         tally.removed.append(key)
     total = len(plan.to_read)
-    for done, (loaded, analysis) in enumerate(_prepare_all(plan.to_read, with_nlp), start=1):
+    cache_path = batch.index_dir / CACHE_FILE if with_nlp else None
+    for done, prepared in enumerate(_prepare_all(plan.to_read, cache_path), start=1):
+        loaded, analysis = prepared.loaded, prepared.analysis
+        if prepared.new_cache_entry is not None:
+            batch.new_analyses.append(prepared.new_cache_entry)
         if isinstance(loaded, Skipped):
             tally.skipped.append(loaded)
             if loaded.path in manifest:  # it was an article once; it is not any more

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 
+import pytest
+
 import newsearch
-from newsearch.indexer import MANIFEST_FILE
+from newsearch.indexer import MANIFEST_FILE, META_FILE
 
 
 def search_ids(index, query: str) -> list[str]:
@@ -80,4 +83,30 @@ def test_full_rebuild_starts_from_scratch(make_corpus, tmp_path):
     newsearch.index_corpus(corpus, index, analyse=False)
     summary = newsearch.index_corpus(corpus, index, full=True, analyse=False)
     assert summary.full_rebuild and summary.added == ("a.txt",)
+    assert search_ids(index, "apple") == ["a.txt"]
+
+
+def test_full_rebuild_reuses_cached_analysis(make_corpus, tmp_path, monkeypatch):
+    corpus = make_corpus({"a.txt": "A\n\n“We will stay,” John Kerry said in Geneva."})
+    index = tmp_path / "ix"
+    newsearch.index_corpus(corpus, index)
+    monkeypatch.setattr("newsearch.indexer.analyse", lambda article: (_ for _ in ()).throw(AssertionError("analysed")))
+    summary = newsearch.index_corpus(corpus, index, full=True)
+    assert summary.added == ("a.txt",)
+    with newsearch.open_index(index) as ix:
+        [hit] = ix.search("stay").hits
+    assert hit.quotes and hit.quotes[0].text == "We will stay,"
+
+
+def test_index_of_an_older_schema_is_refused_for_search_and_rebuilt_by_update(make_corpus, tmp_path):
+    corpus = make_corpus({"a.txt": "A\n\napple"})
+    index = tmp_path / "ix"
+    newsearch.index_corpus(corpus, index, analyse=False)
+    meta = json.loads((index / META_FILE).read_text())
+    (index / META_FILE).write_text(json.dumps({**meta, "schema_version": 0}))
+    with pytest.raises(newsearch.SchemaMismatch, match="newsearch index --full"):
+        newsearch.open_index(index)
+    summary = newsearch.index_corpus(corpus, index, analyse=False)
+    assert summary.full_rebuild and summary.added == ("a.txt",)
+    assert any("schema 0 is outdated" in note for note in summary.notes)
     assert search_ids(index, "apple") == ["a.txt"]

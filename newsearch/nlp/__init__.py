@@ -11,6 +11,9 @@ from dataclasses import asdict, dataclass
 
 from ..models import Article, Entity, Quote
 
+# Bump when quote or entity extraction changes what it finds: cached results are then redone.
+NLP_VERSION = 1
+
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
