@@ -1,0 +1,291 @@
+"""Direct quotes and their speakers: the two seed articles, then one construction per test."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsearch.models import Quote
+from newsearch.nlp.quotes import extract_quotes
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+REOPENING_MARK = re.compile(r"(\n\s*\n\s*)(?:``|''|[\"“])")
+
+
+def body_of(name: str) -> str:
+    """The article body: everything after the title line and the blank line."""
+    text = (CORPUS / name).read_text(encoding="utf-8")
+    return text.split("\n", 2)[2]
+
+
+def full(quotes: tuple[Quote, ...]) -> list[Quote]:
+    return [quote for quote in quotes if not quote.partial]
+
+
+def assert_offsets(body: str, quotes: tuple[Quote, ...]) -> None:
+    """``body[start:end]`` is the quote text, but for the marks re-opening later paragraphs."""
+    for quote in quotes:
+        assert REOPENING_MARK.sub(r"\1", body[quote.start : quote.end]) == quote.text
+
+
+def summary(quote: Quote) -> tuple[str | None, str | None, str | None]:
+    return quote.speaker, quote.speaker_source, quote.cue
+
+
+# --------------------------------------------------------------------------- seed articles
+
+
+def test_original_article_curly_quotes():
+    body = body_of("aleppo-ceasefire-original.txt")
+    quotes = extract_quotes(body)
+    assert_offsets(body, quotes)
+    kerry, resolution, kurylenko, taylor, doctors = full(quotes)
+
+    assert kerry.text == "We are talking directly to the Russians, even now,"
+    assert summary(kerry) == ("John Kerry", "name", "said")
+
+    assert resolution.text == (
+        "The UN Security Council Resolution calls for a full countrywide cessation and also "
+        "for all of the country to be accessible to humanitarian assistance."
+    )
+    assert summary(resolution) == ("John Kerry", "previous", None)
+
+    assert kurylenko.text == (
+        "Currently active negotiations are under way to establish a ‘regime of silence’ "
+        "in Aleppo province,"
+    )
+    assert summary(kurylenko) == ("Sergei Kurylenko", "name", "quoted as saying")
+
+    assert taylor.text.startswith("Aleppo has been experiencing extreme conflict for four years")
+    assert taylor.text.endswith("has quite understandably already fled,")
+    assert summary(taylor) == ("Sam Taylor", "name", "told")
+
+    assert doctors.text.startswith("There\u00a0are only 70 to 80 doctors in Aleppo.")
+    assert "trauma injuries.\n\nHospitals and other civilian infrastructure" in doctors.text
+    assert doctors.text.endswith("still continues in the year 2016.")
+    assert summary(doctors) == ("Sam Taylor", "previous", None)
+
+    partial = [quote for quote in quotes if quote.partial]
+    assert [(q.text, q.speaker) for q in partial] == [("countrywide", None)]
+
+
+def test_rewritten_article_straight_quotes():
+    body = body_of("aleppo-ceasefire-rewrite.txt")
+    quotes = extract_quotes(body)
+    assert_offsets(body, quotes)
+    kerry, kurylenko, taylor, doctors = full(quotes)
+
+    assert kerry.text == "We are talking directly to the Russians, even now,"
+    assert summary(kerry) == ("John Kerry", "name", "said")
+
+    assert kurylenko.text == (
+        "Currently active negotiations are under way to establish a 'regime of silence' "
+        "in Aleppo province,"
+    )
+    assert summary(kurylenko) == ("Sergei Kurylenko", "name", "said")
+
+    assert taylor.text.startswith("Aleppo has been experiencing extreme conflict")
+    assert summary(taylor) == ("Sam Taylor", "name", "said")
+
+    assert doctors.text.startswith("There\u00a0are only 70 to 80 doctors in Aleppo.")
+    assert doctors.text.endswith("an enormous amount of trauma injuries,")
+    assert summary(doctors) == ("Sam Taylor", "pronoun", "added")
+
+    partial = [quote for quote in quotes if quote.partial]
+    assert [(q.text, q.speaker) for q in partial] == [("countrywide", None)]
+
+
+# --------------------------------------------------------------------------- attribution
+
+
+def only(body: str) -> Quote:
+    """The single full quote of ``body``."""
+    quotes = extract_quotes(body)
+    assert_offsets(body, quotes)
+    (quote,) = full(quotes)
+    return quote
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker", "cue"),
+    [
+        ('"We will win this race," Jane Doe said.', "Jane Doe", "said"),
+        ('"We will win this race," said Jane Doe.', "Jane Doe", "said"),
+        ('"We will win this race," says Jane Doe, a farmer from Ohio.', "Jane Doe", "said"),
+        ('"The plan is working well," Jane Doe told reporters.', "Jane Doe", "told"),
+        ('"Prices will rise next year," according to Tom Smith.', "Tom Smith", "according to"),
+        ('According to Tom Smith, "prices will rise next year."', "Tom Smith", "according to"),
+        ('Jane Doe said: "We will win this race."', "Jane Doe", "said"),
+        ('"It will pass," Tom Smith was quoted as saying.', "Tom Smith", "quoted as saying"),
+        ('"It will pass," Tom Smith added.', "Tom Smith", "added"),
+    ],
+)
+def test_cue_patterns(body, speaker, cue):
+    quote = only(body)
+    assert summary(quote) == (speaker, "name", cue)
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ('"Peace is close now," said US Secretary of State John Kerry.', "John Kerry"),
+        ('"Peace is close now," said Lieutenant-General Sergei Kurylenko.', "Sergei Kurylenko"),
+        ('"Peace is close now," said Doctors Without Borders representative Sam Taylor.', "Sam Taylor"),
+        (
+            '"Peace is close now," Sam Taylor of the aid group Doctors Without Borders (MSF) '
+            "told Al Jazeera.",
+            "Sam Taylor",
+        ),
+        ('"Peace is close now," Jeff Bechdel, a spokesman for the group, said.', "Jeff Bechdel"),
+        ('"Peace is close now," The Post\'s Ishaan Tharoor wrote.', "Ishaan Tharoor"),
+    ],
+)
+def test_titles_roles_and_possessives_are_stripped(body, speaker):
+    assert only(body).speaker == speaker
+
+
+def test_short_name_becomes_the_full_name_of_the_article():
+    body = (
+        "US Secretary of State John Kerry arrived in Geneva.\n\n"
+        '"We are talking to the Russians now," Kerry said.'
+    )
+    assert only(body).speaker == "John Kerry"
+
+
+def test_pronoun_takes_the_last_named_speaker():
+    body = (
+        '"We are talking to the Russians now," Kerry said.\n\n'
+        '"Peace is close now," said Sam Taylor.\n\n'
+        '"There are only a few doctors left," he added.'
+    )
+    quotes = extract_quotes(body)
+    assert [summary(q) for q in quotes] == [
+        ("Kerry", "name", "said"),
+        ("Sam Taylor", "name", "said"),
+        ("Sam Taylor", "pronoun", "added"),
+    ]
+
+
+def test_pronoun_respects_a_known_gender():
+    body = (
+        "Mrs. Jane Doe spoke first.\n\n"
+        '"Peace is close now," said Mr. Tom Smith.\n\n'
+        '"We are not there yet," she said.'
+    )
+    assert summary(extract_quotes(body)[-1]) == ("Jane Doe", "pronoun", "said")
+
+
+def test_pronoun_can_refer_to_a_name_outside_any_quote():
+    body = 'Jane Doe, the mayor, said the town would recover.\n\n"We will rebuild every home," she said.'
+    assert summary(only(body)) == ("Jane Doe", "pronoun", "said")
+
+
+def test_stand_alone_paragraph_continues_the_previous_speaker():
+    body = '"We will win this race," Jane Doe said.\n\n"Nobody can stop us now."'
+    first, second = extract_quotes(body)
+    assert summary(second) == ("Jane Doe", "previous", None)
+
+
+def test_second_quote_of_a_paragraph_continues_its_speaker():
+    body = '"We will win this race," Jane Doe said. "Nobody can stop us now."'
+    first, second = extract_quotes(body)
+    assert second.text == "Nobody can stop us now."
+    assert summary(second) == ("Jane Doe", "previous", None)
+
+
+def test_unattributed_quote_has_no_speaker():
+    body = 'The rally ended early.\n\nSigns that read "jobs not walls for everyone" lined the road.'
+    assert summary(only(body)) == (None, None, None)
+
+
+def test_quote_after_narrative_is_not_given_a_speaker():
+    body = (
+        '"We will win this race," Jane Doe said.\n\nThe rally ended early.\n\n'
+        '"Nobody can stop us now."'
+    )
+    assert summary(extract_quotes(body)[-1]) == (None, None, None)
+
+
+# --------------------------------------------------------------------------- quote marks
+
+
+def test_nested_single_quote_is_part_of_the_outer_quote():
+    body = "“They want a ‘regime of silence’ in the city,” Jane Doe said."
+    quote = only(body)
+    assert quote.text == "They want a ‘regime of silence’ in the city,"
+    assert quote.speaker == "Jane Doe"
+
+
+def test_straight_opening_mark_closed_by_a_curly_one():
+    body = '"We are ready for this fight,” Jane Doe said.'
+    quote = only(body)
+    assert (quote.text, quote.speaker) == ("We are ready for this fight,", "Jane Doe")
+
+
+@pytest.mark.parametrize("opening", ["''", "``"])
+def test_two_apostrophes_as_a_double_mark(opening):
+    body = f"{opening}We are ready for this fight,'' Jane Doe said. ''Nobody can stop us.''"
+    first, second = extract_quotes(body)
+    assert (first.text, first.speaker) == ("We are ready for this fight,", "Jane Doe")
+    assert (second.text, second.speaker_source) == ("Nobody can stop us.", "previous")
+
+
+def test_quote_over_several_paragraphs():
+    body = (
+        "Jane Doe said on Monday:\n\n"
+        '"The first paragraph of the quote has no closing mark.\n\n'
+        '"The second one opens again and closes at last."\n\n'
+        "The meeting ended."
+    )
+    quote = only(body)
+    assert quote.text == (
+        "The first paragraph of the quote has no closing mark.\n\n"
+        "The second one opens again and closes at last."
+    )
+    assert body[quote.start :].startswith("The first")
+    assert body[: quote.end].endswith("closes at last.")
+    assert (quote.speaker, quote.cue) == ("Jane Doe", "said")
+
+
+def test_unclosed_quote_ends_with_its_paragraph():
+    body = '"We will win this race, Jane Doe said.\n\nThe rally ended early.'
+    quote = only(body)
+    assert quote.text == "We will win this race, Jane Doe said."
+
+
+def test_apostrophes_are_not_quote_marks():
+    body = "Assad’s forces don't retreat, and the '90s are gone, Jane Doe's aide said."
+    assert extract_quotes(body) == ()
+    quote = only("\"Assad's forces won't stop like in the '90s,\" Jane Doe said.")
+    assert quote.text == "Assad's forces won't stop like in the '90s,"
+
+
+def test_short_quote_is_partial_without_speaker():
+    body = 'Kerry called for a "countrywide" cessation of hostilities, he said.'
+    (quote,) = extract_quotes(body)
+    assert (quote.text, quote.partial, quote.speaker) == ("countrywide", True, None)
+    assert body[quote.start : quote.end] == "countrywide"
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["", " ", "\n\n", '"', '""', '" "', "“", "”", "''", "``", '"said"', '"\n\n"', "“a ‘b” c’", "he said"],
+)
+def test_odd_input_does_not_raise(body):
+    quotes = extract_quotes(body)
+    assert_offsets(body, quotes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"ab J.,:\n\"“”‘’'`", " said ", " he ", " Doe "])).map("".join))
+def test_any_text_gives_well_formed_quotes(body):
+    quotes = extract_quotes(body)
+    assert quotes == extract_quotes(body)
+    for quote in quotes:
+        assert 0 <= quote.start < quote.end <= len(body)
+        assert quote.partial == (len(re.findall(r"\w+(?:['’.-]\w+)*", quote.text)) < 3)
+        assert quote.speaker is None or quote.speaker_source is not None
