@@ -1,0 +1,238 @@
+"""Named-entity quality on CoNLL-2003 eng.testa, and extraction speed on BBC articles.
+
+Quality: our recognizer gets each document's gold tokens (sentence by sentence, through
+``entities.recognize``, the same code path as ``extract_entities``) and is scored by exact span
+and type on PER, ORG and LOC; MISC gold spans are ignored (neither needed nor counted as false
+positives when predicted). For reference the untyped spans of NLTK's binary NE chunker are
+scored the same way, and NLTK's typed multiclass chunker when its model is installed.
+
+Speed: ``extract_entities`` over the first 300 BBC articles (sorted paths), one core, models
+loaded before timing.
+
+    uv run python -m bench.entities_eval            # full run, writes docs/BENCHMARKS.md
+    uv run python -m bench.entities_eval --limit 20 # smoke run on 20 documents, prints only
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.report import CORPORA, markdown_table, write_section
+from newsearch.nlp import entities, resources
+
+CONLL = CORPORA / "conll2003" / "eng.testa"
+BBC = CORPORA / "bbc"
+TYPES = ("PER", "ORG", "LOC")
+OUR_TYPES = {"PERSON": "PER", "ORGANIZATION": "ORG", "PLACE": "LOC"}
+NLTK_TYPES = {"PERSON": "PER", "ORGANIZATION": "ORG", "GPE": "LOC", "LOCATION": "LOC", "GSP": "LOC"}
+SPACY_REFERENCE = "spaCy en_core_web_sm on this machine: typed micro F1 0.638 (PER 0.71, ORG 0.33, LOC 0.78)."
+
+Span = tuple[int, int, int, str]  # sentence, start token, end token, type
+
+
+@dataclass
+class Document:
+    """One CoNLL document: its sentences' tokens and its gold spans."""
+
+    sentences: list[list[str]] = field(default_factory=list)
+    gold: set[Span] = field(default_factory=set)
+
+
+@dataclass
+class Score:
+    """True positives, false positives and false negatives per type."""
+
+    tp: Counter[str] = field(default_factory=Counter)
+    fp: Counter[str] = field(default_factory=Counter)
+    fn: Counter[str] = field(default_factory=Counter)
+
+    def add(self, gold: set[Span], predicted: set[Span]) -> None:
+        """Count one document; predictions exactly on a MISC gold span are ignored."""
+        misc = {s[:3] for s in gold if s[3] == "MISC"}
+        gold = {s for s in gold if s[3] != "MISC"}
+        predicted = {s for s in predicted if s[:3] not in misc}
+        for span in predicted & gold:
+            self.tp[span[3]] += 1
+        for span in predicted - gold:
+            self.fp[span[3]] += 1
+        for span in gold - predicted:
+            self.fn[span[3]] += 1
+
+    def prf(self, kind: str | None = None) -> tuple[float, float, float]:
+        """Precision, recall and F1 of one type, or micro-averaged over all when None."""
+        tp, fp, fn = (sum(c.values()) if kind is None else c[kind] for c in (self.tp, self.fp, self.fn))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return precision, recall, f1
+
+
+def read_conll(path: Path) -> list[Document]:
+    """Documents of an IOB1 CoNLL file (token POS chunk NER); -DOCSTART- lines split them."""
+    documents, document, sentence = [], Document(), []
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        parts = line.split()
+        if not parts or parts[0] == "-DOCSTART-":
+            if sentence:
+                _add_sentence(document, sentence)
+                sentence = []
+            if parts and document.sentences:
+                documents.append(document)
+                document = Document()
+            continue
+        sentence.append((parts[0], parts[-1]))
+    if document.sentences:
+        documents.append(document)
+    return documents
+
+
+def _add_sentence(document: Document, rows: list[tuple[str, str]]) -> None:
+    index = len(document.sentences)
+    document.sentences.append([token for token, _ in rows])
+    document.gold.update((index, start, end, kind) for start, end, kind in iob1_spans([t for _, t in rows]))
+
+
+def iob1_spans(tags: list[str]) -> Iterator[tuple[int, int, str]]:
+    """Entity spans of IOB1 tags: I-X continues an X entity, B-X starts a new adjacent one."""
+    start, kind = None, None
+    for i, tag in enumerate(tags + ["O"]):
+        continues = tag.startswith("I-") and tag[2:] == kind
+        if start is not None and not continues:
+            yield start, i, kind
+            start, kind = None, None
+        if tag != "O" and start is None:
+            start, kind = i, tag[2:]
+
+
+def our_spans(document: Document) -> set[Span]:
+    mentions = entities.recognize(document.sentences)
+    return {(m.sentence, m.start, m.end, OUR_TYPES[m.kind]) for m in mentions}
+
+
+def nltk_chunker_spans(chunker, tagger, document: Document, typed: bool) -> set[Span]:
+    """Spans of an NLTK NE chunker (type "PER"-"LOC" when typed, else the gold type's slot)."""
+    spans = set()
+    for index, tokens in enumerate(document.sentences):
+        position = 0
+        for node in chunker.parse(tagger.tag(tokens)):
+            if hasattr(node, "label"):
+                kind = NLTK_TYPES.get(node.label(), "OTHER") if typed else "ANY"
+                spans.add((index, position, position + len(node), kind))
+                position += len(node)
+            else:
+                position += 1
+    return spans
+
+
+def untyped(spans: Iterable[Span]) -> set[Span]:
+    return {(s, a, b, "ANY") if k != "MISC" else (s, a, b, k) for s, a, b, k in spans}
+
+
+def evaluate(documents: list[Document]) -> dict[str, Score]:
+    """Scores of our recognizer (typed and untyped) and of NLTK's own chunkers, if installed."""
+    scores = {"ours": Score(), "ours-untyped": Score()}
+    tagger, binary, multiclass = nltk_reference_models()
+    for document in documents:
+        predicted = our_spans(document)
+        scores["ours"].add(document.gold, predicted)
+        scores["ours-untyped"].add(untyped(document.gold), untyped(predicted))
+        if binary is not None:
+            spans = nltk_chunker_spans(binary, tagger, document, typed=False)
+            scores.setdefault("nltk-binary-untyped", Score()).add(untyped(document.gold), spans)
+        if multiclass is not None:
+            spans = nltk_chunker_spans(multiclass, tagger, document, typed=True)
+            scores.setdefault("nltk-multiclass", Score()).add(document.gold, spans)
+    return scores
+
+
+def nltk_reference_models():
+    """NLTK's tagger and its binary and multiclass NE chunkers, each None when not installed."""
+    if not resources.is_installed("taggers/averaged_perceptron_tagger_eng/"):
+        return None, None, None
+    from nltk.chunk.named_entity import Maxent_NE_Chunker
+    from nltk.tag import PerceptronTagger
+
+    tagger = PerceptronTagger()
+    binary = multiclass = None
+    if resources.is_installed("chunkers/maxent_ne_chunker_tab/english_ace_binary/"):
+        binary = Maxent_NE_Chunker("binary")
+    if resources.is_installed(resources.MULTICLASS_PROBE):
+        multiclass = Maxent_NE_Chunker("multiclass")
+    return tagger, binary, multiclass
+
+
+def throughput(limit: int) -> tuple[int, float, int]:
+    """(articles, seconds, entities found) for ``extract_entities`` on the first BBC articles."""
+    paths = sorted(BBC.glob("*/*.txt"))[:limit]
+    texts = [p.read_bytes().decode("utf-8", errors="replace") for p in paths]
+    started = time.perf_counter()
+    found = sum(len(entities.extract_entities(text)) for text in texts)
+    return len(texts), time.perf_counter() - started, found
+
+
+def report(
+    scores: dict[str, Score], documents: int, speed: tuple[int, float, int], load_seconds: float
+) -> str:
+    ours = scores["ours"]
+    rows = [[kind, *ours.prf(kind), ours.tp[kind] + ours.fn[kind]] for kind in TYPES]
+    rows.append(["micro", *ours.prf(), sum(ours.tp.values()) + sum(ours.fn.values())])
+    lines = [
+        f"Backend: `{entities.backend()}`. {documents} documents of "
+        "`conll2003/eng.testa`; exact span and type; MISC ignored.",
+        "",
+        markdown_table(["type", "precision", "recall", "F1", "gold"], rows),
+        "",
+    ]
+    reference_rows = [["ours, untyped spans", *scores["ours-untyped"].prf()]]
+    if "nltk-binary-untyped" in scores:
+        reference_rows.append(["NLTK binary chunker, untyped spans", *scores["nltk-binary-untyped"].prf()])
+    if "nltk-multiclass" in scores:
+        multi = scores["nltk-multiclass"]
+        reference_rows.append(["NLTK multiclass chunker, typed micro", *multi.prf()])
+        reference_rows += [[f"NLTK multiclass chunker, {k}", *multi.prf(k)] for k in TYPES]
+    else:
+        lines.append("NLTK multiclass chunker: model not installed, not compared.\n")
+    lines += [
+        markdown_table(["reference", "precision", "recall", "F1"], reference_rows),
+        "",
+        SPACY_REFERENCE,
+        "",
+    ]
+    articles, seconds, found = speed
+    lines.append(
+        f"Speed: `extract_entities` on the first {articles} BBC articles: "
+        f"**{articles / seconds:.1f} articles/s** ({seconds:.2f} s, one core, {found} entities; "
+        f"model loading {load_seconds:.2f} s once per process, not included)."
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--limit", type=int, default=None, help="documents and BBC articles (smoke run; prints only)"
+    )
+    args = parser.parse_args()
+    resources.configure()
+    started = time.perf_counter()
+    entities._models()
+    load_seconds = time.perf_counter() - started
+    message = entities.missing_message()
+    if message:
+        print(message)
+    documents = read_conll(CONLL)[: args.limit]
+    scores = evaluate(documents)
+    speed = throughput(args.limit or 300)
+    markdown = report(scores, len(documents), speed, load_seconds)
+    print(markdown)
+    if args.limit is None:
+        write_section("entities", "Named entities (CoNLL-2003 eng.testa)", markdown)
+
+
+if __name__ == "__main__":
+    main()
