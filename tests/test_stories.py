@@ -1,0 +1,234 @@
+"""Near-duplicate stories: signatures, the assignment rules, and the persistent state."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsearch.stories import THRESHOLD, StoryIndex, numbers_agree, same_story, signature, similarity
+
+from .conftest import SEED_ORIGINAL, SEED_REWRITE, SHIPPED_CORPUS
+
+
+def body_of(path: Path) -> str:
+    """The body of a shipped article: everything after the title line."""
+    return path.read_bytes().decode("utf-8", errors="replace").partition("\n")[2].strip()
+
+
+ORIGINAL = body_of(SEED_ORIGINAL)
+REWRITE = body_of(SEED_REWRITE)
+# Two different BBC articles about the same thing: Patricia Hewitt on maternity pay.
+MATERNITY_PAY = body_of(SHIPPED_CORPUS / "bbc/politics/001.txt")
+CAREER_SEXISM = body_of(SHIPPED_CORPUS / "bbc/politics/003.txt")
+OTHERS = {
+    f"bbc/{name}": body_of(SHIPPED_CORPUS / "bbc" / name)
+    for name in ("business/001.txt", "business/003.txt", "sport/001.txt", "tech/001.txt", "entertainment/002.txt")
+}
+
+
+def lightly_edited(body: str) -> str:
+    """A syndicated copy: a new first sentence, the last paragraph dropped."""
+    paragraphs = body.split("\n\n")
+    return "\n\n".join(["Reporting by our correspondent in London.", *paragraphs[1:-1]])
+
+
+def index_of(bodies: dict[str, str]) -> StoryIndex:
+    index = StoryIndex()
+    for article_id, body in bodies.items():
+        index.assign(article_id, signature(body))
+    return index
+
+
+# --------------------------------------------------------------------------- signatures
+
+
+def test_exact_copies_ignore_spacing_case_and_quote_style():
+    copy = ORIGINAL.upper().replace(" ", "   ").replace("\u201c", '"').replace("\u201d", '"')
+    assert signature(copy).exact == signature(ORIGINAL).exact
+    assert similarity(signature(copy), signature(ORIGINAL)) == 1.0
+
+
+def test_signature_is_small_and_picklable():
+    sig = signature(ORIGINAL)
+    assert pickle.loads(pickle.dumps(sig)) == sig
+    assert len(sig.minhash) == 512
+
+
+def test_the_seed_rewrite_is_above_the_threshold():
+    assert similarity(signature(ORIGINAL), signature(REWRITE)) >= THRESHOLD
+
+
+def test_articles_on_the_same_subject_are_below_the_threshold():
+    assert similarity(signature(MATERNITY_PAY), signature(CAREER_SEXISM)) < THRESHOLD / 2
+
+
+def notice(company: str, amount: str, due: str, coupon: str, day: str) -> str:
+    """A Reuters convertible-debt notice: one template, different facts each time."""
+    return (
+        f"NEW YORK, March {day} - {company} is raising {amount} mln dlrs through an offering of "
+        f"convertible subordinated debentures due {due} with a {coupon} pct coupon and par pricing, "
+        "said sole manager Drexel Burnham Lambert Inc.\n\nThe debentures are non-callable for two years. "
+        "A rating was not available."
+    )
+
+
+def test_a_template_with_other_facts_is_another_story():
+    first = signature(notice("Computer Products Inc", "35", "1997", "9-1/2", "19"))
+    second = signature(notice("Essex Chemical Corp", "60", "2012", "6-3/4", "26"))
+    assert similarity(first, second) >= THRESHOLD
+    assert not numbers_agree(first, second) and not same_story(first, second)
+    index = StoryIndex()
+    index.assign("a.txt", first)
+    assert index.assign("b.txt", second) == "b.txt"
+
+
+def test_numbers_only_count_when_both_bodies_have_some():
+    assert numbers_agree(signature(ORIGINAL), signature(REWRITE))
+    assert numbers_agree(signature("Prices rose 3 pct."), signature("Prices fell 5 pct and 7 pct in 1987."))
+    assert same_story(signature(ORIGINAL), signature(REWRITE))
+
+
+def test_a_body_without_words_is_nobodys_duplicate():
+    empty = signature("  \n\n -- ")
+    assert empty.empty and similarity(empty, empty) == 0.0
+    index = index_of({"a.txt": "", "b.txt": "..."})
+    assert index.story_of("a.txt") == "a.txt" and index.story_of("b.txt") == "b.txt"
+
+
+# --------------------------------------------------------------------------- assignment
+
+
+def test_exact_copies_share_a_story():
+    index = index_of({**OTHERS, "copy1.txt": ORIGINAL, "copy2.txt": " ".join(ORIGINAL.split())})
+    assert index.story_of("copy2.txt") == index.story_of("copy1.txt") == "copy1.txt"
+    assert index.members("copy1.txt") == ("copy1.txt", "copy2.txt")
+
+
+def test_the_seed_pair_shares_a_story():
+    index = index_of({**OTHERS, "original.txt": ORIGINAL, "rewrite.txt": REWRITE})
+    assert index.story_of("rewrite.txt") == "original.txt"
+    [story] = index.stories()
+    assert story.id == "original.txt" and story.members == ("original.txt", "rewrite.txt")
+    assert story.pairs[0].similarity >= THRESHOLD
+
+
+def test_unrelated_articles_on_the_same_subject_stay_apart():
+    index = index_of({"maternity.txt": MATERNITY_PAY, "sexism.txt": CAREER_SEXISM})
+    assert index.story_of("maternity.txt") != index.story_of("sexism.txt")
+    assert index.stories() == []
+
+
+def test_a_new_near_duplicate_joins_the_existing_story_and_keeps_its_id(tmp_path: Path):
+    index = index_of({**OTHERS, "original.txt": ORIGINAL, "maternity.txt": MATERNITY_PAY})
+    before = {article_id: index.story_of(article_id) for article_id in [*OTHERS, "original.txt", "maternity.txt"]}
+    index.save(tmp_path / "stories.json")
+
+    later = StoryIndex.load(tmp_path / "stories.json")
+    assert later.assign("rewrite.txt", signature(REWRITE)) == "original.txt"
+    assert later.assign("copy.txt", signature(lightly_edited(MATERNITY_PAY))) == "maternity.txt"
+    assert {article_id: later.story_of(article_id) for article_id in before} == before
+
+
+def test_the_most_similar_story_wins():
+    index = index_of({"a.txt": MATERNITY_PAY, "b.txt": ORIGINAL})
+    assert index.assign("c.txt", signature(lightly_edited(ORIGINAL))) == "b.txt"
+
+
+def test_reassigning_an_article_replaces_it():
+    index = index_of({"a.txt": ORIGINAL, "b.txt": REWRITE})
+    assert index.assign("b.txt", signature(MATERNITY_PAY)) == "b.txt"
+    assert index.members("a.txt") == ("a.txt",) and len(index) == 2
+
+
+def test_removing_the_founder_keeps_the_story_id(tmp_path: Path):
+    index = index_of({**OTHERS, "original.txt": ORIGINAL, "rewrite.txt": REWRITE, "copy.txt": ORIGINAL})
+    index.remove("original.txt")
+    index.remove("no-such-article.txt")
+    assert index.story_of("rewrite.txt") == index.story_of("copy.txt") == "original.txt"
+    assert "original.txt" not in index
+
+    index.save(tmp_path / "stories.json")
+    loaded = StoryIndex.load(tmp_path / "stories.json")
+    assert loaded.members("original.txt") == ("copy.txt", "rewrite.txt")
+    assert all(loaded.story_of(article_id) == article_id for article_id in OTHERS)
+    # The founder comes back as something else: the living story keeps the id, it gets another.
+    assert loaded.assign("original.txt", signature(MATERNITY_PAY)) == "original.txt~2"
+    # ... and a copy of the story still finds it after the reload.
+    assert loaded.assign("again.txt", signature(lightly_edited(ORIGINAL))) == "original.txt"
+
+
+def test_an_emptied_story_frees_its_id():
+    index = index_of({"a.txt": ORIGINAL})
+    index.remove("a.txt")
+    assert index.members("a.txt") == () and len(index) == 0
+    assert index.assign("a.txt", signature(MATERNITY_PAY)) == "a.txt"
+
+
+def test_round_trip_keeps_signatures_and_stories(tmp_path: Path):
+    index = index_of({**OTHERS, "original.txt": ORIGINAL, "rewrite.txt": REWRITE, "empty.txt": ""})
+    index.save(tmp_path / "stories.json")
+    loaded = StoryIndex.load(tmp_path / "stories.json")
+    assert len(loaded) == len(index)
+    assert loaded.stories() == index.stories()
+    assert loaded.signature_of("rewrite.txt") == signature(REWRITE)
+    assert loaded.story_of("empty.txt") == "empty.txt"
+
+
+def test_a_state_from_another_generation_is_stale(tmp_path: Path):
+    index_of({"a.txt": ORIGINAL}).save(tmp_path / "stories.json", generation=3)
+    assert len(StoryIndex.load(tmp_path / "stories.json", generation=3)) == 1
+    assert len(StoryIndex.load(tmp_path / "stories.json")) == 1
+    assert len(StoryIndex.load(tmp_path / "stories.json", generation=4)) == 0
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\x00\xff garbage",
+        b'{"format": 1, "signature": "',
+        b"[1, 2, 3]",
+        b'{"format": 1}',
+        b'{"format": 99, "signature": "x", "generation": null, "articles": [], "minhashes": ""}',
+    ],
+)
+def test_a_corrupt_state_file_loads_as_empty(tmp_path: Path, content: bytes):
+    (tmp_path / "stories.json").write_bytes(content)
+    assert len(StoryIndex.load(tmp_path / "stories.json")) == 0
+
+
+def test_a_state_file_with_damaged_signatures_loads_as_empty(tmp_path: Path):
+    path = tmp_path / "stories.json"
+    index_of({"a.txt": ORIGINAL, "b.txt": REWRITE}).save(path)
+    text = path.read_text()
+    path.write_text(text.replace('"minhashes":"', '"minhashes":"AAAA'))
+    assert len(StoryIndex.load(path)) == 0
+    path.write_text(text.replace('"a.txt"', "17"))
+    assert len(StoryIndex.load(path)) == 0
+
+
+def test_a_missing_state_file_loads_as_empty(tmp_path: Path):
+    assert len(StoryIndex.load(tmp_path / "nothing-here.json")) == 0
+
+
+def test_signatures_do_not_depend_on_the_process():
+    """Signatures are computed in worker processes and stored, so they must not depend on
+    Python's per-process string hashing."""
+    code = "import sys; from newsearch.stories import signature; print(signature(sys.stdin.read()).minhash.hex())"
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            input=ORIGINAL,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert runs == {signature(ORIGINAL).minhash.hex()}
