@@ -15,12 +15,19 @@ before the searcher is released.
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .indexer import Progress, check_schema, index_exists, update_index
-from .models import SearchResults, UpdateSummary
+from .indexer import Progress, check_schema, index_exists, load_stories, update_index
+from .models import CorpusNotFound, NewsearchError, QuoteHit, SearchResults, StoryGroup, UpdateSummary, Version
+from .nlp import backends, resources
+from .schema import SCHEMA_VERSION
+from .watcher import watch_corpus
+from .quote_search import find_quotes
 from .search import Mode, clean_query, parse_query, run_search, weighting
 
 DEFAULT_INDEX = "index"
@@ -42,6 +49,81 @@ def index_corpus(
     is called after each file that had to be read. Raises ``CorpusNotFound`` or ``IndexLocked``.
     """
     return update_index(Path(corpus), Path(index), full=full, with_nlp=analyse, progress=progress)
+
+
+def watch(
+    corpus: str | os.PathLike = DEFAULT_CORPUS,
+    index: str | os.PathLike = DEFAULT_INDEX,
+    on_update: Callable[[UpdateSummary], None] = lambda summary: None,
+    *,
+    stop: threading.Event | None = None,
+    analyse: bool = True,
+) -> None:
+    """Keep ``index`` current with ``corpus`` until ``stop`` is set (or Ctrl-C): one update
+    now, then one per burst of file changes; ``on_update`` receives each ``UpdateSummary``."""
+    corpus = Path(corpus)
+    if not corpus.is_dir():
+        raise CorpusNotFound(f"corpus directory not found: {corpus}; pass --corpus DIR")
+    watch_corpus(corpus, Path(index), on_update, stop=stop, with_nlp=analyse)
+
+
+def install_nlp_data(
+    target: str | os.PathLike | None = None, source: str | os.PathLike | None = None
+) -> tuple[list[str], Path]:
+    """Install the NLTK data packages newsearch uses into ``target`` (default: the newsearch
+    data directory, searched automatically). With ``source`` (a local nltk_data directory),
+    copy from there instead of downloading. Returns the package ids and the directory."""
+    where = Path(target) if target is not None else resources.default_data_dir()
+    try:
+        installed = resources.install(where, Path(source) if source is not None else None)
+    except (FileNotFoundError, ValueError) as error:
+        raise NewsearchError(f"cannot install NLTK data: {error}; check --from DIR or your network") from None
+    return installed, where
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """What ``newsearch doctor`` reports: versions, NLTK data, NLP backends, the index."""
+
+    versions: dict[str, str]
+    nltk_search_path: tuple[str, ...]
+    missing_nltk_packages: tuple[str, ...]
+    nlp_backends: dict[str, str]
+    index: str
+    index_state: str
+
+    def lines(self) -> list[str]:
+        missing = ", ".join(self.missing_nltk_packages) or "none"
+        return [
+            "versions: " + ", ".join(f"{name} {version}" for name, version in self.versions.items()),
+            "NLTK data searched in: " + os.pathsep.join(self.nltk_search_path),
+            f"NLTK packages missing: {missing}" + (" (run `newsearch setup`)" if self.missing_nltk_packages else ""),
+            "NLP backends: " + ", ".join(f"{stage} {name}" for stage, name in self.nlp_backends.items()),
+            f"index {self.index}: {self.index_state}",
+        ]
+
+
+def diagnose(index: str | os.PathLike = DEFAULT_INDEX) -> Diagnosis:
+    """Check the installation and the index at ``index``; never raises for a missing index."""
+    import nltk
+    import whoosh
+
+    from . import __version__
+
+    index = Path(index)
+    try:
+        with Index(index) as ix:
+            state = f"{len(ix)} articles from {ix.corpus}, schema {SCHEMA_VERSION}, built with NLP {ix.nlp_backends or 'off'}"
+    except NewsearchError as error:
+        state = str(error)
+    return Diagnosis(
+        versions={"newsearch": __version__, "whoosh": whoosh.versionstring(), "nltk": nltk.__version__},
+        nltk_search_path=tuple(resources.search_dirs()),
+        missing_nltk_packages=tuple(p.id for p in resources.missing_packages()),
+        nlp_backends=backends(),
+        index=str(index),
+        index_state=state,
+    )
 
 
 def check_query(query: str) -> None:
@@ -74,26 +156,73 @@ class Index:
         self._whoosh = whoosh_index.open_dir(str(path))
         self._searcher = self._whoosh.searcher(weighting=weighting())
 
-    def search(self, query: str, *, limit: int = 10, mode: Mode = "all", passages: int = 3) -> SearchResults:
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        mode: Mode = "all",
+        passages: int = 3,
+        collapse: bool = True,
+        facets: int = 0,
+    ) -> SearchResults:
         """Rank the articles matching ``query`` and return the best ``limit``, with passages.
 
         ``mode="all"`` (the default) requires every term, as people expect of short queries;
         ``mode="any"`` ranks articles matching any term (for long, natural-language queries).
+        ``passages`` is how many passages each hit gets (0: none, fastest).
+        ``collapse=True`` (the default) shows one hit per story — copies and rewrites of an
+        article are listed in ``Hit.versions``; ``collapse=False`` shows every article.
+        ``facets=N`` also counts the N most frequent people, organisations and places among
+        all matching articles (``SearchResults.facets``).
         Raises ``QueryError`` for a query that cannot be understood.
         """
         if limit < 1:
             raise ValueError("limit must be at least 1")
+        if passages < 0:
+            raise ValueError("passages must be 0 (none) or more")
         parsed = parse_query(query, self._whoosh.schema, mode)
         self._see_latest_commit()
-        total, hits = run_search(self._searcher, parsed, str(self.corpus), limit, passages)
-        return SearchResults(query=query, total=total, hits=tuple(hits), parsed=str(parsed.query))
+        try:
+            found = run_search(self._searcher, parsed, str(self.corpus), limit, passages, collapse, facets)
+        except OSError:
+            # A commit merged away a segment file this searcher had not opened yet: the
+            # newest generation has everything, so search that instead.
+            self._see_latest_commit(force=True)
+            found = run_search(self._searcher, parsed, str(self.corpus), limit, passages, collapse, facets)
+        return SearchResults(
+            query=query, total=found.total, hits=tuple(found.hits), parsed=str(parsed.query), facets=found.facets
+        )
 
-    def _see_latest_commit(self) -> None:
+    def _see_latest_commit(self, force: bool = False) -> None:
         """Search the newest committed generation. (Not ``Searcher.refresh()``: in whoosh3 3.54
         its reader reuse re-adds segments a merge removed, so documents are counted twice.)"""
-        if self._whoosh.latest_generation() != self._searcher.reader().generation():
+        if force or self._whoosh.latest_generation() != self._searcher.reader().generation():
             stale, self._searcher = self._searcher, self._whoosh.searcher(weighting=weighting())
             stale.close()
+
+    def quotes(self, text: str | None = None, *, speaker: str | None = None, limit: int = 20) -> tuple[QuoteHit, ...]:
+        """Quotes (not articles) matching ``text`` and/or said by ``speaker``, each with its
+        speaker, cue and article; ``QuoteHit.highlights`` mark the matches inside the quote.
+        Scare quotes (fewer than three words) are left out."""
+        if text is not None and not text.strip():
+            text = None
+        return find_quotes(self._whoosh, text, speaker, str(self.corpus), limit)
+
+    def stories(self, *, min_size: int = 2) -> list[StoryGroup]:
+        """Stories (near-duplicate groups) with at least ``min_size`` articles, largest first,
+        each with its versions and the similarity of every pair of them."""
+        with self._whoosh.searcher() as searcher:
+            stories = load_stories(self.path, self._whoosh)
+            titles = {fields["id"]: fields["title"] for fields in searcher.all_stored_fields()}
+        return [
+            StoryGroup(
+                id=story.id,
+                versions=tuple(Version(m, str(self.corpus / m), titles.get(m, "")) for m in story.members),
+                pairs=story.pairs,
+            )
+            for story in stories.stories(min_size)
+        ]
 
     def explain(self, query: str, *, mode: Mode = "all") -> str:
         """The query as Whoosh will run it (for ``newsearch query --explain``)."""
@@ -114,4 +243,16 @@ class Index:
         self.close()
 
 
-__all__ = ["DEFAULT_CORPUS", "DEFAULT_INDEX", "Index", "check_query", "index_corpus", "index_exists", "open_index"]
+__all__ = [
+    "DEFAULT_CORPUS",
+    "DEFAULT_INDEX",
+    "Diagnosis",
+    "Index",
+    "check_query",
+    "diagnose",
+    "index_corpus",
+    "index_exists",
+    "install_nlp_data",
+    "open_index",
+    "watch",
+]

@@ -23,7 +23,17 @@ from rich.text import Text
 from . import api
 from .indexer import Progress as ProgressCallback
 from .models import CorpusNotFound, IndexLocked, NewsearchError
-from .render import print_results, print_summary, results_json, summary_json, summary_line
+from .render import (
+    print_quotes,
+    print_results,
+    print_stories,
+    print_summary,
+    quote_json,
+    results_json,
+    story_json,
+    summary_json,
+    summary_line,
+)
 
 app = typer.Typer(
     help="Search news archives: ranked passages with the matches highlighted.",
@@ -33,6 +43,7 @@ app = typer.Typer(
 )
 
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
+FACET_VALUES = 10
 
 IndexOption = Annotated[
     Path,
@@ -134,6 +145,25 @@ def index_command(
         print_summary(summary, str(index), stdout())
 
 
+@app.command("watch")
+def watch_command(
+    corpus: CorpusOption = None,
+    index: IndexOption = Path(api.DEFAULT_INDEX),
+    nlp: Annotated[bool, typer.Option("--nlp/--no-nlp", help="Extract quotes and entities.")] = True,
+) -> None:
+    """Keep the index current while files arrive (wraps ``newsearch.watch``); Ctrl-C stops.
+
+    Each burst of changes becomes one incremental update, summarised on one line.
+    """
+    console = stdout()
+
+    def report(summary) -> None:
+        console.print(summary_line(summary, str(index)), markup=False)
+
+    with errors_exit_2():
+        api.watch(corpus or Path(api.DEFAULT_CORPUS), index, report, analyse=nlp)
+
+
 # --------------------------------------------------------------------------- query
 
 
@@ -147,6 +177,12 @@ def query_command(
         bool, typer.Option("--any", help="Rank articles matching any term (for long questions); default: all terms.")
     ] = False,
     passages: Annotated[int, typer.Option("--passages", min=1, max=10, help="Passages per hit.")] = 3,
+    collapse: Annotated[
+        bool, typer.Option("--collapse/--no-collapse", help="One hit per story (copies and rewrites listed under it).")
+    ] = True,
+    facets: Annotated[
+        bool, typer.Option("--facets", help="Count the most frequent people, organisations and places among the hits.")
+    ] = False,
     as_json: JsonOption = False,
     explain: Annotated[bool, typer.Option("--explain", help="Print the parsed query on stderr.")] = False,
     quiet: QuietOption = False,
@@ -162,12 +198,96 @@ def query_command(
         with api.open_index(index) as ix:
             if explain:
                 stderr().print(ix.explain(text, mode=mode), markup=False)
-            results = ix.search(text, limit=limit, mode=mode, passages=passages)
+            results = ix.search(
+                text, limit=limit, mode=mode, passages=passages, collapse=collapse, facets=FACET_VALUES if facets else 0
+            )
     if as_json:
         print(json.dumps(results_json(results), ensure_ascii=False))
     else:
         print_results(results, stdout())
     raise typer.Exit(EXIT_FOUND if results.hits else EXIT_NOT_FOUND)
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+@app.command("quotes")
+def quotes_command(
+    text: Annotated[Optional[str], typer.Argument(help="Words or a phrase inside the quote (optional).")] = None,
+    speaker: Annotated[Optional[str], typer.Option("--speaker", help="Only quotes by this person (any name words).")] = None,
+    index: IndexOption = Path(api.DEFAULT_INDEX),
+    corpus: CorpusOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most quotes to show.")] = 20,
+    explain: Annotated[bool, typer.Option("--explain", help="Say why each quote was attributed as it was.")] = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """List quotes with their speakers (wraps ``Index.quotes``): the quote itself is the passage.
+
+    Exit status: 0 quotes found, 1 none, 2 error.
+    """
+    with errors_exit_2():
+        if text:
+            api.check_query(text)
+        bring_up_to_date(index, corpus, quiet)
+        with api.open_index(index) as ix:
+            quotes = ix.quotes(text, speaker=speaker, limit=limit)
+    if as_json:
+        print(json.dumps({"query": text, "speaker": speaker, "quotes": [quote_json(q) for q in quotes]}, ensure_ascii=False))
+    else:
+        print_quotes(quotes, stdout(), explain=explain)
+    raise typer.Exit(EXIT_FOUND if quotes else EXIT_NOT_FOUND)
+
+
+# --------------------------------------------------------------------------- stories
+
+
+@app.command("stories")
+def stories_command(
+    index: IndexOption = Path(api.DEFAULT_INDEX),
+    corpus: CorpusOption = None,
+    min_size: Annotated[int, typer.Option("--min-size", min=2, help="Only stories with at least this many versions.")] = 2,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """List stories with several versions (copies, rewrites) and how alike they are
+    (wraps ``Index.stories``). Exit status: 0 some found, 1 none, 2 error."""
+    with errors_exit_2():
+        bring_up_to_date(index, corpus, quiet)
+        with api.open_index(index) as ix:
+            stories = ix.stories(min_size=min_size)
+    if as_json:
+        print(json.dumps({"stories": [story_json(s) for s in stories]}, ensure_ascii=False))
+    else:
+        print_stories(stories, stdout())
+    raise typer.Exit(EXIT_FOUND if stories else EXIT_NOT_FOUND)
+
+
+# --------------------------------------------------------------------------- setup and doctor
+
+
+@app.command("setup")
+def setup_command(
+    source: Annotated[
+        Optional[Path],
+        typer.Option("--from", help="Install from a local nltk_data directory (e.g. ../shared/nltk_data) instead of downloading."),
+    ] = None,
+    target: Annotated[Optional[Path], typer.Option("--target", help="Where to install [default: the newsearch data directory].")] = None,
+) -> None:
+    """Install the NLTK data the full NLP pipeline wants (wraps ``newsearch.install_nlp_data``)."""
+    with errors_exit_2():
+        installed, where = api.install_nlp_data(target=target, source=source)
+    stdout().print(f"installed {', '.join(installed)} into {where}", markup=False)
+
+
+@app.command("doctor")
+def doctor_command(index: IndexOption = Path(api.DEFAULT_INDEX)) -> None:
+    """Report versions, NLTK data, the NLP backends in use and the index (wraps ``newsearch.diagnose``)."""
+    with errors_exit_2():
+        report = api.diagnose(index)
+    console = stdout()
+    for line in report.lines():
+        console.print(line, markup=False)
 
 
 def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:

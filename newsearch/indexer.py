@@ -22,6 +22,7 @@ import fcntl
 import json
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -35,15 +36,19 @@ from whoosh.writing import CLEAR
 from .articles import ArticleFile, find_article_files, load_article
 from .models import Article, IndexLocked, IndexNotFound, SchemaMismatch, Skipped, UpdateSummary
 from .nlp import Analysis, analyse, backends
+from .nlp.entities import missing_message as nlp_missing_message
 from .nlp.cache import CACHE_FILE, AnalysisCache, cache_key
 from .schema import SCHEMA_VERSION, build_schema
+from .stories import Signature, StoryIndex, signature
 
 META_FILE = "newsearch.json"
 MANIFEST_FILE = "manifest.json"
+STORIES_FILE = "stories.json"
 LOCK_FILE = "newsearch.lock"
 BATCH_SIZE = 500
 PARALLEL_THRESHOLD = 64
 LOCK_TIMEOUT = 5.0
+WORKER_WATCH_SECONDS = 1.0
 
 Progress = Callable[[int, int], None]
 
@@ -154,6 +159,19 @@ def _load_manifest(index_dir: Path, ix: whoosh_index.Index) -> dict[str, Manifes
         }
 
 
+def load_stories(index_dir: Path, ix: whoosh_index.Index) -> StoryIndex:
+    """The story state of the index, rebuilt from the stored signatures when the saved file
+    does not belong to the index's generation (a crash between commit and save, or no file)."""
+    stories = StoryIndex.load(index_dir / STORIES_FILE, generation=ix.latest_generation())
+    if len(stories) or ix.doc_count() == 0:
+        return stories
+    with ix.searcher() as searcher:
+        rows = sorted((f["id"], f["story"], f["story_signature"]) for f in searcher.all_stored_fields())
+    for article_id, story, (exact, minhash, numbers) in rows:
+        stories.restore(article_id, story, Signature(exact, minhash, numbers))
+    return stories
+
+
 def _save_manifest(index_dir: Path, ix: whoosh_index.Index, manifest: dict[str, ManifestEntry]) -> None:
     files = {key: [entry.size, entry.mtime_ns, entry.sha256] for key, entry in manifest.items()}
     write_json_atomically(index_dir / MANIFEST_FILE, {"generation": ix.latest_generation(), "files": files})
@@ -169,6 +187,7 @@ class Prepared:
     loaded: Article | Skipped
     analysis: Analysis | None = None
     new_cache_entry: tuple[str, Analysis] | None = None
+    signature: Signature | None = None
 
 
 _caches: dict[Path, AnalysisCache] = {}  # one connection per process and cache file
@@ -178,15 +197,18 @@ def _prepare(file: ArticleFile, cache_path: Path | None) -> Prepared:
     """Load one file and analyse it (unless cached, or ``cache_path`` is None: no NLP).
     Runs in a worker process for large batches."""
     loaded = load_article(file)
-    if isinstance(loaded, Skipped) or cache_path is None:
+    if isinstance(loaded, Skipped):
         return Prepared(loaded)
+    story_signature = signature(loaded.body)
+    if cache_path is None:
+        return Prepared(loaded, signature=story_signature)
     cache = _caches.get(cache_path) or _caches.setdefault(cache_path, AnalysisCache(cache_path))
     key = cache_key(loaded.sha256)
     cached = cache.get(key)
     if cached is not None:
-        return Prepared(loaded, cached)
+        return Prepared(loaded, cached, signature=story_signature)
     analysis = analyse(loaded)
-    return Prepared(loaded, analysis, (key, analysis))
+    return Prepared(loaded, analysis, (key, analysis), story_signature)
 
 
 def _prepare_all(files: list[ArticleFile], cache_path: Path | None) -> Iterator[Prepared]:
@@ -196,17 +218,34 @@ def _prepare_all(files: list[ArticleFile], cache_path: Path | None) -> Iterator[
         for file in files:
             yield _prepare(file, cache_path)
         return
-    # forkserver, not fork: a forked worker would inherit (and outlive us holding) the write lock.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # spawn, not fork: a forked worker would inherit (and outlive us holding) the write lock.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
+    ) as pool:
         yield from pool.map(_prepare, files, [cache_path] * len(files), chunksize=16)
 
 
-def _document(article: Article, analysis: Analysis | None) -> dict[str, object]:
+def _exit_with(indexer_pid: int) -> None:
+    """Make this worker exit when the indexer that started it is gone (killed with SIGKILL,
+    it cannot tell its workers; they would otherwise wait for work forever)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(WORKER_WATCH_SECONDS)
+            if os.getppid() != indexer_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _document(article: Article, analysis: Analysis | None, story: str, sig: Signature) -> dict[str, object]:
     """The Whoosh document for an article."""
     analysis = analysis or Analysis()
     document: dict[str, object] = {
         "id": article.id,
+        "story": story,
+        "story_signature": (sig.exact, sig.minhash, sig.numbers),
         "title": article.title,
         "body": article.body,
         "sha256": article.sha256,
@@ -254,6 +293,8 @@ def update_index(
                 nlp = backends() if with_nlp else {}
                 write_json_atomically(index_dir / META_FILE, asdict(IndexMeta(SCHEMA_VERSION, str(corpus.resolve()), nlp)))
             summary = _apply(ix, index_dir, manifest, plan, with_nlp, fresh, progress, batch_size)
+            if with_nlp and plan.to_read and (missing := nlp_missing_message()):
+                notes.append(missing)
         finally:
             ix.close()
     return UpdateSummary(
@@ -303,8 +344,15 @@ class _Tally:
 class _Batch:
     """Documents written since the last commit; each commit is followed by the manifest."""
 
-    def __init__(self, ix: whoosh_index.Index, index_dir: Path, manifest: dict[str, ManifestEntry], clear_first: bool):
-        self.ix, self.index_dir, self.manifest = ix, index_dir, manifest
+    def __init__(
+        self,
+        ix: whoosh_index.Index,
+        index_dir: Path,
+        manifest: dict[str, ManifestEntry],
+        stories: StoryIndex,
+        clear_first: bool,
+    ):
+        self.ix, self.index_dir, self.manifest, self.stories = ix, index_dir, manifest, stories
         self.clear_first = clear_first
         self.writer = None
         self.pending = 0
@@ -315,14 +363,16 @@ class _Batch:
             self.writer = self.ix.writer(timeout=LOCK_TIMEOUT)
         return self.writer
 
-    def put(self, document: dict[str, object], key: str, entry: ManifestEntry) -> None:
-        self._writer().update_document(**document)
-        self.manifest[key] = entry
+    def put(self, article: Article, analysis: Analysis | None, sig: Signature) -> None:
+        story = self.stories.assign(article.id, sig)
+        self._writer().update_document(**_document(article, analysis, story, sig))
+        self.manifest[article.id] = ManifestEntry(article.size, article.mtime_ns, article.sha256)
         self.pending += 1
 
     def remove(self, key: str) -> None:
         self._writer().delete_by_term("id", key)
         del self.manifest[key]
+        self.stories.remove(key)
         self.pending += 1
 
     def cancel(self) -> None:
@@ -343,6 +393,7 @@ class _Batch:
         writer.commit(mergetype=CLEAR) if self.clear_first else writer.commit()
         self.writer, self.pending, self.clear_first = None, 0, False
         _save_manifest(self.index_dir, self.ix, self.manifest)
+        self.stories.save(self.index_dir / STORIES_FILE, generation=self.ix.latest_generation())
 
 
 def _apply(
@@ -356,7 +407,8 @@ def _apply(
     batch_size: int,
 ) -> _Tally:
     tally = _Tally([], [], [], len(plan.unchanged), [], [])
-    batch = _Batch(ix, index_dir, manifest, clear_first=fresh)
+    stories = StoryIndex() if fresh else load_stories(index_dir, ix)
+    batch = _Batch(ix, index_dir, manifest, stories, clear_first=fresh)
     try:
         _write_changes(plan, manifest, tally, batch, with_nlp, progress, batch_size)
     except BaseException:
@@ -397,7 +449,7 @@ def _write_changes(
                 manifest[loaded.id] = entry  # touched, not changed: remember the new mtime
                 tally.unchanged += 1
             else:
-                batch.put(_document(loaded, analysis), loaded.id, entry)
+                batch.put(loaded, analysis, prepared.signature)
                 (tally.updated if known is not None else tally.added).append(loaded.id)
                 if loaded.encoding != "utf-8":
                     tally.fallback_decoded.append(loaded.id)

@@ -69,7 +69,8 @@ class Quote:
     the quote is unattributed. ``speaker_source`` says how the speaker was found: ``"name"``
     (named next to the cue), ``"pronoun"`` (he/she resolved to the last named speaker) or
     ``"previous"`` (a stand-alone paragraph continuing the previous speaker). ``partial`` marks
-    quotes of fewer than three words (scare quotes such as "countrywide").
+    quotes of fewer than three words (scare quotes such as "countrywide") and fragments
+    embedded in a sentence (``called it "an absolute disgrace"``); they have no speaker.
     """
 
     text: str
@@ -109,8 +110,65 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class Version:
+    """Another article of the same story (a copy or a rewrite), as listed under a hit."""
+
+    id: str
+    path: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two articles of a story and their estimated similarity (Jaccard of word shingles)."""
+
+    first: str
+    second: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoryGroup:
+    """A story with several articles: its id, its versions and how alike each pair is."""
+
+    id: str
+    versions: tuple[Version, ...]
+    pairs: tuple[Pair, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    """One value of a facet (a person, organisation or place) and how many hits have it."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteHit:
+    """A quote that matched ``newsearch quotes``: the quote, its article, and the matches.
+
+    ``span_text`` is ``body[quote.start:quote.end]`` (for a quote over several paragraphs it
+    still holds the re-opening marks that ``quote.text`` drops); ``highlights`` are offsets
+    into the article body, inside that span.
+    """
+
+    quote: Quote
+    article_id: str
+    path: str
+    title: str
+    score: float
+    span_text: str
+    highlights: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
-    """One ranked search result: the article's identity, its score and its best passages."""
+    """One ranked search result: the article's identity, its score and its best passages.
+
+    ``story`` is the id of its near-duplicate story; when results are collapsed by story,
+    ``versions`` lists the story's other articles.
+    """
 
     id: str
     path: str
@@ -118,19 +176,24 @@ class Hit:
     score: float
     passages: tuple[Passage, ...]
     title_highlights: tuple[Span, ...] = ()
+    story: str = ""
+    versions: tuple[Version, ...] = ()
     quotes: tuple[Quote, ...] = ()
     entities: tuple[Entity, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
-    """What ``Index.search`` returns: the hits in rank order, and the total number matched."""
+    """What ``Index.search`` returns: the hits in rank order, the total number of matching
+    articles, and (when asked for) facets: the most frequent ``people``, ``organisations``
+    and ``places`` among all matching articles."""
 
     query: str
     total: int
     hits: tuple[Hit, ...]
     parsed: str = ""
     suggestion: str | None = None
+    facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from .models import Hit, Passage, SearchResults, Span, UpdateSummary
+from .models import Hit, Passage, QuoteHit, SearchResults, Span, StoryGroup, UpdateSummary
+from .quote_search import explain_attribution
 
 HIGHLIGHT_STYLE = "bold yellow"
 
@@ -42,15 +43,52 @@ def passage_text(passage: Passage) -> Text:
 
 
 def print_results(results: SearchResults, console: Console) -> None:
-    """Ranked hits: number, title (matches marked), path and score, then the passages."""
+    """Ranked hits: number, title (matches marked), path and score, the passages, the other
+    versions of the story; then the facets, if any, and the count."""
     for rank, hit in enumerate(results.hits, start=1):
         console.print(_hit_heading(rank, hit))
         for passage in hit.passages:
             console.print(passage_text(passage))
+        if hit.versions:
+            plural = "s" if len(hit.versions) > 1 else ""
+            console.print(Text(f"  {len(hit.versions)} other version{plural} of this story:", style="dim"))
+            for version in hit.versions:
+                console.print(Text(f"    {version.title}  ", style="dim").append(display_path(version.path), style="cyan"))
         console.print()
+    for name, values in results.facets.items():
+        listed = ", ".join(f"{v.value} ({v.count})" for v in values) or "none"
+        console.print(Text(f"{name}: ", style="bold").append(listed))
     shown = len(results.hits)
-    more = f" (showing {shown})" if results.total > shown else ""
+    more = f" ({shown} shown: see --limit and --no-collapse)" if results.total > shown else ""
     console.print(Text(f"{results.total} matching article{'s' if results.total != 1 else ''}{more}", style="dim"))
+
+
+def print_quotes(quotes: tuple[QuoteHit, ...], console: Console, explain: bool = False) -> None:
+    """Each quote in quotation marks with its matches marked, then who said it and where."""
+    for hit in quotes:
+        quote = hit.quote
+        text = highlighted(hit.span_text.replace("\n", " "), hit.highlights, quote.start)
+        console.print(Text("“").append_text(text).append("”"))
+        said = quote.speaker or "unattributed"
+        how = f" ({quote.cue}{', via pronoun' if quote.speaker_source == 'pronoun' else ''})" if quote.cue else ""
+        console.print(Text(f"  — {said}{how}", style="bold").append(f"  {hit.title}  ", style="dim").append(
+            display_path(hit.path), style="cyan"))
+        if explain:
+            console.print(Text(f"  why: {explain_attribution(quote)}", style="dim"))
+        console.print()
+    console.print(Text(f"{len(quotes)} quote{'s' if len(quotes) != 1 else ''}", style="dim"))
+
+
+def print_stories(stories: list[StoryGroup], console: Console) -> None:
+    """Each story: its id and size, its versions, and the similarity of each pair."""
+    for story in stories:
+        console.print(Text(f"{story.id}", style="bold").append(f"  {len(story.versions)} versions", style="dim"))
+        for version in story.versions:
+            console.print(Text(f"  {version.title}  ").append(display_path(version.path), style="cyan"))
+        for pair in story.pairs:
+            console.print(Text(f"    {pair.first} ~ {pair.second}: similarity {pair.similarity:.2f}", style="dim"))
+        console.print()
+    console.print(Text(f"{len(stories)} stor{'ies' if len(stories) != 1 else 'y'} with several versions", style="dim"))
 
 
 def _hit_heading(rank: int, hit: Hit) -> Text:
@@ -87,11 +125,16 @@ def summary_line(summary: UpdateSummary, index: str) -> str:
 
 def results_json(results: SearchResults) -> dict[str, Any]:
     """The documented ``--json`` document (see README, "JSON output")."""
-    return {
+    document: dict[str, Any] = {
         "query": results.query,
         "total": results.total,
         "hits": [hit_json(hit) for hit in results.hits],
     }
+    if results.facets:
+        document["facets"] = {name: [asdict(v) for v in values] for name, values in results.facets.items()}
+    if results.suggestion:
+        document["suggestion"] = results.suggestion
+    return document
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
@@ -102,8 +145,30 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "score": hit.score,
         "title_highlights": [[s.start, s.end] for s in hit.title_highlights],
         "passages": [passage_json(p) for p in hit.passages],
+        "story": hit.story,
+        "versions": [asdict(v) for v in hit.versions],
         "quotes": [asdict(q) for q in hit.quotes],
         "entities": [asdict(e) for e in hit.entities],
+    }
+
+
+def quote_json(hit: QuoteHit) -> dict[str, Any]:
+    return {
+        **asdict(hit.quote),
+        "article_id": hit.article_id,
+        "path": hit.path,
+        "title": hit.title,
+        "score": hit.score,
+        "highlights": [[s.start, s.end] for s in hit.highlights],
+        "why": explain_attribution(hit.quote),
+    }
+
+
+def story_json(story: StoryGroup) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "versions": [asdict(v) for v in story.versions],
+        "pairs": [asdict(p) for p in story.pairs],
     }
 
 

@@ -11,7 +11,7 @@ from whoosh import fields
 
 from .text import name_analyzer, news_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Names users type in queries -> fields of the schema.
 FIELD_ALIASES = {
@@ -44,6 +44,10 @@ def build_schema() -> fields.Schema:
         people_facet=fields.KEYWORD(commas=True),
         organisations_facet=fields.KEYWORD(commas=True),
         places_facet=fields.KEYWORD(commas=True),
+        # Near-duplicate story: its id (for collapsing) and the article's signature (to rebuild
+        # the story state from the index alone).
+        story=fields.ID(stored=True, sortable=True),
+        story_signature=fields.STORED(),
         # Display data: quotes and entities as JSON, and file identity for the manifest.
         analysis=fields.STORED(),
         sha256=fields.ID(stored=True),

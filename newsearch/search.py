@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from whoosh import qparser, query as wq, scoring
+from whoosh import qparser, query as wq, scoring, sorting
 
-from .models import Hit, QueryError
+from .models import FacetValue, Hit, QueryError, Version
 from .nlp import Analysis
 from .passages import MatchPattern, WordPattern, choose_passages, lead_passage, mark
 from .schema import FIELD_ALIASES, SEARCHABLE_FIELDS
@@ -154,17 +154,71 @@ def _as_text(term: str | bytes) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
+FACET_FIELDS = {"people": "people_facet", "organisations": "organisations_facet", "places": "places_facet"}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOutcome:
+    """What ``run_search`` found, before it becomes the API's ``SearchResults``."""
+
+    total: int
+    hits: list[Hit]
+    facets: dict[str, tuple[FacetValue, ...]]
+
+
 def run_search(
-    searcher, parsed: ParsedQuery, corpus: str, limit: int, passages: int = 3
-) -> tuple[int, list[Hit]]:
+    searcher,
+    parsed: ParsedQuery,
+    corpus: str,
+    limit: int,
+    passages: int = 3,
+    collapse: bool = True,
+    facets: int = 0,
+) -> SearchOutcome:
     """The total number of matching articles and the top ``limit`` hits, ranked by
-    ``(-score, id)`` so that ties are broken the same way every time."""
-    results = searcher.search(parsed.query, limit=limit)
+    ``(-score, id)`` so that ties are broken the same way every time.
+
+    With ``collapse``, only the best-scoring article of each story is a hit, and the story's
+    other articles are listed as its ``versions``. With ``facets=N``, the N most frequent
+    people, organisations and places among *all* matching articles are counted too.
+    """
+    if collapse:
+        results = searcher.search(parsed.query, limit=limit, collapse="story", collapse_limit=1)
+    else:
+        results = searcher.search(parsed.query, limit=limit)
     analyzer = searcher.schema["body"].analyzer
     parsed = dataclasses.replace(parsed, body_patterns=weigh(parsed.body_patterns, searcher, "body"))
     hits = [_hit(result, parsed, analyzer, corpus, passages) for result in results]
+    if collapse:
+        hits = [dataclasses.replace(hit, versions=_other_versions(searcher, hit, corpus)) for hit in hits]
     hits.sort(key=lambda hit: (-hit.score, hit.id))
-    return len(results), hits
+    return SearchOutcome(len(results), hits, count_facets(searcher, parsed, facets) if facets else {})
+
+
+def count_facets(searcher, parsed: ParsedQuery, top: int) -> dict[str, tuple[FacetValue, ...]]:
+    """The ``top`` most frequent people, organisations and places among all matching
+    articles (every version counts). A search of its own: Whoosh's grouping changes how a
+    collapsed search counts its matches."""
+    grouped = {name: sorting.FieldFacet(field, allow_overlap=True) for name, field in FACET_FIELDS.items()}
+    results = searcher.search(parsed.query, limit=None, groupedby=grouped)
+    return {name: _top_values(results.groups(name), top) for name in FACET_FIELDS}
+
+
+def _top_values(groups: dict, top: int) -> tuple[FacetValue, ...]:
+    """The ``top`` most frequent facet values, ties by name."""
+    values = [FacetValue(_as_text(value), len(docs)) for value, docs in groups.items() if value]
+    values.sort(key=lambda v: (-v.count, v.value))
+    return tuple(values[:top])
+
+
+def _other_versions(searcher, hit: Hit, corpus: str) -> tuple[Version, ...]:
+    members = searcher.documents(story=hit.story)
+    return tuple(
+        sorted(
+            (Version(m["id"], os.path.join(corpus, m["id"]), m["title"]) for m in members if m["id"] != hit.id),
+            key=lambda version: version.id,
+        )
+    )
 
 
 def weigh(patterns: tuple[MatchPattern, ...], searcher, field: str) -> tuple[MatchPattern, ...]:
@@ -179,8 +233,10 @@ def weigh(patterns: tuple[MatchPattern, ...], searcher, field: str) -> tuple[Mat
 def _hit(result, parsed: ParsedQuery, analyzer, corpus: str, passages: int) -> Hit:
     stored = result.fields()
     body, title = stored.get("body", ""), stored.get("title", "")
-    matches = mark(body, parsed.body_patterns, analyzer)
-    chosen = choose_passages(body, matches, top=passages) if matches else lead_passage(body)
+    chosen: tuple = ()
+    if passages:
+        matches = mark(body, parsed.body_patterns, analyzer)
+        chosen = choose_passages(body, matches, top=passages) if matches else lead_passage(body)
     analysis = Analysis.from_json(stored.get("analysis"))
     return Hit(
         id=stored["id"],
@@ -189,6 +245,7 @@ def _hit(result, parsed: ParsedQuery, analyzer, corpus: str, passages: int) -> H
         score=round(float(result.score), 6),
         passages=chosen,
         title_highlights=tuple(m.span for m in mark(title, parsed.title_patterns, analyzer)),
+        story=stored.get("story", ""),
         quotes=analysis.quotes,
         entities=analysis.entities,
     )

@@ -59,6 +59,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .models import Pair
+
 from .text import normalise
 
 SHINGLE_WORDS = 3
@@ -201,15 +203,6 @@ def same_story(a: Signature, b: Signature) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Pair:
-    """Two members of a story and their estimated similarity."""
-
-    first: str
-    second: str
-    similarity: float
-
-
-@dataclass(frozen=True, slots=True)
 class Story:
     """A story with its members (sorted) and the similarity of every pair of them."""
 
@@ -305,6 +298,11 @@ class StoryIndex:
         story = self._matching_story(sig) or self._new_story_id(article_id)
         self._add(article_id, story, sig)
         return story
+
+    def restore(self, article_id: str, story: str, sig: Signature) -> None:
+        """Put back an article whose story id is already known (rebuilding from the index)."""
+        self.remove(article_id)
+        self._add(article_id, story, sig)
 
     def remove(self, article_id: str) -> None:
         """Forget an article (no-op if unknown); the other members keep their story id."""

@@ -19,14 +19,15 @@ def seed_index(seed_corpus, tmp_path):
 
 
 def ids(results) -> list[str]:
-    return sorted(hit.id for hit in results.hits)
+    """Every article a search shows: the hits and the other versions listed under them."""
+    return sorted([hit.id for hit in results.hits] + [v.id for hit in results.hits for v in hit.versions])
 
 
 BOTH_SEEDS = ["aleppo-ceasefire-original.txt", "aleppo-ceasefire-rewrite.txt"]
 
 
 def test_phrase_finds_both_seed_articles_with_the_phrase_highlighted(seed_index):
-    results = seed_index.search('"regime of silence"')
+    results = seed_index.search('"regime of silence"', collapse=False)
     assert ids(results) == BOTH_SEEDS
     for hit in results.hits:
         body = (seed_index.corpus / hit.id).read_text(encoding="utf-8").split("\n", 2)[2].strip()
@@ -38,6 +39,27 @@ def test_phrase_finds_both_seed_articles_with_the_phrase_highlighted(seed_index)
 @pytest.mark.parametrize("query", ["regime of silence", "“regime of silence”", '"regime of silence"'])
 def test_plain_curly_and_straight_quoted_queries_find_the_same(seed_index, query):
     assert ids(seed_index.search(query)) == BOTH_SEEDS
+
+
+def test_copies_and_rewrites_collapse_into_one_hit_per_story(seed_index):
+    [hit] = seed_index.search("regime of silence").hits
+    [version] = hit.versions
+    assert sorted([hit.id, version.id]) == BOTH_SEEDS and hit.story == "aleppo-ceasefire-original.txt"
+    assert len(seed_index.search("regime of silence", collapse=False).hits) == 2
+
+
+def test_stories_group_the_seed_pair(seed_index):
+    [story] = seed_index.stories()
+    assert [v.id for v in story.versions] == BOTH_SEEDS and 0.3 < story.pairs[0].similarity < 1
+
+
+def test_quotes_api_returns_quote_level_hits(seed_index):
+    quotes = seed_index.quotes("russians", speaker="kerry")
+    assert {(q.quote.speaker, q.quote.text) for q in quotes} == {
+        ("John Kerry", "We are talking directly to the Russians, even now,")
+    }
+    for hit in quotes:
+        assert [hit.span_text[s.start - hit.quote.start : s.end - hit.quote.start] for s in hit.highlights] == ["Russians"]
 
 
 def test_phrase_with_another_stop_word_finds_nothing(seed_index):
@@ -60,7 +82,7 @@ def test_phrase_with_another_stop_word_finds_nothing(seed_index):
     ],
 )
 def test_ordinary_punctuation_and_whoosh_syntax(seed_index, query, expected):
-    assert ids(seed_index.search(query)) == expected
+    assert ids(seed_index.search(query, collapse=False)) == expected
 
 
 @pytest.mark.parametrize(
@@ -83,11 +105,11 @@ def test_malformed_queries_raise_query_error_with_a_fix(seed_index, query, messa
 
 def test_any_mode_ranks_articles_matching_some_terms(seed_index):
     assert seed_index.search("geneva zanzibar").hits == ()
-    assert ids(seed_index.search("geneva zanzibar", mode="any")) == ["aleppo-ceasefire-original.txt"]
+    assert ids(seed_index.search("geneva zanzibar", mode="any", collapse=False)) == ["aleppo-ceasefire-original.txt"]
 
 
 def test_results_are_frozen_dataclasses_sorted_by_score_then_id(seed_index):
-    results = seed_index.search("aleppo")
+    results = seed_index.search("aleppo", collapse=False)
     assert all(isinstance(hit, Hit) for hit in results.hits)
     with pytest.raises(dataclasses.FrozenInstanceError):
         results.hits[0].score = 0  # type: ignore[misc]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -24,27 +25,107 @@ def seeds(seed_corpus, tmp_path):
     return ["--corpus", str(seed_corpus), "--index", str(tmp_path / "index")]
 
 
-def test_query_builds_the_index_first_with_a_note_and_shows_both_seeds(seeds):
+def test_query_builds_the_index_first_and_shows_one_story_with_two_versions(seeds):
     result = run("query", "regime of silence", *seeds)
     assert result.exit_code == 0, result.stderr
     assert "building index" in result.stderr
+    assert result.stdout.count("1. ") == 1 and "2. " not in result.stdout
+    assert "1 other version of this story" in result.stdout
     assert "aleppo-ceasefire-original.txt" in result.stdout
     assert "aleppo-ceasefire-rewrite.txt" in result.stdout
-    assert "‘regime of silence’" in result.stdout and "'regime of silence'" in result.stdout
     assert "\x1b[" not in result.stdout  # no colour when not a terminal
 
 
+def test_no_collapse_shows_both_seeds_with_the_phrase_in_each(seeds):
+    result = run("query", "regime of silence", "--no-collapse", *seeds)
+    assert result.exit_code == 0
+    assert "1. " in result.stdout and "2. " in result.stdout
+    assert "‘regime of silence’" in result.stdout and "'regime of silence'" in result.stdout
+
+
 def test_json_output_follows_the_contract_and_offsets_slice_the_matches(seeds, seed_corpus):
-    result = run("query", "“regime of silence”", "--json", *seeds)
+    result = run("query", "“regime of silence”", "--json", "--no-collapse", *seeds)
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert document["query"] == "“regime of silence”" and document["total"] == 2
     for hit in document["hits"]:
-        assert set(hit) >= {"id", "path", "title", "score", "passages"}
+        assert set(hit) >= {"id", "path", "title", "score", "passages", "story", "versions", "quotes", "entities"}
         body = (seed_corpus / hit["id"]).read_text(encoding="utf-8").split("\n", 2)[2].strip()
         passage = hit["passages"][0]
         assert body[passage["start"] : passage["end"]] == passage["text"]
         assert [body[s:e] for s, e in passage["highlights"]] == ["regime", "of", "silence"]
+
+
+def test_json_of_a_collapsed_story_lists_its_other_version(seeds):
+    document = json.loads(run("query", "regime of silence", "--json", *seeds).stdout)
+    [hit] = document["hits"]
+    [version] = hit["versions"]
+    assert {hit["id"], version["id"]} == {"aleppo-ceasefire-original.txt", "aleppo-ceasefire-rewrite.txt"}
+    assert hit["story"] == "aleppo-ceasefire-original.txt"
+
+
+def test_speaker_field_query_finds_the_kurylenko_quote(seeds):
+    result = run("query", "speaker:kurylenko", "--no-collapse", "--json", *seeds)
+    assert result.exit_code == 0
+    for hit in json.loads(result.stdout)["hits"]:
+        assert "Sergei Kurylenko" in {quote["speaker"] for quote in hit["quotes"]}
+
+
+def test_quotes_by_speaker_show_the_quote_with_speaker_and_cue(seeds):
+    result = run("quotes", "--speaker", "Sam Taylor", "--explain", *seeds)
+    assert result.exit_code == 0
+    assert "“Aleppo has been experiencing extreme conflict" in result.stdout
+    assert "— Sam Taylor (told)" in result.stdout and "— Sam Taylor (added, via pronoun)" in result.stdout
+    assert "why: stand-alone quote continuing the previous speaker, Sam Taylor" in result.stdout
+    assert "4 quotes" in result.stdout
+
+
+def test_quotes_json_highlights_slice_the_matched_words(seeds, seed_corpus):
+    document = json.loads(run("quotes", '"regime of silence"', "--json", *seeds).stdout)
+    assert {q["speaker"] for q in document["quotes"]} == {"Sergei Kurylenko"}
+    for quote in document["quotes"]:
+        body = (seed_corpus / quote["article_id"]).read_text(encoding="utf-8").split("\n", 2)[2].strip()
+        assert [body[s:e] for s, e in quote["highlights"]] == ["regime", "of", "silence"]
+
+
+def test_quotes_with_no_match_exit_1(seeds):
+    assert run("quotes", "--speaker", "Nobody Atall", *seeds).exit_code == 1
+
+
+def test_facets_count_people_organisations_and_places(seeds):
+    result = run("query", "aleppo", "--facets", "--json", *seeds)
+    facets = json.loads(result.stdout)["facets"]
+    places = {value["value"]: value["count"] for value in facets["places"]}
+    people = {value["value"]: value["count"] for value in facets["people"]}
+    assert places["Aleppo"] == 2 and people["John Kerry"] == 2
+    assert "Doctors Without Borders" in {value["value"] for value in facets["organisations"]}
+    text = run("query", "aleppo", "--facets", *seeds).stdout
+    assert "places: Aleppo (2)" in text
+
+
+def test_stories_lists_the_seed_pair_with_its_similarity(seeds):
+    result = run("stories", "--json", *seeds)
+    assert result.exit_code == 0
+    [story] = json.loads(result.stdout)["stories"]
+    assert [v["id"] for v in story["versions"]] == ["aleppo-ceasefire-original.txt", "aleppo-ceasefire-rewrite.txt"]
+    assert 0.3 <= story["pairs"][0]["similarity"] < 1
+
+
+def test_doctor_reports_backends_and_index(seeds):
+    run("index", *seeds)
+    result = run("doctor", "--index", seeds[3])
+    assert result.exit_code == 0
+    assert "NLP backends:" in result.stdout and "2 articles from" in result.stdout
+
+
+def test_setup_from_a_local_copy_installs_without_network(tmp_path):
+    source = Path(__file__).resolve().parents[2] / "shared" / "nltk_data"
+    if not source.is_dir():
+        pytest.skip("../shared/nltk_data is not beside the repo")
+    result = run("setup", "--from", str(source), "--target", str(tmp_path / "data"))
+    assert result.exit_code == 0
+    assert (tmp_path / "data" / "tokenizers" / "punkt_tab.zip").is_file()
+    assert run("setup", "--from", str(tmp_path / "empty"), "--target", str(tmp_path / "d2")).exit_code == 2
 
 
 def test_no_hits_exits_1(seeds):

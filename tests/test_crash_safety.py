@@ -45,12 +45,38 @@ def committed_generation(index: Path) -> int:
         return -1
 
 
-def kill_when(process: subprocess.Popen, ready) -> None:
+def kill_when(process: subprocess.Popen, ready) -> set[int]:
+    """SIGKILL ``process`` once ``ready()``; return the pids of the workers it had started."""
     deadline = time.monotonic() + 60
     while not ready() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
+    workers = children_of(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
+    return workers
+
+
+def children_of(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.add(int(stat.parent.name))
+    return children
+
+
+def all_exit(pids: set[int], wait: float = 15.0) -> bool:
+    """True once none of ``pids`` is alive (a killed indexer's workers exit by themselves)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{pid}").exists() for pid in pids):
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def count(index: Path, query: str = "harbour") -> int:
@@ -62,10 +88,11 @@ def count(index: Path, query: str = "harbour") -> int:
 def test_sigkill_leaves_a_searchable_index_and_a_rerun_completes_it(tmp_path, commits_before_kill):
     corpus, index = many_articles(tmp_path / "corpus"), tmp_path / "index"
     process = start_indexer(corpus, index)
-    kill_when(process, lambda: committed_generation(index) >= commits_before_kill)
+    workers = kill_when(process, lambda: committed_generation(index) >= commits_before_kill)
 
     if newsearch.index_exists(index):
         assert 0 <= count(index) <= FILES  # whatever was committed answers queries
+    assert all_exit(workers), "the killed indexer's worker processes were left running"
     summary = newsearch.index_corpus(corpus, index, analyse=False)
     assert count(index) == FILES
     assert len(summary.added) + summary.unchanged == FILES

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 
 import pytest
 
@@ -110,3 +112,28 @@ def test_index_of_an_older_schema_is_refused_for_search_and_rebuilt_by_update(ma
     assert summary.full_rebuild and summary.added == ("a.txt",)
     assert any("schema 0 is outdated" in note for note in summary.notes)
     assert search_ids(index, "apple") == ["a.txt"]
+
+
+def test_watch_indexes_files_as_they_arrive_until_stopped(make_corpus, tmp_path):
+    corpus, index = make_corpus({"a.txt": "A\n\napple"}), tmp_path / "ix"
+    summaries, stop = [], threading.Event()
+
+    def on_update(summary) -> None:
+        summaries.append(summary)
+        if sum(len(s.added) for s in summaries) >= 3:
+            stop.set()
+
+    watcher = threading.Thread(
+        target=newsearch.watch, args=(corpus, index, on_update), kwargs={"stop": stop, "analyse": False}
+    )
+    watcher.start()
+    deadline = time.monotonic() + 20
+    while not summaries and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (corpus / "b.txt").write_text("B\n\nbanana")
+    (corpus / "c.txt").write_text("C\n\ncherry")
+    watcher.join(timeout=30)
+    stop.set()
+    assert summaries[0].added == ("a.txt",)
+    assert search_ids(index, "banana") == ["b.txt"]
+    assert sum(len(s.added) for s in summaries) == 3  # the burst was indexed, nothing twice

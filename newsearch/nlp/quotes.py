@@ -13,14 +13,27 @@ a second on one core and never needs NLTK data. Two passes:
 
 2. **Speakers.** Around each quote we look for a speech cue ("said", "told", "according
    to", …) in the words after the closing mark (``"…," Kerry said``, ``"…," said Kerry``)
-   and then in the words before the opening mark (``Kerry said: "…"``). The subject next to
-   the cue becomes a speaker: a name (titles and roles stripped, short forms expanded to the
-   article's full form), a pronoun, or a common noun phrase ("Senate minority leader").
-   "he"/"she" go to the most recent person named before the quote — as a quote's speaker,
-   as the subject of a speech verb anywhere ("Clinton said Tuesday that …") or opening a
-   sentence — skipping people known to be of the other gender (from "Mr."/"Mrs." or "X
-   said she …"). A quote with no cue that stands alone right after an attributed quote, or
-   follows one in the same paragraph, continues the previous speaker.
+   and then in the words before the opening mark (``Kerry said: "…"``, inverted ``…,
+   explained Rosenberg, "…"``, coordinated ``Silverman … and joked, "…"``, or a lead-in
+   ending in a colon). The subject next to the cue becomes a speaker: a name (titles and
+   roles stripped, short forms expanded to the article's full form), a pronoun, or a
+   common noun phrase ("Senate minority leader"). A word capitalised only because it
+   starts a sentence ("Following Sanders, …") is not taken for a name.
+
+   Pronouns are resolved Hobbs-style: back from the quote, sentence by sentence, the
+   nearest sentence naming a compatible referent wins, and within it its speaker, else
+   the leftmost clause subject. "he"/"she" need a person (a title, a first name, a speech
+   verb or a gender somewhere in the article; places and organisations are skipped) not
+   known to be of the other gender (from "Mr."/"Mrs.", "X said she …", or a common first
+   name); the he/she of the narrative in between are resolved first, so a chain of "she
+   said" keeps its referent. "it" goes to the nearest organisation ("The Post", "DNC").
+   A quote with no cue that stands alone right after an attributed quote, or follows one
+   in the same paragraph, continues the previous speaker.
+
+Quotes of fewer than three words, and fragments quoted inside the writer's own sentence
+(``called it “an absolute disgrace”``: after a lower-case word that is not a cue, and not
+itself a sentence), are returned ``partial`` and without a speaker: they are still useful
+for search, but they are not direct speech.
 """
 
 from __future__ import annotations
@@ -30,9 +43,17 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Literal
+from typing import Callable, Literal
 
 from ..models import Quote, Span
+from .gazetteer import (
+    FIRST_NAMES,
+    KNOWN_ORGANIZATIONS,
+    NATIONALITIES,
+    NON_ENTITY_WORDS,
+    ORG_WORDS,
+    PLACES,
+)
 from .sentences import paragraph_spans
 
 # --------------------------------------------------------------------------- quote marks
@@ -290,6 +311,7 @@ _TRAILER_CUES = _CUES | {
     "laments": "complained",
 }
 _TRAILER_CUE = re.compile(r"\b" + _trie_pattern(sorted(_TRAILER_CUES)) + r"\b", re.IGNORECASE)
+_CUE_AT_END = re.compile(r"\b" + _trie_pattern(sorted(_TRAILER_CUES)) + r"$", re.IGNORECASE)
 # Cues whose subject always comes before them: the words after are the listener or topic.
 _SUBJECT_FIRST = frozenset({"told", "quoted as saying", "put it"})
 # A subject has at most this many words, and sits at most _MAX_CUE_DISTANCE words from its
@@ -299,8 +321,8 @@ _MAX_CUE_DISTANCE = 24
 
 # --------------------------------------------------------------------------- word lists
 
-_PRONOUNS = {"he": "he", "she": "she"}
-_NOT_SUBJECTS = frozenset({"i", "we", "you", "they", "it", "him", "her", "them", "me", "us"})
+_PRONOUNS = {"he": "he", "she": "she", "it": "it"}
+_NOT_SUBJECTS = frozenset({"i", "we", "you", "they", "him", "her", "them", "me", "us"})
 # Titles, roles and party labels stripped from the left of a name.
 _TITLES = frozenset(
     """
@@ -316,6 +338,32 @@ _TITLES = frozenset(
     independent libertarian campaign""".split()
 )
 _PERSON_TITLES = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
+# Common English first names whose bearers are nearly always of one gender: evidence for
+# he/she agreement when the article gives none ("Hillary Clinton" cannot be "he").
+_FIRST_NAME_GENDERS = dict.fromkeys(
+    """aaron adam al alan albert alex alexander andrew andy anthony arthur barack barry ben
+    benjamin bernard bernie bill billy bob bobby brad brandon brian bruce carl charles charlie
+    chris christopher chuck cory craig dan daniel danny darrell dave david dennis dick don
+    donald doug douglas ed edward eric frank fred gary george gerald greg gregory harold harry
+    henry howard ian jack jacob jake james jason jeb jeff jeffrey jeremy jerry jim jimmy joe
+    joel john johnny jon jonathan joseph josh joshua juan justin keith ken kenneth kevin larry
+    lindsey marco mark martin matt matthew michael mike mitch mitt nathan newt nick nicholas
+    patrick paul peter phil philip ralph randy ray raymond reince richard rick rob robert roger
+    ron ronald roy rudy rush russell ryan sam samuel scott sean stephen steve steven ted terry
+    thomas tim timothy todd tom tony vladimir walter wayne william willie""".split(),
+    "he",
+) | dict.fromkeys(
+    """abigail alice alicia amanda amy andrea angela ann anna anne barbara betsy betty beverly
+    brenda carly carol caroline carolyn catherine cheryl christina christine claire cynthia
+    debbie deborah debra denise diana diane donna doris dorothy elaine elizabeth ellen emily
+    emma evelyn frances gloria hannah heather heidi helen hillary hope huma ivanka jane janet
+    janice jennifer jessica jill joan joanne joyce judith judy julia julie karen kate katherine
+    kathleen kathryn kelly kellyanne kimberly kirsten laura lauren linda lisa lois loretta
+    lori louise margaret maria marie marilyn martha mary megyn melania melissa michelle nancy
+    nicole nikki pamela patricia paula rachel rebecca rose ruth samantha sandra sara sarah
+    sharon shirley stephanie susan suzanne tammy teresa theresa tiffany virginia wendy""".split(),
+    "she",
+)
 _PARTICLES = frozenset(
     {"al", "bin", "ibn", "de", "del", "della", "da", "di", "van", "von", "der", "la", "le", "du", "dos"}
 )
@@ -357,6 +405,14 @@ _ABBREVIATION = re.compile(
 )
 _NAME_RUN = re.compile(r"(?:[A-Z][\w’'.-]*[ \t\u00a0]+){1,5}[A-Z][\w’'-]*")
 _HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?[ \u00a0]+((?:[A-Z][\w’'.-]*[ \u00a0]+){0,2}[A-Z][\w’'-]+)")
+# A run of capitalised words, one word or more: a candidate name (see _name_mentions).
+_MENTION_RUN = re.compile(r"(?:[A-Z][\w’'.-]*[ \t\u00a0]+){0,5}[A-Z][\w’'-]*")
+# A capitalised word after a word or comma: capitalised for itself, not for a sentence start.
+_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+_WORD_AT = re.compile(r"\S+")
+_MIDSENTENCE_CAPITAL = re.compile(r"(?<=[\w,;] )[A-Z][\w’'-]*")
+# Names that are not people's: places, well-known organisations, nationalities, calendar words.
+_NOT_PEOPLE = PLACES | KNOWN_ORGANIZATIONS | NATIONALITIES | NON_ENTITY_WORDS
 _PRONOUN_AFTER_CUE = re.compile(r"[ ,]+(?:that[ ]+)?(he|she)\b")
 
 
@@ -444,13 +500,14 @@ def _clean_name(tokens: list[str]) -> str:
 
 def _classify(phrase: str) -> _Subject | None:
     """Decide what a subject phrase is, or ``None`` when it does not look like a subject."""
-    tokens = phrase.split()
+    tokens = [token for token in phrase.split() if _bare(token)]  # not a stray quote mark
     while tokens and (_bare(tokens[-1]) in _AUXILIARIES or _bare(tokens[-1]).endswith("ly")):
         tokens = tokens[:-1]
+    if tokens and _bare(tokens[-1]) in _PRONOUNS:
+        # A pronoun takes no modifier: what comes before it is an adverbial ("Recently she").
+        return _Subject("pronoun", _PRONOUNS[_bare(tokens[-1])])
     if not tokens or len(tokens) > _MAX_SUBJECT_WORDS:
         return None
-    if len(tokens) == 1 and _bare(tokens[0]) in _PRONOUNS:
-        return _Subject("pronoun", _PRONOUNS[_bare(tokens[0])])
     if any(_bare(token) in _VERBISH or _is_other_pronoun(token) for token in tokens):
         return None
     run = 0
@@ -533,7 +590,7 @@ def _subject_after(phrase: str) -> _Subject | None:
     return subjects[1] if subjects[1] is not None and subjects[1].kind == "name" else None
 
 
-def _sentence_subject(sentence: str) -> _Subject | None:
+def _sentence_subject(sentence: str, proper: Callable[[str], bool]) -> _Subject | None:
     """The subject of a whole sentence: its first name (or he/she) followed by a verb-like word.
 
     Used for participle cues ("Warren …, saying: “…”") and lead-ins ending in a colon
@@ -546,18 +603,21 @@ def _sentence_subject(sentence: str) -> _Subject | None:
         tokens = (sentence if index == 0 else piece).split()
         if tokens and _bare(tokens[0]) in _PRONOUNS:
             return _Subject("pronoun", _PRONOUNS[_bare(tokens[0])])
-        name = _leading_name(tokens, appositive=index == 0)
+        name = _leading_name(tokens, index == 0, proper)
         if name:
             return _Subject("name", name)
     return None
 
 
-def _leading_name(tokens: list[str], appositive: bool) -> str | None:
+def _leading_name(tokens: list[str], appositive: bool, proper: Callable[[str], bool]) -> str | None:
     """The name that opens ``tokens`` when a verb-like word (or, with ``appositive``, a
     comma and a role: "Sam Lau, the communications director …") follows it.
 
-    Role words may sit inside ("Trump spokesman Hope Hicks confirmed" → "Hope Hicks").
+    Role words may sit inside ("Trump spokesman Hope Hicks confirmed" → "Hope Hicks"); a
+    first word that is not ``proper`` is skipped ("Following Sanders on MSNBC").
     """
+    if tokens and _is_capitalised(tokens[0]) and not proper(tokens[0]):
+        tokens = tokens[1:]
     end = 0
     while end < len(tokens) and (_is_name_token(tokens[end]) or _is_title(tokens[end])):
         end += 1
@@ -645,44 +705,84 @@ def _attribution_after(trailer: str) -> _Attribution | None:
     return None
 
 
-def _attribution_before(context: _Context) -> _Attribution | None:
-    """The last cue before the opening mark (``Kerry said: "…"``), or a colon lead-in."""
+def _attribution_before(context: _Context, proper: Callable[[str], bool]) -> _Attribution | None:
+    """The last cue before the opening mark (``Kerry said: "…"``), or a colon lead-in.
+
+    ``proper`` tells a capitalised word that may start a name from one capitalised only
+    because it starts the sentence.
+    """
     leadin = context.leadin
     for match in reversed(list(_CUE.finditer(leadin))):
         form = match.group().lower()
         cue = _CUES[form]
+        before = leadin[: match.start()]
         if cue == "according to":
             subject = _subject_after(leadin[match.end() :])
         elif form in _PARTICIPLES:
-            subject = _sentence_subject(leadin[: match.start()])
+            subject = _sentence_subject(before, proper)
         else:
-            subject = _subject_before(leadin[: match.start()])
+            subject = _subject_before(before) or _other_subject(before, leadin[match.end() :], cue, proper)
         if subject is not None:
             return _Attribution(cue, subject)
     if context.colon:
-        subject = _sentence_subject(leadin)
+        subject = _colon_subject(leadin, proper)
         if subject is not None:
             return _Attribution(None, subject)
     return None
 
 
+def _other_subject(
+    before: str, after: str, cue: str, proper: Callable[[str], bool]
+) -> _Subject | None:
+    """The subject of a cue with no subject right before it: a verb coordinated with an
+    earlier one takes the sentence's subject ("Silverman was joined by Al Franken and
+    joked, “…”"); a cue opening its clause is inverted ("…, explained Rosenberg, “…”",
+    "Continued Stone: “…”")."""
+    words = re.split(r"[,;:—–]", before)[-1].split()
+    if words and _bare(words[-1]) in ("and", "but", "then"):
+        return _sentence_subject(before, proper)
+    if not words and cue not in _SUBJECT_FIRST:
+        return _subject_after(after)
+    return None
+
+
+def _colon_subject(leadin: str, proper: Callable[[str], bool]) -> _Subject | None:
+    """The speaker of a lead-in ending in a colon: the name opening its last clause that
+    has one ("…, and Lordy, …!— Cruz called them on it:"), else the sentence's subject."""
+    clauses = re.split(r"[,;:—–]", _PARENTHETICAL.sub(" ", leadin))
+    for clause in reversed(clauses[1:]):
+        name = _leading_name(clause.split(), False, proper)
+        if name:
+            return _Subject("name", name)
+    return _sentence_subject(leadin, proper)
+
+
 # --------------------------------------------------------------------------- speakers
+
+
+_SPEAKER, _SUBJECT, _OTHER = range(3)
 
 
 @dataclass(frozen=True, slots=True)
 class _Mention:
-    """A named speaker at an offset of the body: a pronoun after it may refer to it."""
+    """A name at an offset of the body that a later he/she may refer to.
+
+    ``rank`` orders the names of one sentence by how likely a following "he said" is to
+    refer to them: a speaker (``_SPEAKER``: the subject of a speech cue, or a quote's
+    speaker), a clause subject ("…, Christie blamed Clinton"), or any other name.
+    """
 
     offset: int
     name: str
+    rank: int = 0
 
 
 @dataclass(slots=True)
 class _Speakers:
     """The article's people: full names, known genders, and mentions in text order.
 
-    Full names and the mentions that pronouns need are collected on first use only: many
-    articles never need them, and collecting them is the costly part.
+    Full names, mentions and the words capitalised mid-sentence are collected on first use
+    only: many articles never need them, and collecting them is the costly part.
     """
 
     body: str
@@ -690,8 +790,13 @@ class _Speakers:
     paragraphs: list[Span]
     genders: dict[str, str] = field(default_factory=dict)  # canonical name → "he" / "she"
     quote_speakers: list[_Mention] = field(default_factory=list)
+    people: set[str] = field(default_factory=set)  # names with evidence of being a person
     full_names: dict[str, str] | None = None  # last word (lower) → most frequent full form
     scanned: list[_Mention] | None = None
+    pending: list[_Mention] = field(default_factory=list)  # narrative he/she, not yet resolved
+    resolved: list[_Mention] = field(default_factory=list)  # … and resolved, as names
+    starts: list[int] | None = None  # sentence starts
+    proper_words: frozenset[str] | None = None
 
     def canonical(self, name: str) -> str:
         """The article's full form of ``name`` ("Kerry" → "John Kerry")."""
@@ -702,32 +807,146 @@ class _Speakers:
             return full
         return name
 
+    def is_proper(self, token: str) -> bool:
+        """True unless ``token`` is capitalised only where a sentence starts.
+
+        The first word of a sentence is capitalised whatever it is ("Following Sanders on
+        MSNBC, …", "Ever since …"); it is part of a name only when the article also writes
+        it capitalised mid-sentence, or it is a first name or a title.
+        """
+        if self.proper_words is None:
+            self.proper_words = frozenset(_MIDSENTENCE_CAPITAL.findall(self.body))
+        word = _strip_token(token)
+        word = word[:-2] if word.endswith(("’s", "'s")) else word
+        return word in self.proper_words or word in FIRST_NAMES or _is_title(token)
+
     def mention(self, offset: int, name: str) -> None:
-        self.quote_speakers.append(_Mention(offset, name))
+        self.quote_speakers.append(_Mention(offset, name, _SPEAKER))
+        self.people.add(name)
+
+    def gender(self, name: str) -> str | None:
+        """What the article says of ``name``'s gender, else what its first name says."""
+        return self.genders.get(name) or _FIRST_NAME_GENDERS.get(name.split()[0].lower())
+
+    def agrees(self, pronoun: str, name: str) -> bool:
+        """True when ``pronoun`` can stand for ``name``: "it" for an organisation, "he" and
+        "she" for a person not known to be of the other gender."""
+        if pronoun == "it":
+            return _is_organisation(name)
+        return self.gender(name) in (pronoun, None) and self.is_person(name)
+
+    def is_person(self, name: str) -> bool:
+        """True for a name known to be a person's: not a place or an organisation, and
+        given a gender, a title, a first name, or a speech verb somewhere in the article."""
+        words = name.split()
+        if name in _NOT_PEOPLE or words[-1] in ORG_WORDS or name.isupper():
+            return False
+        return (
+            name in self.people
+            or self.gender(name) is not None
+            or words[0] in FIRST_NAMES
+        )
+
+    def sentence_of(self, offset: int) -> int:
+        if self.starts is None:
+            self.starts = _sentence_starts(self.body, self.paragraphs)
+        return bisect_right(self.starts, offset)
 
     def resolve(self, pronoun: str, before: int) -> str | None:
-        """The most recent mention before ``before`` that ``pronoun`` can stand for."""
+        """The person ``pronoun`` (the subject of a quote's cue) stands for.
+
+        The he/she of the narrative before it are resolved first, in text order, so that
+        "Ebeling … What got under her skin, she said, was a question … when a young man
+        asked Clinton …. “…,” she said." keeps to Ebeling through the middle "she said".
+        """
         if self.scanned is None:
-            self.scanned = _scan_mentions(self)
-        candidates = [m for m in self.scanned + self.quote_speakers if m.offset < before]
-        for mention in sorted(candidates, key=lambda m: m.offset, reverse=True):
-            if self.genders.get(mention.name, pronoun) == pronoun:
-                self.genders.setdefault(mention.name, pronoun)
-                return mention.name
-        return None
+            self.scanned, self.pending = _scan_mentions(self)
+        while self.pending and self.pending[0].offset < before:
+            mention = self.pending.pop(0)
+            name = self.antecedent(mention.name, mention.offset)
+            if name is not None:
+                self.resolved.append(replace(mention, name=name))
+        return self.antecedent(pronoun, before)
+
+    def antecedent(self, pronoun: str, before: int) -> str | None:
+        """Search back from ``before`` sentence by sentence (as Hobbs' algorithm does): in
+        the nearest sentence naming a person of a compatible gender, its speaker, else the
+        leftmost clause subject, else the leftmost name."""
+        candidates = [
+            mention
+            for mention in self.scanned + self.quote_speakers + self.resolved
+            if mention.offset < before and self.agrees(pronoun, mention.name)
+        ]
+        if not candidates:
+            return None
+        nearest = max(self.sentence_of(mention.offset) for mention in candidates)
+        best = min(
+            (mention for mention in candidates if self.sentence_of(mention.offset) == nearest),
+            key=lambda mention: (mention.rank, mention.offset),
+        )
+        if pronoun != "it":
+            self.genders.setdefault(best.name, pronoun)
+        return best.name
+
+
+def _is_organisation(name: str) -> bool:
+    """A name that "it" can stand for: a known organisation, one ending in an organisation
+    word ("Business Council", "The Post"), or an acronym that is not a place ("DNC")."""
+    words = name.split()
+    return (
+        name in KNOWN_ORGANIZATIONS
+        or words[-1] in ORG_WORDS
+        or (len(words) == 1 and name.isupper() and len(name) > 1 and name not in PLACES)
+    )
+
+
+def _name_tokens(run: str) -> list[str]:
+    """The tokens of a capitalised run up to the first one that ends a sentence
+    ("Vietnam War. Despite" → "Vietnam War."), keeping initials and "Mr." inside."""
+    tokens = run.split()
+    for index, token in enumerate(tokens[:-1]):
+        if token.endswith(".") and not _ABBREVIATION.search(token):
+            return tokens[: index + 1]
+    return tokens
+
+
+def _opens_clause(body: str, sentence: int, run: re.Match[str], tokens: list[str]) -> bool:
+    """True when the name ``tokens`` of ``run`` stands where a clause subject stands: first
+    in its sentence or after a comma, dash or conjunction, and neither a possessive
+    ("Tsege’s arrest") nor after a preposition ("Of Sanders, McCaskill said")."""
+    if tokens[-1].endswith(("’s", "'s", "’")) or _bare(run.group().split()[0]) in _PHRASE_BREAKS:
+        return False
+    before = body[max(sentence, run.start() - 20) : run.start()].rstrip(" \u00a0\"“‘'`")
+    if not before or before[-1] in ",;:—–(":
+        return True
+    words = before.split()
+    return bool(words) and _bare(words[-1]) in _CLAUSE_OPENERS
 
 
 def _full_names(body: str) -> dict[str, str]:
-    """Multi-word capitalised names in the article, by last word (most frequent form wins)."""
+    """Multi-word capitalised names in the article, by last word (most frequent form wins).
+
+    An inverted speech cue opening the run is not part of it ("Continued Tom Smith:").
+    """
     counts: Counter[str] = Counter()
     for run in _NAME_RUN.finditer(body):
-        name = _clean_name(run.group().split())
+        tokens = _name_tokens(run.group())
+        if _CUE.fullmatch(tokens[0]):
+            tokens = tokens[1:]
+        name = _clean_name(tokens)
         if len(name.split()) >= 2:
             counts[name] += 1
     best: dict[str, str] = {}
     for name, _count in counts.most_common():
         best.setdefault(name.split()[-1].lower(), name)
     return best
+
+
+def _starts_sentence(body: str, offset: int) -> bool:
+    """True when only white space and quotation marks separate ``offset`` from the end of
+    the previous sentence (or paragraph, or colon)."""
+    before = body[max(0, offset - 4) : offset].rstrip(" \u00a0\"“‘'`")
+    return not before or before[-1] in ".!?:\n"
 
 
 def _sentence_starts(body: str, paragraphs: list[Span]) -> list[int]:
@@ -754,13 +973,24 @@ def _collect_speakers(body: str, quoted: list[Span], paragraphs: list[Span]) -> 
     return speakers
 
 
-def _scan_mentions(speakers: _Speakers) -> list[_Mention]:
-    """Names that pronouns may refer to, outside the quotes: subjects of speech cues
-    anywhere ("Clinton said Tuesday that …") and person names opening a sentence. Learns
-    genders from "X said she …" on the way."""
+def _scan_mentions(speakers: _Speakers) -> tuple[list[_Mention], list[_Mention]]:
+    """Every name outside the quotes that a pronoun may refer to, and every he/she that
+    opens a clause there (its ``name`` is the pronoun), in text order.
+
+    On the way, learns who is a person (subjects of speech cues anywhere: "Clinton said
+    Tuesday that …"; names behind a title: "Sen. Murphy") and genders ("X said she …").
+    """
+    names = sorted(_cue_subjects(speakers) + _name_mentions(speakers), key=lambda m: m.offset)
+    return names, _pronoun_mentions(speakers)
+
+
+def _cue_subjects(speakers: _Speakers) -> list[_Mention]:
+    """Named subjects of the speech cues outside quotes, with "X said she …" genders."""
     body, quoted = speakers.body, speakers.quoted
     quote_ends = [span.end for span in quoted]
-    starts = _sentence_starts(body, speakers.paragraphs)
+    if speakers.starts is None:
+        speakers.starts = _sentence_starts(body, speakers.paragraphs)
+    starts = speakers.starts
     mentions = []
     for match in _CUE.finditer(body):
         if _inside(match.start(), quoted):
@@ -772,24 +1002,77 @@ def _scan_mentions(speakers: _Speakers) -> list[_Mention]:
         if subject is None or subject.kind != "name":
             continue
         name = speakers.canonical(subject.text)
-        mentions.append(_Mention(match.start(), name))
+        mentions.append(_Mention(match.start(), name, _SPEAKER))
+        speakers.people.add(name)
         pronoun = _PRONOUN_AFTER_CUE.match(body, match.end())
         if pronoun:
             speakers.genders.setdefault(name, pronoun.group(1))
-    for start in starts:
-        if not body[start : start + 1].isupper() or _inside(start, quoted):
+    return mentions
+
+
+def _pronoun_mentions(speakers: _Speakers) -> list[_Mention]:
+    """The he/she outside quotes that open a clause, ranked as speakers before a cue."""
+    body, quoted, starts = speakers.body, speakers.quoted, speakers.starts or [0]
+    mentions = []
+    for match in _PRONOUN.finditer(body):
+        if _inside(match.start(), quoted):
             continue
-        end = body.find("\n", start, start + 200)
-        subject = _sentence_subject(body[start : end if end >= 0 else start + 200])
-        if subject is None or subject.kind != "name":
+        sentence = starts[bisect_right(starts, match.start()) - 1]
+        if not _opens_clause(body, sentence, match, [match.group()]):
             continue
-        canonical = speakers.canonical(subject.text)
-        if len(canonical.split()) >= 2 or canonical in speakers.genders:
-            mentions.append(_Mention(start, canonical))
+        rank = _SPEAKER if _CUE.match(body, _skip_auxiliaries(body, match.end())) else _SUBJECT
+        mentions.append(_Mention(match.start(), match.group().lower(), rank))
+    return mentions
+
+
+def _skip_auxiliaries(body: str, position: int) -> int:
+    """The offset of the first word at or after ``position`` that is not an auxiliary."""
+    for word in _WORD_AT.finditer(body, position):
+        if _bare(word.group()) not in _AUXILIARIES:
+            return word.start()
+    return len(body)
+
+
+def _name_mentions(speakers: _Speakers) -> list[_Mention]:
+    """The capitalised names of each sentence outside quotes, titles stripped."""
+    body, quoted = speakers.body, speakers.quoted
+    starts = [*speakers.starts, len(body)] if speakers.starts else [0, len(body)]
+    mentions = []
+    for start, end in zip(starts, starts[1:]):
+        for run in _MENTION_RUN.finditer(body, start, end):
+            if _inside(run.start(), quoted):
+                continue
+            tokens = _name_tokens(run.group())
+            if _starts_sentence(body, run.start()) and not speakers.is_proper(tokens[0]):
+                tokens = tokens[1:]
+            name = _clean_name(tokens)
+            if not name or _is_title(name.split()[-1]):
+                continue
+            name = speakers.canonical(name)
+            if any(_is_title(token) for token in tokens):
+                speakers.people.add(name)
+            rank = _SUBJECT if _opens_clause(body, start, run, tokens) else _OTHER
+            mentions.append(_Mention(run.start(), name, rank))
     return mentions
 
 
 # --------------------------------------------------------------------------- the pipeline
+
+
+def _is_embedded(body: str, span: _Span) -> bool:
+    """True for a fragment quoted inside the writer's own sentence: ``called it “an
+    absolute disgrace”``, ``under the slogan “Axe the tax”``.
+
+    The opening mark follows a lower-case word that is not a speech cue ("writing “…" and
+    "said “…" open real quotes), and the quote is not itself a sentence (capitalised and
+    ending in . ! or ?).
+    """
+    before = body[max(0, span.open.start - 30) : span.open.start].rstrip()
+    if not before[-1:].isalpha() or not before[-1].islower() or _CUE_AT_END.search(before):
+        return False
+    text = body[span.start : span.end]
+    after = body[span.close.end : span.close.end + 1]
+    return not (text[:1].isupper() and (text.endswith(("." ,"!", "?")) or after in ".!?"))
 
 
 def _is_standalone(body: str, span: _Span, paragraphs: list[Span]) -> bool:
@@ -805,7 +1088,10 @@ def _speaker(
     subject = attribution.subject
     if subject.kind == "pronoun":
         name = speakers.resolve(subject.text, span.open.start)
-        return name, "pronoun" if name else None
+        if name is None:
+            return None, None
+        speakers.mention(span.start, name)  # the pronoun is itself a mention of its referent
+        return name, "pronoun"
     name = speakers.canonical(subject.text) if subject.kind == "name" else subject.text
     speakers.mention(span.start, name)
     return name, "name"
@@ -825,10 +1111,12 @@ def extract_quotes(body: str) -> tuple[Quote, ...]:
     quotes: list[Quote] = []
     previous: tuple[Quote, _Span] | None = None
     for span, text, is_full, context in zip(spans, texts, full, contexts):
-        if not is_full:
+        if not is_full or _is_embedded(body, span):
             quotes.append(Quote(text, span.start, span.end, partial=True))
             continue
-        attribution = _attribution_after(context.trailer) or _attribution_before(context)
+        attribution = _attribution_after(context.trailer) or _attribution_before(
+            context, speakers.is_proper
+        )
         speaker = cue = source = None
         if attribution is not None:
             speaker, source = _speaker(attribution, span, speakers)

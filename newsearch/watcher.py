@@ -1,0 +1,55 @@
+"""Keep an index current while article files arrive: watch the corpus, update in batches.
+
+File-system events are debounced (a burst of files arriving together becomes one update),
+and each update is an ordinary incremental ``update_index`` — so what it does, and its
+crash safety, are exactly those of ``newsearch index``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import watchfiles
+
+from .articles import ARTICLE_SUFFIX
+from .indexer import update_index
+from .models import IndexLocked, UpdateSummary
+
+DEBOUNCE_MS = 1000
+
+
+def _is_article_event(change: watchfiles.Change, path: str) -> bool:
+    name = Path(path).name
+    return not name.startswith(".") and (name.endswith(ARTICLE_SUFFIX) or change == watchfiles.Change.deleted)
+
+
+def watch_corpus(
+    corpus: Path,
+    index_dir: Path,
+    on_update: Callable[[UpdateSummary], None],
+    *,
+    stop: threading.Event | None = None,
+    debounce_ms: int = DEBOUNCE_MS,
+    with_nlp: bool = True,
+    force_polling: bool | None = None,
+) -> None:
+    """Update the index now, then after every burst of changes until ``stop`` is set.
+
+    ``on_update`` receives each run's summary (the first one even when nothing changed).
+    When another process holds the index, the burst is retried with the next one.
+    """
+    on_update(update_index(corpus, index_dir, with_nlp=with_nlp))
+    for _changes in watchfiles.watch(
+        corpus,
+        watch_filter=_is_article_event,
+        debounce=debounce_ms,
+        stop_event=stop,
+        force_polling=force_polling,
+        raise_interrupt=False,
+    ):
+        try:
+            on_update(update_index(corpus, index_dir, with_nlp=with_nlp))
+        except IndexLocked:
+            continue
