@@ -1,0 +1,84 @@
+"""Run the benchmarks; each writes its own section of docs/BENCHMARKS.md.
+
+python -m bench all                      # relevance, then speed on BBC and Reuters
+python -m bench relevance [--engines newsearch,fts5] [--topics 20]
+python -m bench speed --corpus bbc [--engines ...] [--queries 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from bench.corpora import SPEED_CORPORA
+from bench.engines import ENGINE_NAMES
+from bench.relevance import run_relevance
+from bench.speed_report import run_speed
+
+DEFAULT_QUERIES = 200
+
+
+def engine_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(ENGINE_NAMES))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown engine(s) {unknown}; choose from {', '.join(ENGINE_NAMES)}"
+        )
+    return names
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    engines = argparse.ArgumentParser(add_help=False)
+    engines.add_argument(
+        "--engines",
+        type=engine_list,
+        default=list(ENGINE_NAMES),
+        help=f"comma-separated subset of {','.join(ENGINE_NAMES)} (default: all)",
+    )
+    queries = argparse.ArgumentParser(add_help=False)
+    queries.add_argument(
+        "--queries",
+        type=positive,
+        default=DEFAULT_QUERIES,
+        help=f"size of each speed query set, short and verbose (default {DEFAULT_QUERIES})",
+    )
+
+    main = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    commands = main.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "all", parents=[engines, queries], help="relevance, then speed on every corpus"
+    )
+    relevance = commands.add_parser(
+        "relevance", parents=[engines], help="MAP, nDCG@10, P@10, Recall@100 on TIME"
+    )
+    relevance.add_argument(
+        "--topics", type=positive, help="only the first N TIME topics (default: all 83)"
+    )
+    speed = commands.add_parser(
+        "speed", parents=[engines, queries], help="build, size, memory, latency"
+    )
+    speed.add_argument(
+        "--corpus", choices=sorted(SPEED_CORPORA), action="append", help="repeatable (default: all)"
+    )
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    if args.command in ("all", "relevance"):
+        run_relevance(args.engines, getattr(args, "topics", None))
+    if args.command in ("all", "speed"):
+        for corpus in getattr(args, "corpus", None) or SPEED_CORPORA:
+            run_speed(corpus, args.engines, args.queries)
+
+
+if __name__ == "__main__":
+    main()
