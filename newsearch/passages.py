@@ -15,6 +15,7 @@ in ``render``.
 from __future__ import annotations
 
 import fnmatch
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -78,21 +79,28 @@ def mark(text: str, patterns: Sequence[MatchPattern], analyzer) -> list[Match]:
     tokens = [
         _Token(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(text, positions=True, chars=True)
     ]
+    where: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens):
+        where.setdefault(token.text, []).append(i)
     found: dict[tuple[int, int], Match] = {}
     for index, pattern in enumerate(patterns):
-        for run in _occurrences(tokens, pattern):
+        for run in _occurrences(tokens, where, pattern):
             for token in run:
                 found.setdefault((token.start, token.end), Match(Span(token.start, token.end), index, pattern.weight))
     return sorted(found.values(), key=lambda m: m.span.start)
 
 
-def _occurrences(tokens: list[_Token], pattern: MatchPattern) -> list[list[_Token]]:
+def _occurrences(tokens: list[_Token], where: dict[str, list[int]], pattern: MatchPattern) -> list[list[_Token]]:
+    """Runs of tokens matching the pattern; ``where`` maps a token text to its indices, so a
+    plain term is looked up instead of scanned for."""
     first, rest = pattern.words[0], pattern.words[1:]
+    if first.kind == "term":
+        starts = where.get(first.text, [])
+    else:
+        starts = [i for i, token in enumerate(tokens) if first.matches(token.text)]
     runs = []
-    for i, token in enumerate(tokens):
-        if not first.matches(token.text):
-            continue
-        run, j = [token], i
+    for i in starts:
+        run, j = [tokens[i]], i
         for word in rest:
             j = _next_match(tokens, j, word, run[-1].position + pattern.slop)
             if j is None:
@@ -137,31 +145,36 @@ def sentence_windows(text: str, matches: list[Match]) -> list[Window]:
     """Runs of 1–3 consecutive sentences around sentences with matches, at most ~420 chars;
     a longer single sentence is cut to a window around its matches."""
     sentences = sentence_spans(text) or [Span(0, len(text))]
+    starts = [m.span.start for m in matches]
     windows = []
     for i, sentence in enumerate(sentences):
-        if not _inside(matches, sentence):
+        if not _inside(matches, starts, sentence):
             continue
         for first in range(max(0, i - MAX_SENTENCES + 1), i + 1):
             for last in range(i, min(len(sentences), first + MAX_SENTENCES)):
                 span = Span(sentences[first].start, sentences[last].end)
                 if first == last or span.end - span.start <= MAX_WINDOW_CHARS:
-                    windows.append(_window(text, span, matches))
+                    windows.append(_window(text, span, matches, starts))
     return windows
 
 
-def _inside(matches: list[Match], span: Span) -> tuple[Match, ...]:
-    return tuple(m for m in matches if m.span.start >= span.start and m.span.end <= span.end)
+def _inside(matches: list[Match], starts: list[int], span: Span) -> tuple[Match, ...]:
+    """The matches within ``span``; ``starts`` are the matches' start offsets (sorted), so
+    the slice is found by bisection rather than by scanning every match."""
+    return tuple(
+        m for m in matches[bisect_left(starts, span.start) : bisect_left(starts, span.end)] if m.span.end <= span.end
+    )
 
 
-def _window(text: str, span: Span, matches: list[Match]) -> Window:
+def _window(text: str, span: Span, matches: list[Match], starts: list[int]) -> Window:
     """A window over ``span``, cut around its first matches when it is too long."""
-    inside = _inside(matches, span)
+    inside = _inside(matches, starts, span)
     if span.end - span.start > MAX_WINDOW_CHARS and inside:
         start = max(span.start, inside[0].span.start - MAX_WINDOW_CHARS // 4)
         start = _word_boundary(text, start, span.start, forward=True)
         end = _word_boundary(text, min(span.end, start + MAX_WINDOW_CHARS), span.end, forward=False)
         span = Span(start, end)
-        inside = _inside(matches, span)
+        inside = _inside(matches, starts, span)
     return Window(span, inside)
 
 
@@ -221,7 +234,10 @@ def lead_passage(text: str) -> tuple[Passage, ...]:
     sentences = sentence_spans(text)
     if not sentences:
         return ()
-    return (_passage(text, _window(text, sentences[0], []), 0.0),)
+    lead = sentences[0]
+    if lead.end - lead.start > MAX_WINDOW_CHARS:
+        lead = Span(lead.start, _word_boundary(text, lead.start + MAX_WINDOW_CHARS, lead.start, forward=False))
+    return (_passage(text, Window(lead, ()), 0.0),)
 
 
 def _overlaps(a: Span, b: Span) -> bool:
