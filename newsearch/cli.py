@@ -317,7 +317,10 @@ def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:
             stderr().print("newsearch: index is being updated elsewhere; searching it as it is", style="dim")
         return
     if (summary.changed or summary.notes) and not quiet:
-        stderr().print(f"newsearch: {summary_line(summary, str(index))}", markup=False, style="dim")
+        console = stderr()
+        console.print(f"newsearch: {summary_line(summary, str(index))}", markup=False, style="dim")
+        for note in summary.notes:
+            console.print(f"newsearch: note: {note}", markup=False, style="dim")
 
 
 def main() -> None:  # pragma: no cover - console-script convenience

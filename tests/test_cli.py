@@ -180,3 +180,19 @@ def test_real_process_exit_statuses_and_pipe(seeds):
     assert found.returncode == 0 and "\x1b[" not in found.stdout
     missing = subprocess.run([*command[:4], "zanzibar", *seeds], capture_output=True, text=True)
     assert missing.returncode == 1
+
+
+def test_missing_nlp_data_is_said_once_with_the_fix(seeds, monkeypatch, tmp_path):
+    from newsearch.nlp import entities, resources
+
+    monkeypatch.setenv("NEWSEARCH_NLTK_DATA", str(tmp_path / "no-data"))
+    monkeypatch.setattr(resources, "is_installed", lambda probe: False)
+    entities.clear_cache()
+    try:
+        result = run("query", "kurylenko", *seeds)
+    finally:
+        monkeypatch.undo()
+        entities.clear_cache()
+    assert result.exit_code == 0
+    notes = [line for line in result.stderr.splitlines() if "newsearch setup" in line]
+    assert len(notes) == 1 and "NLTK data missing" in notes[0]
