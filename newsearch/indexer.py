@@ -34,6 +34,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
 from .articles import ArticleFile, find_article_files, load_article
+from .files import write_json_atomically
 from .models import Article, IndexLocked, IndexNotFound, SchemaMismatch, Skipped, UpdateSummary
 from .nlp import Analysis, analyse, backends
 from .nlp.entities import missing_message as nlp_missing_message
@@ -72,21 +73,6 @@ class IndexMeta:
 
 
 # --------------------------------------------------------------------------- files
-
-
-def write_json_atomically(path: Path, data: object) -> None:
-    """Write-then-rename with fsync, so a reader (or a crash) sees the old file or the new one."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, separators=(",", ":"))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
 
 
 def read_meta(index_dir: Path) -> IndexMeta | None:

@@ -50,7 +50,6 @@ import base64
 import binascii
 import hashlib
 import json
-import os
 import re
 import zlib
 from collections.abc import Iterable
@@ -59,6 +58,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import write_atomically
 from .models import Pair
 
 from .text import normalise
@@ -410,7 +410,7 @@ class StoryIndex:
             "articles": [_saved_row(article_id, entry) for article_id, entry in zip(ids, entries, strict=True)],
             "minhashes": base64.b64encode(b"".join(e.signature.minhash for e in entries)).decode("ascii"),
         }
-        _write_atomically(Path(path), json.dumps(data, separators=(",", ":")).encode())
+        write_atomically(Path(path), json.dumps(data, separators=(",", ":")).encode())
 
     @classmethod
     def load(cls, path: Path, generation: int | None = None) -> StoryIndex:
@@ -464,22 +464,3 @@ def _bulk_buckets(minhashes: bytes, slots: Iterable[int]) -> _Buckets:
     slots = np.fromiter(slots, dtype=np.int32)
     keys = _Buckets.keys(minhashes)[slots]
     return _Buckets(keys.ravel(), np.repeat(slots, BANDS))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write-then-rename with fsync, so a reader (or a crash) sees the old file or the new one.
-
-    (The same as ``newsearch.indexer.write_json_atomically``, which cannot be imported here:
-    the indexer imports this module.)
-    """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
