@@ -137,3 +137,34 @@ def test_watch_indexes_files_as_they_arrive_until_stopped(make_corpus, tmp_path)
     assert summaries[0].added == ("a.txt",)
     assert search_ids(index, "banana") == ["b.txt"]
     assert sum(len(s.added) for s in summaries) == 3  # the burst was indexed, nothing twice
+
+
+def test_a_rewrite_added_later_joins_the_existing_story_and_keeps_its_id(make_corpus, tmp_path):
+    from .conftest import SEED_ORIGINAL, SEED_REWRITE
+
+    corpus = make_corpus({"original.txt": SEED_ORIGINAL.read_bytes(), "other.txt": "Other\n\nA different story."})
+    index = tmp_path / "ix"
+    newsearch.index_corpus(corpus, index, analyse=False)
+    (corpus / "zz-rewrite.txt").write_bytes(SEED_REWRITE.read_bytes())
+    assert newsearch.index_corpus(corpus, index, analyse=False).added == ("zz-rewrite.txt",)
+    with newsearch.open_index(index) as ix:
+        [hit] = ix.search("regime of silence").hits
+        [story] = ix.stories()
+    assert hit.story == story.id == "original.txt"
+    assert [v.id for v in story.versions] == ["original.txt", "zz-rewrite.txt"]
+
+
+def test_story_state_is_rebuilt_from_the_index_when_lost(make_corpus, tmp_path):
+    from newsearch.indexer import STORIES_FILE
+
+    from .conftest import SEED_ORIGINAL, SEED_REWRITE
+
+    corpus = make_corpus({"a.txt": SEED_ORIGINAL.read_bytes(), "b.txt": SEED_REWRITE.read_bytes()})
+    index = tmp_path / "ix"
+    newsearch.index_corpus(corpus, index, analyse=False)
+    (index / STORIES_FILE).unlink()
+    (corpus / "c.txt").write_bytes(SEED_REWRITE.read_bytes().replace(b"Aleppo", b"Halab"))
+    newsearch.index_corpus(corpus, index, analyse=False)
+    with newsearch.open_index(index) as ix:
+        [story] = ix.stories()
+    assert story.id == "a.txt" and [v.id for v in story.versions] == ["a.txt", "b.txt", "c.txt"]
