@@ -9,6 +9,7 @@ import pytest
 
 from newsearch.models import Entity
 from newsearch.nlp import entities, resources
+from newsearch.nlp.sentences import sentence_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 ALEPPO = ROOT / "corpus" / "aleppo-ceasefire-original.txt"
@@ -140,8 +141,66 @@ def test_compiled_chunker_matches_nltk(nltk_data):
     reference = Maxent_NE_Chunker("binary")
     text = ALEPPO.read_text(encoding="utf-8")
     for tokens in entities.tokenize(text):
-        tagged = models.tagger.tag(tokens)
-        assert models.chunker.iob_labels(tagged) == [label for _, label in reference._tagger.tag(tagged)]
+        tags = models.tagger.tags(tokens, len(tokens))
+        expected = [label for _, label in reference._tagger.tag(list(zip(tokens, tags)))]
+        assert models.chunker.iob_labels(tokens, tags, len(tokens)) == expected
+        assert models.chunker.iob_labels(tokens, tags, 2) == expected[:2]
+
+
+def test_tagger_matches_nltk(nltk_data):
+    from nltk.tag import PerceptronTagger
+
+    models = entities._models()
+    reference = PerceptronTagger()
+    text = ALEPPO.read_text(encoding="utf-8")
+    sentences = [*entities.tokenize(text), "Re-elected in 2016 , 42-year-old Brown won .".split()]
+    for tokens in sentences:
+        expected = [tag for _, tag in reference.tag(tokens)]
+        assert models.tagger.tags(tokens, len(tokens)) == expected
+        assert models.tagger.tags(tokens, 3) == expected[:3]  # a prefix, read in full context
+
+
+def test_word_tokenizer_matches_nltk(nltk_data):
+    from nltk.tokenize import NLTKWordTokenizer
+
+    ours, reference = entities._word_tokenizer(), NLTKWordTokenizer()
+    assert isinstance(ours, entities._WordTokenizer)
+    text = ALEPPO.read_text(encoding="utf-8")
+    sentences = [
+        *(text[span.start : span.end] for span in sentence_spans(text)),  # curly quotes kept
+        "\"I cannot go,\" he said -- 'tis gonna rain... (maybe) [or not] on 3,36 euros; $3.88 at 5:30.",
+        "They'll say it isn't so: \u201cwanna bet?\u201d \u2013 Smith's dog's ball.",
+        "He said: 'Don't!' and left.",
+    ]
+    for sentence in sentences:
+        assert ours.tokenize(sentence) == reference.tokenize(sentence)
+
+
+def test_grammar_matches_nltk_regexp_parser():
+    """Our span grammar chunks exactly like NLTK's RegexpParser with the same rules."""
+    import random
+
+    from nltk.chunk import RegexpParser
+
+    parser = RegexpParser(
+        r"""
+        NE: {<DEM>*<CAP|ORGW|PLACEW>*<ORGW|PLACEW><LNK><DT>?<CAP|ORGW|PLACEW|DEM>+}
+            {<PLACEW><LNK><DT>?<CAP|ORGW|PLACEW>+}
+            {<CAP|ORGW|PLACEW>+<CLNK>+<CAP|ORGW|PLACEW>+}
+            {<DEM>*<CAP|ORGW|PLACEW><PRT|AMP|CAP|ORGW|PLACEW>*}
+        """
+    )
+    classes = list(entities._CLASS_LETTERS)
+    rng = random.Random(7)
+    for _ in range(3000):
+        sequence = rng.choices(classes, k=rng.randint(1, 14))
+        tree = parser.parse(list(zip(range(len(sequence)), sequence)))
+        expected = []
+        for node in tree:
+            if hasattr(node, "label"):
+                positions = [position for position, _ in node.leaves()]
+                expected.append((positions[0], positions[-1] + 1))
+        assert entities._grammar_chunks(sequence) == expected, sequence
 
 
 def test_models_load_once(nltk_data):
@@ -176,16 +235,15 @@ def test_multiclass_types_are_used_when_installed(monkeypatch):
     """With a typed chunker its types count as evidence (simulated: the model is not shipped)."""
 
     class TypedChunker:
-        def iob_labels(self, tagged):
-            return ["B-ORGANIZATION" if word == "Zorblax" else "O" for word, _ in tagged]
+        def iob_labels(self, words, tags, stop):
+            return ["B-ORGANIZATION" if word == "Zorblax" else "O" for word in words[:stop]]
 
     class Tagger:
-        tagdict: dict[str, str] = {}
+        def tags(self, words, stop):
+            return ["NNP" if t[:1].isupper() else "NN" for t in words[:stop]]
 
-        def tag(self, tokens):
-            return [(t, "NNP" if t[:1].isupper() else "NN") for t in tokens]
-
-    models = entities._Models(Tagger(), TypedChunker(), True, frozenset(), frozenset(), ())
+    models = entities._Models(Tagger(), TypedChunker(), True, frozenset(), frozenset())
+    monkeypatch.setattr(entities, "_available", lambda: entities._Available((), True))
     monkeypatch.setattr(entities, "_models", lambda: models)
     assert entities.backend() == "nltk-multiclass+rules"
     assert entities.recognize_tokens("Shares in Zorblax rose .".split()) == [(2, 3, "ORGANIZATION")]
@@ -198,5 +256,75 @@ def test_tree_chunker_gives_the_same_labels(nltk_data):
     models = entities._models()
     plain = entities._TreeChunker(Maxent_NE_Chunker("binary"))
     for tokens in entities.tokenize(ALEPPO.read_text(encoding="utf-8"))[:6]:
-        tagged = models.tagger.tag(tokens)
-        assert plain.iob_labels(tagged) == models.chunker.iob_labels(tagged)
+        tags, size = models.tagger.tags(tokens, len(tokens)), len(tokens)
+        assert plain.iob_labels(tokens, tags, size) == models.chunker.iob_labels(tokens, tags, size)
+
+
+def test_backend_loads_no_model(nltk_data, monkeypatch):
+    """Writing index metadata asks for the backend; that must not cost a model load."""
+    entities.clear_cache()
+    monkeypatch.setattr(entities, "_models", lambda: pytest.fail("backend() loaded the models"))
+    assert entities.backend() == "nltk-binary+rules"
+    assert entities.missing_message() is None
+
+
+# --------------------------------------------------------------------------- model cache
+
+
+def cache_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("entity-models-*.bin"))
+
+
+@pytest.fixture(scope="module")
+def build_once():
+    """``entities._build_data`` that reads NLTK's zips only the first time (it takes seconds)."""
+    built: dict[str | None, dict] = {}
+    build = entities._build_data
+
+    def build_data(available, key):
+        if key not in built:
+            built[key] = build(available, key)
+        return built[key]
+
+    return build_data
+
+
+@pytest.fixture
+def model_cache(nltk_data, build_once, tmp_path, monkeypatch):
+    """An empty model cache in a temporary directory; the loaded models are forgotten on both
+    sides, so each test loads through the cache."""
+    monkeypatch.setenv("NEWSEARCH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(entities, "_build_data", build_once)
+    entities.clear_cache()
+    yield tmp_path / "cache"
+    entities.clear_cache()
+
+
+def test_model_cache_is_written_then_used(model_cache, monkeypatch):
+    text = ALEPPO.read_text(encoding="utf-8")
+    built = entities.extract_entities(text)  # built from NLTK's zips, then cached
+    [cached_file] = cache_files(model_cache)
+    entities.clear_cache()
+    with monkeypatch.context() as patch:
+        patch.setattr(entities, "_build_data", lambda *args: pytest.fail("cache not used"))
+        assert entities.extract_entities(text) == built
+    check_aleppo(built)
+
+
+def test_corrupt_model_cache_is_rebuilt(model_cache):
+    text = ALEPPO.read_text(encoding="utf-8")
+    expected = entities.extract_entities(text)
+    [cached_file] = cache_files(model_cache)
+    good = cached_file.read_bytes()
+    for damaged in (b"", good[:1000], good[:-1] + bytes([good[-1] ^ 1]), b"\0" * 32 + b"not marshal"):
+        cached_file.write_bytes(damaged)
+        entities.clear_cache()
+        assert entities.extract_entities(text) == expected
+        assert cached_file.read_bytes() == good  # rebuilt in place
+
+
+def test_unwritable_model_cache_still_works(model_cache):
+    model_cache.parent.mkdir(parents=True, exist_ok=True)
+    model_cache.write_text("a file where the cache directory should be")
+    check_aleppo(entities.extract_entities(ALEPPO.read_text(encoding="utf-8")))
+    assert model_cache.read_text() == "a file where the cache directory should be"

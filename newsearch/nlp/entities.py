@@ -9,9 +9,10 @@ not their kind. So recognition runs in four steps, all per article:
    read every capitalised word as a name.
 2. **Spans.** Each token gets a coarse class (name-like, title, nationality, linking word…);
    a token counts as name-like when it is capitalised inside a sentence, or when the binary
-   chunker puts it in an entity span. A ``RegexpParser`` grammar over those classes then
-   builds the spans, so it also catches what the chunker misses ("UN Security Council",
-   "Syrian Observatory for Human Rights", "Bashar al-Assad"). Titles in front of a name are
+   chunker puts it in an entity span. A grammar over those classes (regular expressions,
+   as in NLTK's ``RegexpParser``) then builds the spans, so it also catches what the
+   chunker misses ("UN Security Council", "Syrian Observatory for Human Rights", "Bashar
+   al-Assad"). Titles in front of a name are
    peeled off and kept as evidence ("President Bashar al-Assad" -> "Bashar al-Assad").
 3. **Evidence.** Each span collects weighted votes for PERSON, ORGANIZATION and PLACE from
    its own words (organisation words, place list, first names), from its neighbours (a title
@@ -25,16 +26,28 @@ Without NLTK data nothing crashes: tags then come from capitalisation alone and 
 chunker; ``backend()`` and ``missing_message()`` say so. With the typed (multiclass) chunker
 installed, its spans and types are used as more evidence.
 
-Models are loaded once per process (NLTK's own ``ne_chunk`` reloads its model on every call).
+Models are loaded once per process (NLTK's own ``ne_chunk`` reloads its model on every call),
+from a compiled copy in the model cache when it is current (see "models" below), because
+every indexing worker and every one-article update loads them. Tagger, chunker, tokenizer and
+grammar are NLTK's models and rules run by faster code of ours that gives the same results
+(the tests compare them with NLTK's own); only the words that need tags are tagged.
 """
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
+import sys
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from operator import add
+from pathlib import Path
 from typing import Any
 
 from ..models import Entity, EntityKind
@@ -123,18 +136,71 @@ _ACRONYM = re.compile(r"^(?:[A-Z][A-Z&]{1,5}|(?:[A-Z]\.){2,4})$")
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|an|ar|az)-[A-Z]", re.IGNORECASE)
 _PROPER = frozenset({"NNP", "NNPS"})
 
-# Token classes for the span grammar: CAP name-like, ORGW organisation word, PLACEW place
-# word, DEM nationality, TTL title, LNK linking word, CLNK capitalised linking word inside a
-# sentence ("Doctors Without Borders"), DT "the", PRT name particle, AMP "&", O other.
-_GRAMMAR = r"""
-NE: {<DEM>*<CAP|ORGW|PLACEW>*<ORGW|PLACEW><LNK><DT>?<CAP|ORGW|PLACEW|DEM>+}
-    {<PLACEW><LNK><DT>?<CAP|ORGW|PLACEW>+}
-    {<CAP|ORGW|PLACEW>+<CLNK>+<CAP|ORGW|PLACEW>+}
-    {<DEM>*<CAP|ORGW|PLACEW><PRT|AMP|CAP|ORGW|PLACEW>*}
-"""
+# Token classes for the span grammar, one letter each: C name-like, G organisation word,
+# P place word, D nationality, T title, L linking word, K capitalised linking word inside a
+# sentence ("Doctors Without Borders"), d "the", r name particle, & "&", o other.
+_CLASS_LETTERS = {
+    "CAP": "C",
+    "ORGW": "G",
+    "PLACEW": "P",
+    "DEM": "D",
+    "TTL": "T",
+    "LNK": "L",
+    "CLNK": "K",
+    "DT": "d",
+    "PRT": "r",
+    "AMP": "&",
+    "O": "o",
+}
+# The span grammar: each rule, in order, chunks the leftmost matches among the tokens that no
+# earlier rule took. This is NLTK's ``RegexpParser`` semantics for the grammar
+#   NE: {<DEM>*<CAP|ORGW|PLACEW>*<ORGW|PLACEW><LNK><DT>?<CAP|ORGW|PLACEW|DEM>+}
+#       {<PLACEW><LNK><DT>?<CAP|ORGW|PLACEW>+}
+#       {<CAP|ORGW|PLACEW>+<CLNK>+<CAP|ORGW|PLACEW>+}
+#       {<DEM>*<CAP|ORGW|PLACEW><PRT|AMP|CAP|ORGW|PLACEW>*}
+# run over one letter per token with ``re``, because RegexpParser routes every match through
+# NLTK's ReDoS guard (the ``regex`` module under a timeout): a sixth of extraction time.
+_GRAMMAR_RULES = tuple(
+    re.compile(rule)
+    for rule in (
+        r"D*[CGP]*[GP]Ld?[CGPD]+",
+        r"PLd?[CGP]+",
+        r"[CGP]+K+[CGP]+",
+        r"D*[CGP][r&CGP]*",
+    )
+)
 
 
 # --------------------------------------------------------------------------- models
+#
+# Loading the models from NLTK's zips takes seconds (the chunker's 4 MB mapping table most of
+# all), and every indexing worker and every one-article update would pay it. So the first
+# load compiles them into flat arrays and word lists, and stores those in the model cache
+# (``$NEWSEARCH_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsearch``, else ``~/.cache/newsearch``),
+# which later processes read in a fraction of the time. The cache is plain data (strings,
+# tuples, dicts, array bytes) written with ``marshal`` behind a sha256 of its bytes; it is keyed
+# by the format version and the path, size and mtime of each NLTK zip it was built from. A
+# missing, stale, corrupt or unwritable cache only means building from NLTK again.
+
+_CACHE_FORMAT = 1  # bump when what the cache holds, or how it is laid out, changes
+_CACHE_DIGEST = hashlib.sha256().digest_size
+
+
+@dataclass(frozen=True, slots=True)
+class _Available:
+    """Which needed NLTK packages are installed; found without loading any model."""
+
+    missing: tuple[str, ...]
+    multiclass: bool
+
+
+@cache
+def _available() -> _Available:
+    missing = tuple(
+        p.id for p in resources.PACKAGES if p.id in _NEEDED and not resources.is_installed(p.probe)
+    )
+    multiclass = _CHUNKER_ID not in missing and resources.is_installed(resources.MULTICLASS_PROBE)
+    return _Available(missing, multiclass)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,34 +212,64 @@ class _Models:
     multiclass: bool
     common_words: frozenset[str]
     closed_words: frozenset[str]
-    missing: tuple[str, ...]
 
 
 @cache
 def _models() -> _Models:
-    """Load tagger, chunker and word list once per process; missing data gives ``None``."""
-    missing = tuple(
-        p.id for p in resources.PACKAGES if p.id in _NEEDED and not resources.is_installed(p.probe)
-    )
-    tagger = _load_tagger() if _TAGGER_ID not in missing else None
-    common = _load_common_words(tagger) if _WORDS_ID not in missing else frozenset()
+    """The models, once per process: from the model cache when it is current, else built from
+    NLTK's data (and cached for the next process)."""
+    available = _available()
+    key = _cache_key(available)
+    cached = _read_cache(key) if key else None
+    if cached is not None:
+        with suppress(KeyError, TypeError, ValueError):  # intact, but not what this code reads
+            return _models_from(cached, available)
+    data = _build_data(available, key)
+    if key and _is_complete(data, available):
+        _write_cache(key, data)
+    return _models_from(data, available)
+
+
+def _models_from(data: dict[str, Any], available: _Available) -> _Models:
+    tagger = _Tagger(data["tagger"]) if data["tagger"] else None
+    common = frozenset(data["common_words"].split("\n")) if data["common_words"] else frozenset()
     chunker, multiclass = None, False
-    if tagger is not None and _CHUNKER_ID not in missing and _WORDS_ID not in missing:
-        multiclass = resources.is_installed(resources.MULTICLASS_PROBE)
-        chunker = _load_chunker("multiclass" if multiclass else "binary")
-        if chunker is None and multiclass:
-            chunker, multiclass = _load_chunker("binary"), False
-        if chunker is None:
-            missing += (_CHUNKER_ID,)
-    if tagger is None and _TAGGER_ID not in missing:
-        missing += (_TAGGER_ID,)
-    closed = (
-        frozenset(w for w, tag in tagger.tagdict.items() if tag not in _PROPER) if tagger else frozenset()
-    )
-    return _Models(tagger, chunker, multiclass, common, closed, missing)
+    if data["chunker"]:
+        chunker, multiclass = _CompiledChunker(data["chunker"]), data["chunker"]["fmt"] == "multiclass"
+    elif tagger is not None and common and _CHUNKER_ID not in available.missing:
+        chunker, multiclass = _load_tree_chunker(available.multiclass)
+    closed = tagger.closed_words() if tagger is not None else frozenset()
+    return _Models(tagger, chunker, multiclass, common, closed)
 
 
-def _load_tagger():
+def _build_data(available: _Available, key: str | None) -> dict[str, Any]:
+    """The cacheable model data, from NLTK's data; parts that cannot be loaded are ``None``."""
+    nltk_tagger = _load_nltk_tagger() if _TAGGER_ID not in available.missing else None
+    common = _load_common_words(nltk_tagger) if _WORDS_ID not in available.missing else None
+    chunker = None
+    if nltk_tagger is not None and common and _CHUNKER_ID not in available.missing:
+        chunker = _chunker_data("multiclass") if available.multiclass else None
+        chunker = chunker or _chunker_data("binary")
+    return {
+        "key": key,
+        "tagger": _Tagger.data_from(nltk_tagger) if nltk_tagger is not None else None,
+        "chunker": chunker,
+        "common_words": "\n".join(sorted(common)) if common else None,
+    }
+
+
+def _is_complete(data: dict[str, Any], available: _Available) -> bool:
+    """Whether every installed model made it into ``data`` (only then is it cached)."""
+    missing = set(available.missing)
+    wanted = {
+        "tagger": _TAGGER_ID not in missing,
+        "common_words": _WORDS_ID not in missing,
+        "chunker": not missing & set(_NEEDED),  # the chunker also needs the tagger and words
+    }
+    return all(data[part] for part, needed in wanted.items() if needed)
+
+
+def _load_nltk_tagger():
     from nltk.tag import PerceptronTagger
 
     try:
@@ -182,20 +278,7 @@ def _load_tagger():
         return None
 
 
-def _load_chunker(fmt: str):
-    from nltk.chunk.named_entity import Maxent_NE_Chunker
-
-    try:
-        chunker = Maxent_NE_Chunker(fmt)
-    except (LookupError, OSError, ValueError):
-        return None
-    try:
-        return _CompiledChunker(chunker)
-    except (AttributeError, KeyError, TypeError):  # NLTK internals changed: use it as it is
-        return _TreeChunker(chunker)
-
-
-def _load_common_words(tagger) -> frozenset[str]:
+def _load_common_words(nltk_tagger) -> set[str] | None:
     """Lower-case English words (NLTK's word list plus the tagger's closed-class words).
 
     Used to re-case capitalised headlines and to tell "Hospitals have…" (a common word that
@@ -206,43 +289,151 @@ def _load_common_words(tagger) -> frozenset[str]:
     try:
         common = {w for w in words.words("en") if w.islower()}
     except (LookupError, OSError):
-        return frozenset()
-    if tagger is not None:
-        common |= {w.lower() for w, tag in tagger.tagdict.items() if tag not in _PROPER}
-    return frozenset(common)
+        return None
+    if nltk_tagger is not None:
+        common |= {w.lower() for w, tag in nltk_tagger.tagdict.items() if tag not in _PROPER}
+    return common
 
 
-@cache
-def _grammar_parser():
-    from nltk.chunk import RegexpParser
+def _chunker_data(fmt: str) -> dict[str, Any] | None:
+    """NLTK's maxent NE chunker (``fmt`` "binary" or "multiclass") compiled for
+    ``_CompiledChunker``; ``None`` when it cannot be read or NLTK's format changed."""
+    import nltk
+    from nltk.classify.maxent import load_maxent_params
+    from nltk.corpus import words
 
-    return RegexpParser(_GRAMMAR)
+    try:
+        weights, mapping, labels, alwayson = load_maxent_params(
+            nltk.data.find(f"chunkers/maxent_ne_chunker_tab/english_ace_{fmt}/")
+        )
+        column = {label: i for i, label in enumerate(labels)}
+        rows: dict[str, dict[Any, list[float]]] = defaultdict(dict)
+        for (name, value, label), index in mapping.items():
+            row = rows[name].setdefault(value, [0.0] * len(labels))
+            row[column[label]] += float(weights[index])
+        flat = array("d", (w for values in rows.values() for row in values.values() for w in row))
+        return {
+            "fmt": fmt,
+            "labels": tuple(labels),
+            "bias": tuple(float(weights[alwayson[label]]) if label in alwayson else 0.0 for label in labels),
+            "values": {name: tuple(values) for name, values in rows.items()},
+            "weights": flat.tobytes(),
+            "wordlist": tuple(words.words("en-basic")),
+        }
+    except (LookupError, OSError, ValueError, AttributeError, KeyError, TypeError):
+        return None
+
+
+def _load_tree_chunker(multiclass: bool) -> tuple[Any, bool]:
+    """NLTK's own chunker and whether it is the multiclass one, or ``(None, False)``: the slow
+    path, for when its model cannot be compiled (NLTK changed its format)."""
+    from nltk.chunk.named_entity import Maxent_NE_Chunker
+
+    for fmt in ("multiclass", "binary") if multiclass else ("binary",):
+        try:
+            return _TreeChunker(Maxent_NE_Chunker(fmt)), fmt == "multiclass"
+        except (LookupError, OSError, ValueError):
+            continue
+    return None, False
+
+
+def _cache_dir() -> Path:
+    configured = os.environ.get("NEWSEARCH_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsearch"
+
+
+def _cache_key(available: _Available) -> str | None:
+    """What the cached data depends on; ``None`` (no caching) when no needed NLTK package is
+    installed, or the installed ones cannot be located."""
+    import nltk
+
+    if set(_NEEDED) <= set(available.missing):
+        return None
+    parts = [f"format={_CACHE_FORMAT}", f"byteorder={sys.byteorder}", f"multiclass={available.multiclass}"]
+    try:
+        for package in resources.PACKAGES:
+            if package.id in _NEEDED and package.id not in available.missing:
+                pointer = nltk.data.find(package.probe)
+                archive = getattr(pointer, "zipfile", None)
+                root = Path(archive.filename if archive is not None else pointer.path)
+                files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+                for file in files:
+                    stat = file.stat()
+                    parts.append(f"{package.id}={file.resolve()}:{stat.st_size}:{stat.st_mtime_ns}")
+    except (LookupError, OSError, AttributeError):
+        return None
+    return "\n".join(parts)
+
+
+def _cache_path(key: str) -> Path:
+    return _cache_dir() / f"entity-models-{hashlib.sha256(key.encode()).hexdigest()[:16]}.bin"
+
+
+def _read_cache(key: str) -> dict[str, Any] | None:
+    """The cached data for ``key``, or ``None`` when absent, for another key, or damaged."""
+    try:
+        blob = _cache_path(key).read_bytes()
+    except OSError:
+        return None
+    digest, payload = blob[:_CACHE_DIGEST], blob[_CACHE_DIGEST:]
+    if hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        data = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return data if isinstance(data, dict) and data.get("key") == key else None
+
+
+def _write_cache(key: str, data: dict[str, Any]) -> None:
+    """Write-then-rename, so concurrent workers and readers see a whole file or none."""
+    path = _cache_path(key)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        payload = marshal.dumps(data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(hashlib.sha256(payload).digest() + payload)
+        os.replace(temporary, path)
+    except (OSError, ValueError):  # unwritable, or NLTK handed us a value marshal cannot store
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 @cache
 def _word_tokenizer():
     from nltk.tokenize import NLTKWordTokenizer
 
-    return NLTKWordTokenizer()
+    try:
+        return _WordTokenizer(NLTKWordTokenizer)
+    except (AttributeError, TypeError, ValueError, re.error):  # NLTK changed: use it as it is
+        return NLTKWordTokenizer()
 
 
 def clear_cache() -> None:
-    """Forget the loaded models, e.g. after ``newsearch setup`` or between tests."""
+    """Forget what was found and loaded, e.g. after ``newsearch setup`` or between tests."""
+    _available.cache_clear()
     _models.cache_clear()
 
 
 def backend() -> str:
-    """Which recognizer is in use, e.g. 'nltk-binary+rules' or 'regex-fallback (missing: …)'."""
-    models = _models()
-    if not models.missing:
-        return _backend_name(models)
-    return f"{_backend_name(models)} (missing: {', '.join(models.missing)})"
+    """Which recognizer is in use, e.g. 'nltk-binary+rules' or 'regex-fallback (missing: …)'.
+
+    Decided from the installed data alone, so writing index metadata loads no model.
+    """
+    available = _available()
+    if not available.missing:
+        return _backend_name(available)
+    return f"{_backend_name(available)} (missing: {', '.join(available.missing)})"
 
 
-def _backend_name(models: _Models) -> str:
-    if models.chunker is not None:
-        return "nltk-multiclass+rules" if models.multiclass else "nltk-binary+rules"
-    return "nltk-tagger+rules" if models.tagger is not None else "regex-fallback"
+def _backend_name(available: _Available) -> str:
+    if _TAGGER_ID in available.missing:
+        return "regex-fallback"
+    if _CHUNKER_ID in available.missing or _WORDS_ID in available.missing:
+        return "nltk-tagger+rules"
+    return "nltk-multiclass+rules" if available.multiclass else "nltk-binary+rules"
 
 
 def missing_message() -> str | None:
@@ -250,12 +441,12 @@ def missing_message() -> str | None:
 
     The caller prints it once (at start-up or once per indexing run).
     """
-    models = _models()
-    if not models.missing:
+    available = _available()
+    if not available.missing:
         return None
     return (
-        f"Named entities: NLTK data missing ({', '.join(models.missing)}); using the less accurate "
-        f"{_backend_name(models)} recognizer. Run `newsearch setup` to install the data "
+        f"Named entities: NLTK data missing ({', '.join(available.missing)}); using the less accurate "
+        f"{_backend_name(available)} recognizer. Run `newsearch setup` to install the data "
         "(or `newsearch setup --from DIR` to copy it from a local nltk_data directory)."
     )
 
@@ -325,17 +516,30 @@ class _Sentence:
 
 
 def _analyse(tokens: list[str], models: _Models) -> _Sentence:
-    """Re-case, tag, chunk and classify the tokens of one sentence."""
+    """Re-case, tag, chunk and classify the tokens of one sentence.
+
+    Tags and chunks are read only for words capitalised by their position (see
+    ``_token_class``), so only the tokens up to the last such word are chunked, and tagged
+    with the one after it, whose tag the chunker looks at. Tagger and chunker decide left to
+    right, so these are the labels a whole-sentence run gives, at a fraction of the cost.
+    The multiclass chunker's types count everywhere, so it gets the whole sentence.
+    """
     if _is_shouting(tokens):
         tokens = _recase_sentence(tokens, models.common_words)
     sentence = _Sentence(tokens, [_shape_tag(token) for token in tokens])
     in_chunk = None
     if models.tagger is not None and (models.multiclass or _has_open_start(tokens, models)):
-        sentence.tags = [tag for _, tag in models.tagger.tag(tokens)]
+        stop = len(tokens) if models.multiclass else _last_start(tokens) + 1
+        sentence.tags[: stop + 1] = models.tagger.tags(tokens, min(stop + 1, len(tokens)))
         if _needs_chunker(sentence, models):
-            in_chunk = _chunk(sentence, models)
+            in_chunk = _chunk(sentence, models, stop)
     sentence.classes = _classify(sentence, in_chunk, models)
     return sentence
+
+
+def _last_start(tokens: Sequence[str]) -> int:
+    """The last position whose word is capitalised by position (see ``_starts_sentence``)."""
+    return max(i for i in range(len(tokens)) if _starts_sentence(tokens, i))
 
 
 def _has_open_start(tokens: Sequence[str], models: _Models) -> bool:
@@ -415,12 +619,13 @@ def _needs_chunker(sentence: _Sentence, models: _Models) -> bool:
     )
 
 
-def _chunk(sentence: _Sentence, models: _Models) -> set[int]:
-    """Run the NE chunker; return the token positions it puts in entities.
+def _chunk(sentence: _Sentence, models: _Models, stop: int) -> set[int]:
+    """Run the NE chunker on the first ``stop`` tokens; return the positions it puts in
+    entities.
 
     The multiclass chunker's types are kept in ``sentence.chunk_kinds`` as evidence.
     """
-    labels = models.chunker.iob_labels(list(zip(sentence.tokens, sentence.tags)))
+    labels = models.chunker.iob_labels(sentence.tokens, sentence.tags, stop)
     positions = {i for i, label in enumerate(labels) if label != "O"}
     if models.multiclass:
         for start, end, label in _iob_spans(labels):
@@ -441,42 +646,214 @@ def _iob_spans(labels: Sequence[str]) -> Iterable[tuple[int, int, str]]:
             start, kind = i, label[2:]
 
 
-class _CompiledChunker:
-    """NLTK's maxent NE chunker with its weights compiled into one lookup per feature.
+class _Tagger:
+    """NLTK's averaged perceptron POS tagger (``PerceptronTagger``) run from flat arrays.
 
-    ``Maxent_NE_Chunker`` scores every label by re-encoding each feature through a dict of
-    ``(name, value, label)`` triples and building a probability distribution; that is most of
-    the cost of entity recognition. Summing precompiled per-label weight rows gives the same
-    argmax (the log-linear score; unseen-value features weigh the same for every label and are
-    left out) several times faster. Features still come from NLTK's own feature detector.
+    Same features, weights, summation order and alphabetical tie-break as NLTK, so the same
+    tags. NLTK keeps a dict per feature, which is slow to load (75,000 of them); here one
+    index maps a feature to its slice of three flat arrays, which load from the model cache
+    as bytes. ``tags`` can also stop early, when only a sentence's first words matter.
     """
 
-    def __init__(self, nltk_chunker) -> None:
-        tagger = nltk_chunker._tagger
-        classifier = tagger.classifier()
-        encoding = classifier._encoding
-        weights = classifier.weights()
-        self._labels = list(encoding.labels())
-        column = {label: i for i, label in enumerate(self._labels)}
-        rows: dict[tuple[str, Any], list[float]] = {}
-        for (name, value, label), index in encoding._mapping.items():
-            rows.setdefault((name, value), [0.0] * len(self._labels))[column[label]] += weights[index]
-        self._rows = rows
-        alwayson = encoding._alwayson or {}
-        self._bias = [weights[alwayson[label]] if label in alwayson else 0.0 for label in self._labels]
-        self._features = tagger.feature_detector
+    _START, _END = ("-START-", "-START2-"), ("-END-", "-END2-")
 
-    def iob_labels(self, tagged: list[tuple[str, str]]) -> list[str]:
-        """The chunker's IOB label for each ``(word, tag)`` (e.g. "B-NE", "I-NE", "O")."""
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._index = dict(zip(data["features"], range(len(data["features"]))))
+        self._offsets = array("I", data["offsets"])
+        self._labels = array("H", data["labels"])
+        self._weights = array("d", data["weights"])
+        self._classes: tuple[str, ...] = data["classes"]  # sorted: the last best one wins ties
+        self._tagdict: dict[str, str] = data["tagdict"]
+        self._rows: list[tuple[float, ...] | None] = [None] * len(self._index)
+
+    @staticmethod
+    def data_from(nltk_tagger) -> dict[str, Any]:
+        """The cacheable form of a loaded ``nltk.tag.PerceptronTagger``."""
+        classes = tuple(sorted(nltk_tagger.classes))
+        column = {label: i for i, label in enumerate(classes)}
+        offsets, labels, weights = array("I", [0]), array("H"), array("d")
+        for row in nltk_tagger.model.weights.values():
+            for label, weight in row.items():
+                labels.append(column[label])
+                weights.append(weight)
+            offsets.append(len(weights))
+        return {
+            "features": tuple(nltk_tagger.model.weights),
+            "offsets": offsets.tobytes(),
+            "labels": labels.tobytes(),
+            "weights": weights.tobytes(),
+            "classes": classes,
+            "tagdict": dict(nltk_tagger.tagdict),
+        }
+
+    def closed_words(self) -> frozenset[str]:
+        """Words the tagger always tags one way, other than as a proper noun ("The", "But")."""
+        return frozenset(word for word, tag in self._tagdict.items() if tag not in _PROPER)
+
+    def tags(self, words: Sequence[str], stop: int) -> list[str]:
+        """The tags of ``words[:stop]``, read in the context of all of ``words``."""
+        context = [*self._START, *map(_normalize, words[: stop + 2]), *self._END]  # reads to i + 2
+        prev, prev2 = self._START
+        tags = []
+        for i in range(stop):
+            word = words[i]
+            tag = self._tagdict.get(word)
+            if not tag:
+                c = i + 2
+                tag = self._predict(
+                    (
+                        "bias",
+                        f"i suffix {word[-3:]}",
+                        f"i pref1 {word[:1]}",
+                        f"i-1 tag {prev}",
+                        f"i-2 tag {prev2}",
+                        f"i tag+i-2 tag {prev} {prev2}",
+                        f"i word {context[c]}",
+                        f"i-1 tag+i word {prev} {context[c]}",
+                        f"i-1 word {context[c - 1]}",
+                        f"i-1 suffix {context[c - 1][-3:]}",
+                        f"i-2 word {context[c - 2]}",
+                        f"i+1 word {context[c + 1]}",
+                        f"i+1 suffix {context[c + 1][-3:]}",
+                        f"i+2 word {context[c + 2]}",
+                    )
+                )
+            tags.append(tag)
+            prev2, prev = prev, tag
+        return tags
+
+    def _predict(self, features: Iterable[str]) -> str:
+        scores = [0.0] * len(self._classes)
+        for feature in features:
+            k = self._index.get(feature)
+            if k is not None:
+                scores = list(map(add, scores, self._rows[k] or self._unpack(k)))
+        best = max(scores)
+        return self._classes[len(scores) - 1 - scores[::-1].index(best)]
+
+    def _unpack(self, k: int) -> tuple[float, ...]:
+        """Feature ``k``'s weight for every class (0.0 where it has none), on first use: most
+        features are never seen. Adding 0.0 changes no sum, so the scores stay NLTK's."""
+        first, end = self._offsets[k], self._offsets[k + 1]
+        row = [0.0] * len(self._classes)
+        for label, weight in zip(self._labels[first:end], self._weights[first:end]):
+            row[label] = weight
+        self._rows[k] = tuple(row)
+        return self._rows[k]
+
+
+def _normalize(word: str) -> str:
+    """The tagger's view of a context word (``PerceptronTagger.normalize``)."""
+    if "-" in word and word[0] != "-":
+        return "!HYPHEN"
+    if word.isdigit() and len(word) == 4:
+        return "!YEAR"
+    if word and word[0].isdigit():
+        return "!DIGITS"
+    return word.lower()
+
+
+class _CompiledChunker:
+    """NLTK's maxent NE chunker with its weights compiled into one row per feature value.
+
+    ``Maxent_NE_Chunker`` scores every label by re-encoding each feature through a dict of
+    ``(name, value, label)`` triples and building a probability distribution. Summing the
+    precompiled per-label rows gives the same argmax (the log-linear score; unseen values
+    weigh the same for every label and are left out) many times faster. The features are
+    NLTK's (``NEChunkParserTagger._feature_detector``), quirks included: the previous label
+    is cut to its first letter at position 1, and the previous word's shape is taken after
+    lower-casing.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._labels: tuple[str, ...] = data["labels"]
+        self._bias: tuple[float, ...] = data["bias"]
+        self._weights = array("d", data["weights"])
+        self._wordlist = frozenset(data["wordlist"])
+        tables, first = {}, 0
+        for name, values in data["values"].items():
+            tables[name] = dict(zip(values, range(first, first + len(values))))
+            first += len(values)
+        self._tables = [tables.get(name, {}) for name in _NE_FEATURES]
+
+    def iob_labels(self, words: Sequence[str], tags: Sequence[str], stop: int) -> list[str]:
+        """The IOB labels ("B-NE", "I-NE", "O"…) of ``words[:stop]``, given all their tags."""
+        size, last = len(self._labels), len(words) - 1
         history: list[str] = []
-        for index in range(len(tagged)):
-            scores = list(self._bias)
-            for feature in self._features(tagged, index, history).items():
-                row = self._rows.get(feature)
-                if row is not None:
-                    scores = [s + w for s, w in zip(scores, row)]
-            history.append(self._labels[max(range(len(scores)), key=scores.__getitem__)])
+        for i in range(stop):
+            word, pos = words[i], _simplify_pos(tags[i])
+            prevword = prevpos = prevshape = prevtag = nextword = nextpos = None
+            if i > 0:
+                prevword, prevpos = words[i - 1].lower(), _simplify_pos(tags[i - 1])
+                prevtag = history[0][0] if i == 1 else history[i - 1]
+                prevshape = _ne_shape(prevword) if i > 1 else None
+            if i < last:
+                nextword, nextpos = words[i + 1].lower(), tags[i + 1].lower()
+            values = (
+                True,
+                _ne_shape(word),
+                len(word),
+                word[:3].lower(),
+                word[-3:].lower(),
+                pos,
+                word,
+                word in self._wordlist,
+                prevtag,
+                prevpos,
+                nextpos,
+                prevword,
+                nextword,
+                f"{word.lower()}+{nextpos}",
+                f"{pos}+{prevtag}",
+                f"{prevshape}+{prevtag}",
+            )
+            scores = self._bias
+            for table, value in zip(self._tables, values):
+                k = table.get(value)
+                if k is not None:
+                    scores = list(map(add, scores, self._weights[k * size : (k + 1) * size]))
+            history.append(self._labels[max(range(size), key=scores.__getitem__)])
         return history
+
+
+# The chunker's features, in NLTK's order (which is also the order their weights are summed).
+_NE_FEATURES = (
+    "bias",
+    "shape",
+    "wordlen",
+    "prefix3",
+    "suffix3",
+    "pos",
+    "word",
+    "en-wordlist",
+    "prevtag",
+    "prevpos",
+    "nextpos",
+    "prevword",
+    "nextword",
+    "word+nextpos",
+    "pos+prevtag",
+    "shape+prevtag",
+)
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]*)?|[0-9]*\.[0-9]+$")
+_PUNCT = re.compile(r"\W+$")
+_WORD = re.compile(r"\w+$")
+
+
+def _ne_shape(word: str) -> str:
+    """The chunker's word shape (``nltk.chunk.named_entity.shape``)."""
+    if _NUMBER.match(word):
+        return "number"
+    if _PUNCT.match(word):
+        return "punct"
+    if _WORD.match(word):
+        return "upcase" if word.istitle() else "downcase" if word.islower() else "mixedcase"
+    return "other"
+
+
+def _simplify_pos(tag: str) -> str:
+    """The chunker's coarse tag (``nltk.chunk.named_entity.simplify_pos``)."""
+    return "V" if tag.startswith("V") else tag.split("-")[0]
 
 
 class _TreeChunker:
@@ -485,14 +862,52 @@ class _TreeChunker:
     def __init__(self, nltk_chunker) -> None:
         self._chunker = nltk_chunker
 
-    def iob_labels(self, tagged: list[tuple[str, str]]) -> list[str]:
+    def iob_labels(self, words: Sequence[str], tags: Sequence[str], stop: int) -> list[str]:
         from nltk.chunk import tree2conlltags
 
-        return [label for _, _, label in tree2conlltags(self._chunker.parse(tagged))]
+        tree = self._chunker.parse(list(zip(words, tags)))
+        return [label for _, _, label in tree2conlltags(tree)][:stop]
+
+
+class _WordTokenizer:
+    """NLTK's word tokenizer (``NLTKWordTokenizer``) with its patterns compiled by ``re``.
+
+    NLTK applies each of its ~35 substitutions through its ReDoS guard (the ``regex`` module
+    under a timeout), which made tokenising a sixth of extraction time. These are NLTK's own
+    fixed patterns, not caller-supplied ones, so ``re`` runs them safely, about three times
+    faster, with the same tokens. The steps are those of ``NLTKWordTokenizer.tokenize``.
+    """
+
+    _FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.UNICODE
+
+    def __init__(self, nltk_tokenizer: type) -> None:
+        def compiled(pattern) -> re.Pattern[str]:
+            return re.compile(pattern.pattern, pattern.flags & self._FLAGS)
+
+        t = nltk_tokenizer
+        before = [*t.STARTING_QUOTES, *t.PUNCTUATION, t.PARENS_BRACKETS, t.DOUBLE_DASHES]
+        self._before = [(compiled(p), replacement) for p, replacement in before]
+        self._after = [(compiled(p), replacement) for p, replacement in t.ENDING_QUOTES]
+        self._contractions = [compiled(p) for p in [*t.CONTRACTIONS2, *t.CONTRACTIONS3]]
+        # Their union, case-insensitive (so it matches wherever any of them does): a sentence
+        # without "cannot", "gonna", "'tis"… skips the ten passes, which would change nothing.
+        union = "|".join(f"(?:{p.pattern.removeprefix('(?i)')})" for p in self._contractions)
+        self._any_contraction = re.compile(union, re.IGNORECASE)
+
+    def tokenize(self, text: str) -> list[str]:
+        for pattern, replacement in self._before:
+            text = pattern.sub(replacement, text)
+        text = f" {text} "
+        for pattern, replacement in self._after:
+            text = pattern.sub(replacement, text)
+        if self._any_contraction.search(text):
+            for pattern in self._contractions:
+                text = pattern.sub(r" \1 \2 ", text)
+        return text.split()
 
 
 def _classify(sentence: _Sentence, in_chunk: set[int] | None, models: _Models) -> list[str]:
-    """The grammar class of each token (see ``_GRAMMAR``)."""
+    """The grammar class of each token (see ``_CLASS_LETTERS``)."""
     tokens = sentence.tokens
     classes = [_token_class(i, sentence, in_chunk, models) for i in range(len(tokens))]
     _mark_nationality_pairs(tokens, classes)
@@ -501,7 +916,34 @@ def _classify(sentence: _Sentence, in_chunk: set[int] | None, models: _Models) -
 
 
 def _token_class(i: int, sentence: _Sentence, in_chunk: set[int] | None, models: _Models) -> str:
-    token, tag = sentence.tokens[i], sentence.tags[i]
+    token = sentence.tokens[i]
+    fixed = _word_class(token)
+    if fixed is not None:
+        return fixed
+    lower = token.lower()
+    if _starts_sentence(sentence.tokens, i):
+        named = _is_name_in_lists(token) or (
+            token not in models.closed_words
+            and sentence.tags[i] in _PROPER
+            and (not _is_common(lower, models.common_words) if in_chunk is None else i in in_chunk)
+        )
+        if not named:
+            return "O"
+    elif lower in _LINK_WORDS or lower in {"and", "the"}:
+        return "CLNK"
+    if token in gz.ORG_WORDS:
+        return "ORGW"
+    if token in gz.PLACE_SUFFIXES or token in gz.PLACE_PREFIXES:
+        return "PLACEW"
+    return "CAP"
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_class(token: str) -> str | None:
+    """The class the word alone decides, or None for a capitalised word that may be a name.
+
+    Cached: it depends on the word lists only, and most words of an article are repeats.
+    """
     lower = token.lower()
     if token in gz.NATIONALITIES:
         return "DEM"
@@ -515,21 +957,7 @@ def _token_class(i: int, sentence: _Sentence, in_chunk: set[int] | None, models:
         return "AMP"
     if not token[:1].isupper() or token in gz.NON_ENTITY_WORDS or _is_compound_adjective(token):
         return "DT" if lower == "the" else ("LNK" if token in _LINK_WORDS else "O")
-    if _starts_sentence(sentence.tokens, i):
-        named = _is_name_in_lists(token) or (
-            token not in models.closed_words
-            and tag in _PROPER
-            and (not _is_common(lower, models.common_words) if in_chunk is None else i in in_chunk)
-        )
-        if not named:
-            return "O"
-    elif lower in _LINK_WORDS or lower in {"and", "the"}:
-        return "CLNK"
-    if token in gz.ORG_WORDS:
-        return "ORGW"
-    if token in gz.PLACE_SUFFIXES or token in gz.PLACE_PREFIXES:
-        return "PLACEW"
-    return "CAP"
+    return None
 
 
 def _is_compound_adjective(token: str) -> bool:
@@ -631,22 +1059,32 @@ def _candidates(index: int, sentence: _Sentence) -> list[_Candidate]:
 
 
 def _grammar_spans(sentence: _Sentence) -> list[tuple[int, int]]:
-    """Spans of the ``NE`` chunks the grammar finds over the token classes."""
-    if not sentence.tokens:
-        return []
-    tree = _grammar_parser().parse(list(zip(range(len(sentence.tokens)), sentence.classes)))
+    """Name spans: the grammar's chunks without trailing linking words, split at countries."""
     spans = []
-    for node in tree:
-        if hasattr(node, "label"):
-            positions = [position for position, _ in node.leaves()]
-            end = positions[-1] + 1
-            while end > positions[0] and (
-                sentence.classes[end - 1] in {"PRT", "LNK", "CLNK", "DT", "AMP"}
-                or sentence.tokens[end - 1] in gz.TRAILING_NON_NAMES
-            ):
-                end -= 1
-            spans.extend(_split_at_country(sentence, positions[0], end))
+    for start, end in _grammar_chunks(sentence.classes):
+        while end > start and (
+            sentence.classes[end - 1] in {"PRT", "LNK", "CLNK", "DT", "AMP"}
+            or sentence.tokens[end - 1] in gz.TRAILING_NON_NAMES
+        ):
+            end -= 1
+        spans.extend(_split_at_country(sentence, start, end))
     return spans
+
+
+def _grammar_chunks(classes: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans ``(start, end)`` of the chunks the grammar (``_GRAMMAR_RULES``) finds, in order."""
+    letters = "".join(_CLASS_LETTERS[c] for c in classes)
+    chunks, free = [], [(0, len(letters))]
+    for rule in _GRAMMAR_RULES:
+        left = []
+        for start, end in free:
+            for match in rule.finditer(letters, start, end):
+                chunks.append(match.span())
+                left.append((start, match.start()))
+                start = match.end()
+            left.append((start, end))
+        free = [(start, end) for start, end in left if start < end]
+    return sorted(chunks)
 
 
 def _split_at_country(sentence: _Sentence, start: int, end: int) -> list[tuple[int, int]]:
