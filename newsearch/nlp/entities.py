@@ -224,6 +224,7 @@ def _models() -> _Models:
     if cached is not None:
         with suppress(KeyError, TypeError, ValueError):  # intact, but not what this code reads
             return _models_from(cached, available)
+    resources.configure()  # NLTK must search our data directories too
     data = _build_data(available, key)
     if key and _is_complete(data, available):
         _write_cache(key, data)
@@ -347,22 +348,20 @@ def _cache_dir() -> Path:
 def _cache_key(available: _Available) -> str | None:
     """What the cached data depends on; ``None`` (no caching) when no needed NLTK package is
     installed, or the installed ones cannot be located."""
-    import nltk
-
     if set(_NEEDED) <= set(available.missing):
         return None
     parts = [f"format={_CACHE_FORMAT}", f"byteorder={sys.byteorder}", f"multiclass={available.multiclass}"]
     try:
         for package in resources.PACKAGES:
             if package.id in _NEEDED and package.id not in available.missing:
-                pointer = nltk.data.find(package.probe)
-                archive = getattr(pointer, "zipfile", None)
-                root = Path(archive.filename if archive is not None else pointer.path)
+                root = resources.locate(package.probe)
+                if root is None:
+                    return None
                 files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
                 for file in files:
                     stat = file.stat()
                     parts.append(f"{package.id}={file.resolve()}:{stat.st_size}:{stat.st_mtime_ns}")
-    except (LookupError, OSError, AttributeError):
+    except OSError:
         return None
     return "\n".join(parts)
 

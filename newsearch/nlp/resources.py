@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -58,11 +60,18 @@ def default_data_dir() -> Path:
 
 
 def search_dirs() -> list[str]:
-    """Our directories first, then NLTK's own path."""
-    import nltk
-
+    """Our directories first, then NLTK's own search path (as ``nltk.data.path`` builds it,
+    without importing NLTK, which costs seconds in a fresh process)."""
     ours = [os.environ.get("NEWSEARCH_NLTK_DATA", ""), str(default_data_dir())]
-    return [d for d in ours if d] + [d for d in nltk.data.path if d not in ours]
+    nltk_env = os.environ.get("NLTK_DATA", "").split(os.pathsep)
+    nltk_defaults = [os.path.join(Path.home(), "nltk_data")]
+    nltk_defaults += [os.path.join(sys.prefix, *sub) for sub in (("nltk_data",), ("share", "nltk_data"), ("lib", "nltk_data"))]
+    nltk_defaults += ["/usr/share/nltk_data", "/usr/local/share/nltk_data", "/usr/lib/nltk_data", "/usr/local/lib/nltk_data"]
+    found: list[str] = []
+    for directory in ours + nltk_env + nltk_defaults:
+        if directory and directory not in found:
+            found.append(directory)
+    return found
 
 
 @cache
@@ -75,16 +84,38 @@ def configure() -> None:
             nltk.data.path.insert(0, directory)
 
 
-def is_installed(probe: str) -> bool:
-    """True when NLTK can find ``probe`` (a path ending in ``/``, which also finds zips)."""
-    import nltk
+def locate(probe: str) -> Path | None:
+    """Where ``probe`` (e.g. ``tokenizers/punkt_tab/english/``) is installed: the unpacked
+    directory, or the package zip that holds it — the places ``nltk.data.find`` looks, in the
+    same order; None when it is nowhere."""
+    parts = probe.strip("/").split("/")
+    inside_zip = "/".join(parts[1:]) + "/"
+    for directory in search_dirs():
+        if os.path.isdir(os.path.join(directory, *parts)):
+            return Path(directory, *parts)
+        archive = os.path.join(directory, parts[0], f"{parts[1]}.zip")
+        if os.path.isfile(archive) and any(name.startswith(inside_zip) for name in _zip_names(archive)):
+            return Path(archive)
+    return None
 
-    configure()
+
+def is_installed(probe: str) -> bool:
+    """True when ``probe`` is installed (see ``locate``)."""
+    return locate(probe) is not None
+
+
+def _zip_names(archive: str) -> tuple[str, ...]:
+    stat = os.stat(archive)
+    return _zip_names_at(archive, stat.st_size, stat.st_mtime_ns)
+
+
+@cache
+def _zip_names_at(archive: str, size: int, mtime_ns: int) -> tuple[str, ...]:
     try:
-        nltk.data.find(probe)
-    except LookupError:
-        return False
-    return True
+        with zipfile.ZipFile(archive) as opened:
+            return tuple(opened.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return ()
 
 
 def missing_packages() -> list[NltkPackage]:

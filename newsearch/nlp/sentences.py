@@ -9,7 +9,7 @@ import re
 from functools import cache
 
 from ..models import Span
-from .resources import is_installed
+from .resources import configure, is_installed
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # Fallback: a sentence ends at . ! or ? (optionally followed by closing quotes/brackets)
@@ -17,18 +17,22 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _FALLBACK_END = re.compile(r"""[.!?]['"”’)\]]*(?=\s+['"“‘(]?[A-Z0-9])""")
 
 
+PUNKT_PROBE = "tokenizers/punkt_tab/english/"
+
+
 @cache
 def _punkt():
-    if not is_installed("tokenizers/punkt_tab/english/"):
+    if not is_installed(PUNKT_PROBE):
         return None
     from nltk.tokenize import PunktTokenizer
 
+    configure()
     return PunktTokenizer("english")
 
 
 def backend() -> str:
-    """The name of the sentence splitter in use."""
-    return "nltk-punkt" if _punkt() is not None else "regex"
+    """The name of the sentence splitter in use (without loading it)."""
+    return "nltk-punkt" if is_installed(PUNKT_PROBE) else "regex"
 
 
 def paragraph_spans(text: str) -> list[Span]:
