@@ -161,15 +161,20 @@ class Index:
         query: str,
         *,
         limit: int = 10,
-        mode: Mode = "all",
+        mode: Mode = "auto",
         passages: int = 3,
         collapse: bool = True,
         facets: int = 0,
+        feedback: bool = True,
     ) -> SearchResults:
         """Rank the articles matching ``query`` and return the best ``limit``, with passages.
 
-        ``mode="all"`` (the default) requires every term, as people expect of short queries;
-        ``mode="any"`` ranks articles matching any term (for long, natural-language queries).
+        ``mode="auto"`` (the default) requires every term of a query of up to three terms and
+        ranks the articles matching any term of a longer one; ``mode="all"`` always requires
+        every term, ``mode="any"`` always ranks articles matching any term. Ranked queries leave
+        out stop words (never inside a phrase) and, with ``feedback=True`` (the default), are
+        re-ranked with words from their best articles (pseudo-relevance feedback).
+        When nothing matches, ``SearchResults.suggestion`` may hold a corrected query.
         ``passages`` is how many passages each hit gets (0: none, fastest).
         ``collapse=True`` (the default) shows one hit per story — copies and rewrites of an
         article are listed in ``Hit.versions``; ``collapse=False`` shows every article.
@@ -184,14 +189,19 @@ class Index:
         parsed = parse_query(query, self._whoosh.schema, mode)
         self._see_latest_commit()
         try:
-            found = run_search(self._searcher, parsed, str(self.corpus), limit, passages, collapse, facets)
+            found = run_search(self._searcher, parsed, str(self.corpus), limit, passages, collapse, facets, feedback)
         except OSError:
             # A commit merged away a segment file this searcher had not opened yet: the
             # newest generation has everything, so search that instead.
             self._see_latest_commit(force=True)
-            found = run_search(self._searcher, parsed, str(self.corpus), limit, passages, collapse, facets)
+            found = run_search(self._searcher, parsed, str(self.corpus), limit, passages, collapse, facets, feedback)
         return SearchResults(
-            query=query, total=found.total, hits=tuple(found.hits), parsed=str(parsed.query), facets=found.facets
+            query=query,
+            total=found.total,
+            hits=tuple(found.hits),
+            parsed=str(parsed.query),
+            suggestion=found.suggestion,
+            facets=found.facets,
         )
 
     def _see_latest_commit(self, force: bool = False) -> None:
@@ -224,7 +234,7 @@ class Index:
             for story in stories.stories(min_size)
         ]
 
-    def explain(self, query: str, *, mode: Mode = "all") -> str:
+    def explain(self, query: str, *, mode: Mode = "auto") -> str:
         """The query as Whoosh will run it (for ``newsearch query --explain``)."""
         return str(parse_query(query, self._whoosh.schema, mode).query)
 

@@ -174,8 +174,14 @@ def query_command(
     corpus: CorpusOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most hits to show.")] = 10,
     any_term: Annotated[
-        bool, typer.Option("--any", help="Rank articles matching any term (for long questions); default: all terms.")
+        bool, typer.Option("--any", help="Rank articles matching any term [default: only for queries of 4+ terms].")
     ] = False,
+    all_terms: Annotated[
+        bool, typer.Option("--all", help="Require every term [default: only for queries of up to 3 terms].")
+    ] = False,
+    feedback: Annotated[
+        bool, typer.Option("--feedback/--no-feedback", help="Re-rank ranked (any-term) queries with words of their best hits.")
+    ] = True,
     passages: Annotated[int, typer.Option("--passages", min=1, max=10, help="Passages per hit.")] = 3,
     collapse: Annotated[
         bool, typer.Option("--collapse/--no-collapse", help="One hit per story (copies and rewrites listed under it).")
@@ -191,7 +197,9 @@ def query_command(
 
     Exit status: 0 hits found, 1 no hits, 2 error.
     """
-    mode = "any" if any_term else "all"
+    if any_term and all_terms:
+        raise fail("--any and --all exclude each other; pass one of them")
+    mode = "any" if any_term else "all" if all_terms else "auto"
     with errors_exit_2():
         api.check_query(text)
         bring_up_to_date(index, corpus, quiet)
@@ -199,12 +207,20 @@ def query_command(
             if explain:
                 stderr().print(ix.explain(text, mode=mode), markup=False)
             results = ix.search(
-                text, limit=limit, mode=mode, passages=passages, collapse=collapse, facets=FACET_VALUES if facets else 0
+                text,
+                limit=limit,
+                mode=mode,
+                passages=passages,
+                collapse=collapse,
+                facets=FACET_VALUES if facets else 0,
+                feedback=feedback,
             )
     if as_json:
         print(json.dumps(results_json(results), ensure_ascii=False))
     else:
         print_results(results, stdout())
+        if results.suggestion:
+            stderr().print(f"did you mean: {results.suggestion}?", markup=False)
     raise typer.Exit(EXIT_FOUND if results.hits else EXIT_NOT_FOUND)
 
 

@@ -9,10 +9,13 @@ known field with no value — raises ``QueryError`` with a one-line message nami
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator
+from math import exp, log
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,14 +25,18 @@ from .models import FacetValue, Hit, QueryError, Version
 from .nlp import Analysis
 from .passages import MatchPattern, WordPattern, choose_passages, lead_passage, mark
 from .schema import FIELD_ALIASES, SEARCHABLE_FIELDS
-from .text import normalise
+from .text import STOP_WORDS, name_analyzer, news_analyzer, normalise
 
-Mode = Literal["all", "any"]
+Mode = Literal["auto", "all", "any"]
 
 DEFAULT_FIELDS = ("title", "body")
 FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 OR_COORDINATION = 0.9  # how much an OR-mode document gains for matching more of the terms
-BM25_B, BM25_K1 = 0.75, 1.2
+BM25_B, BM25_K1 = 0.75, 1.2  # the textbook values; the tuning bench found nothing better
+SHORT_QUERY_TERMS = 3  # "auto" mode: up to this many terms must all match; longer queries are ranked
+# Pseudo-relevance feedback (RM3) for ranked queries: the words of the best FEEDBACK_DOCS
+# articles, the FEEDBACK_TERMS most telling of them, given FEEDBACK_SHARE of the query's weight.
+FEEDBACK_DOCS, FEEDBACK_TERMS, FEEDBACK_SHARE = 10, 30, 0.3
 
 # Fields whose matches are marked in the article body (quotes are body text).
 BODY_MARK_FIELDS = frozenset({"body", "quotes"})
@@ -38,9 +45,21 @@ _FIELD_COLON = re.compile(r"(?<![\w\"])(\w+):")
 _STRAY = re.compile(r"[?!;,{}\[\]<>=&|\\/@#$%€£¥§]")
 
 
+class ProbabilisticBM25(scoring.BM25F):
+    """BM25F with the Robertson–Spärck Jones idf, ``log(1 + (N - n + 0.5) / (n + 0.5))``, as
+    Lucene, SQLite FTS5 and rank_bm25 use. Whoosh's own, ``log(N / (n + 1)) + 1``, still gives a
+    word found in every article a sixth of a rare word's weight, so the common words of a long
+    query drown its telling ones."""
+
+    def idf(self, searcher, fieldname: str, text: str) -> float:
+        parent = searcher.get_parent()
+        containing, total = parent.doc_frequency(fieldname, text), parent.doc_count_all()
+        return log(1 + (total - containing + 0.5) / (containing + 0.5))
+
+
 def weighting() -> scoring.WeightingModel:
-    """The ranking function: BM25F."""
-    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
+    """The ranking function: BM25F with the probabilistic idf."""
+    return ProbabilisticBM25(B=BM25_B, K1=BM25_K1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +70,10 @@ class ParsedQuery:
     query: wq.Query
     title_patterns: tuple[MatchPattern, ...]
     body_patterns: tuple[MatchPattern, ...]
+    ranked: bool = False  # terms OR-ed and ranked (not all required): feedback may expand it
 
 
-def make_parser(schema, mode: Mode = "all") -> qparser.QueryParser:
+def make_parser(schema, mode: Literal["all", "any"] = "all") -> qparser.QueryParser:
     """A Whoosh parser over title and body with our field aliases, AND or OR between terms."""
     group = qparser.AndGroup if mode == "all" else qparser.OrGroup.factory(OR_COORDINATION)
     parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=group)
@@ -65,10 +85,15 @@ def make_parser(schema, mode: Mode = "all") -> qparser.QueryParser:
     return parser
 
 
-def parse_query(text: str, schema, mode: Mode = "all") -> ParsedQuery:
-    """Check and parse what a user typed; raise ``QueryError`` when it cannot be understood."""
+def parse_query(text: str, schema, mode: Mode = "auto") -> ParsedQuery:
+    """Check and parse what a user typed; raise ``QueryError`` when it cannot be understood.
+
+    ``mode="auto"`` requires every term of a short query (up to ``SHORT_QUERY_TERMS``) and
+    ranks the articles matching any term of a longer one. Ranked queries leave out stop words.
+    """
     cleaned = clean_query(text)
-    parsed = make_parser(schema, mode).parse(cleaned)
+    ranked = resolve_mode(cleaned, mode) == "any"
+    parsed = make_parser(schema, "any" if ranked else "all").parse(drop_stop_words(cleaned) if ranked else cleaned)
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise QueryError(f"query {text!r} has no words to search for; try e.g. `newsearch query aleppo`")
     return ParsedQuery(
@@ -76,7 +101,42 @@ def parse_query(text: str, schema, mode: Mode = "all") -> ParsedQuery:
         query=parsed,
         title_patterns=tuple(patterns_for(parsed, {"title"})),
         body_patterns=tuple(patterns_for(parsed, BODY_MARK_FIELDS)),
+        ranked=ranked,
     )
+
+
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+_SYNTAX = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()]")
+_PHRASE = re.compile(r'"[^"]*"(?:~\d+)?')
+_BARE_WORD = re.compile(r"(?<![\w:.'*?~-])[A-Za-z]+(?![\w:.'*?~-])")
+
+
+def resolve_mode(cleaned: str, mode: Mode) -> Literal["all", "any"]:
+    """``auto`` becomes ``all`` for short queries (what people expect of a search box) and
+    ``any`` for long, natural-language ones, which rarely match every word."""
+    if mode != "auto":
+        return mode
+    terms = [chunk for chunk in _outside_phrases(cleaned).split() if chunk not in _OPERATORS and chunk.strip("()")]
+    return "all" if len(terms) + len(_PHRASE.findall(cleaned)) <= SHORT_QUERY_TERMS else "any"
+
+
+def drop_stop_words(cleaned: str) -> str:
+    """The query without its stop words, for ranking: only plain words outside phrases go
+    (``"regime in silence"`` stays exact), and nothing when the query uses operators or
+    parentheses or is made of stop words only."""
+    if _SYNTAX.search(_outside_phrases(cleaned)):
+        return cleaned
+
+    def drop(chunk: str) -> str:
+        return _BARE_WORD.sub(lambda m: "" if m.group().lower() in STOP_WORDS else m.group(), chunk)
+
+    pieces, last = [], 0
+    for phrase in _PHRASE.finditer(cleaned):
+        pieces += [drop(cleaned[last : phrase.start()]), phrase.group()]
+        last = phrase.end()
+    pieces.append(drop(cleaned[last:]))
+    dropped = " ".join("".join(pieces).split())
+    return dropped or cleaned
 
 
 def clean_query(text: str) -> str:
@@ -164,6 +224,7 @@ class SearchOutcome:
     total: int
     hits: list[Hit]
     facets: dict[str, tuple[FacetValue, ...]]
+    suggestion: str | None = None
 
 
 def run_search(
@@ -174,25 +235,98 @@ def run_search(
     passages: int = 3,
     collapse: bool = True,
     facets: int = 0,
+    feedback: bool = True,
 ) -> SearchOutcome:
     """The total number of matching articles and the top ``limit`` hits, ranked by
     ``(-score, id)`` so that ties are broken the same way every time.
 
     With ``collapse``, only the best-scoring article of each story is a hit, and the story's
     other articles are listed as its ``versions``. With ``facets=N``, the N most frequent
-    people, organisations and places among *all* matching articles are counted too.
+    people, organisations and places among *all* matching articles are counted too. With
+    ``feedback``, a ranked query is re-ranked by its expansion (see ``expand``); the articles
+    it matches stay the same. A query that matches nothing gets a spelling ``suggestion``.
     """
+    ranking = expand(searcher, parsed.query) if feedback and parsed.ranked else parsed.query
+    only = parsed.query if ranking is not parsed.query else None
     if collapse:
-        results = searcher.search(parsed.query, limit=limit, collapse="story", collapse_limit=1)
+        results = searcher.search(ranking, limit=limit, filter=only, collapse="story", collapse_limit=1)
     else:
-        results = searcher.search(parsed.query, limit=limit)
+        results = searcher.search(ranking, limit=limit, filter=only)
     analyzer = searcher.schema["body"].analyzer
     parsed = dataclasses.replace(parsed, body_patterns=weigh(parsed.body_patterns, searcher, "body"))
     hits = [_hit(result, parsed, analyzer, corpus, passages) for result in results]
     if collapse:
         hits = [dataclasses.replace(hit, versions=_other_versions(searcher, hit, corpus)) for hit in hits]
     hits.sort(key=lambda hit: (-hit.score, hit.id))
-    return SearchOutcome(len(results), hits, count_facets(searcher, parsed, facets) if facets else {})
+    found = count_facets(searcher, parsed, facets) if facets else {}
+    return SearchOutcome(len(results), hits, found, None if hits else suggest(searcher, parsed.text))
+
+
+_STOP_TERMS = frozenset(token.text for token in news_analyzer()(" ".join(STOP_WORDS)))
+
+
+def expand(searcher, query: wq.Query) -> wq.Query:
+    """RM3 pseudo-relevance feedback: the query, plus the words that weigh most in its best
+    articles, each article counting by ``exp(score)`` (BM25 scores are log-odds, so this is
+    its relative likelihood of being relevant). Long queries gain the words their topic is
+    written in without their wording ("efforts" of an "ambassador" -> "lodge", "saigon").
+    """
+    top = searcher.search(query, limit=FEEDBACK_DOCS)
+    if not top:
+        return query
+    best = top[0].score
+    likelihoods = [exp(hit.score - best) for hit in top]
+    analyzer = searcher.schema["body"].analyzer
+    model: Counter[str] = Counter()
+    for hit, likelihood in zip(top, likelihoods):
+        words = Counter(token.text for token in analyzer(hit.get("body", "")))
+        length = sum(words.values()) or 1
+        for word, count in words.items():
+            model[word] += likelihood / sum(likelihoods) * count / length
+    chosen = [(word, weight) for word, weight in model.most_common() if _telling(word)][:FEEDBACK_TERMS]
+    if not chosen:
+        return query
+    query_terms = len({text for field, text in query.iter_all_terms() if field == "body"}) or 1
+    scale = FEEDBACK_SHARE * query_terms / sum(weight for _, weight in chosen)
+    expansion = [wq.Term("body", word, boost=weight * scale) for word, weight in chosen]
+    return wq.Or([query.with_boost(query.boost * (1 - FEEDBACK_SHARE)), *expansion])
+
+
+def _telling(word: str) -> bool:
+    """A feedback word worth adding: not a stop word, a single letter or a number."""
+    return len(word) > 1 and word not in _STOP_TERMS and not word[0].isdigit()
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def suggest(searcher, text: str) -> str | None:
+    """``text`` with each word the index does not know replaced by the closest one it does
+    (Whoosh's corrector over the indexed body words, within two edits, same first letter),
+    written as in an article; ``None`` when there is nothing to correct."""
+    analyzer, corrector = searcher.schema["body"].analyzer, searcher.corrector("body")
+
+    def correct(match: re.Match) -> str:
+        word = match.group()
+        stem = next((token.text for token in analyzer(word)), "")
+        if not stem or any(searcher.doc_frequency(field, stem) for field in DEFAULT_FIELDS):
+            return word
+        # One edit first: Whoosh's reader corrector ranks by frequency alone within ``maxdist``.
+        found = corrector.suggest(stem, limit=1, maxdist=1, prefix=1) or corrector.suggest(stem, limit=1, prefix=1)
+        return _as_written(searcher, found[0], analyzer) if found else word
+
+    corrected = _WORDS.sub(correct, normalise(text))
+    return corrected if corrected != normalise(text) else None
+
+
+def _as_written(searcher, stem: str, analyzer) -> str:
+    """A word of an article that indexes as ``stem`` (the index holds stems: "ceasefir")."""
+    words = name_analyzer()
+    for fields in searcher.documents(body=stem):
+        for token in words(fields.get("body", "")):
+            if next((t.text for t in analyzer(token.text)), "") == stem:
+                return token.text
+    return stem
 
 
 def count_facets(searcher, parsed: ParsedQuery, top: int) -> dict[str, tuple[FacetValue, ...]]:

@@ -5,8 +5,8 @@ offset into the normalised text is the same offset into the original. That lets 
 normalised text and still display (and highlight) the original, curly quotes and all.
 
 The analyzer keeps every word — no stop words are dropped — so the phrase
-``"regime of silence"`` can never match "regime in silence"; BM25's idf already gives common
-words little weight.
+``"regime of silence"`` can never match "regime in silence". Only *ranked* (OR) queries
+leave out the ``STOP_WORDS`` below, as whole query words, never inside a phrase.
 """
 
 from __future__ import annotations
@@ -137,6 +137,20 @@ class AcronymFilter(Filter):
             if "." in token.text and _ACRONYM.fullmatch(token.text) and not token.text[0].isdigit():
                 token.text = token.text.replace(".", "")
             yield token
+
+
+# Function words that carry no topic: left out of ranked (OR) queries, whose long, natural
+# wording ("efforts of the ambassador to ...") would otherwise let them add noise. NLTK's English
+# list without its contraction fragments ("don", "won", "ll", ...), which are also real words.
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me
+    more most my myself no nor not now of off on once only or other our ours ourselves out over own
+    same she should so some such than that the their theirs them themselves then there these they
+    this those through to too under until up very was we were what when where which while who whom
+    why will with you your yours yourself yourselves""".split()
+)
 
 
 def news_analyzer():

@@ -1,0 +1,156 @@
+"""Ranking ablation on TIME: what each change to newsearch's ranking does, step by step.
+
+``python -m bench.tuning`` builds newsearch indexes of the TIME bodies (as ``bench relevance``
+does: no NLP, synthetic titles dropped), ranks the 83 topics under each variant and writes the
+``tuning`` section of docs/BENCHMARKS.md. A variant changes the module settings of
+``newsearch.search`` for the length of its run (a bench may; an application would not), so the
+rows compare settings on one index and one query set. The first rows are cumulative, from the
+ranking before issue 5 to the final one; the rest change one setting of the final ranking.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from unittest import mock
+
+from whoosh import index as whoosh_index, query as wq, scoring
+from whoosh.analysis import LowercaseFilter, StemFilter
+
+import newsearch
+from newsearch import schema as newsearch_schema, search
+from newsearch.text import AcronymFilter, NewsTokenizer
+from bench.corpora import Corpus, time_corpus, time_docid, time_qrels_path, time_topics, write_corpus
+from bench.engines import Ranked, tie_break
+from bench.metrics import MEASURES, evaluate
+from bench.queries import normalise_query
+from bench.relevance import DEPTH
+from bench.report import markdown_table, write_section
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One row: ``settings`` patched into ``newsearch.search``; ``mode`` and ``feedback`` as
+    ``Index.search`` takes them; ``whoosh_idf`` for Whoosh's own BM25F; ``pairs`` adds a
+    proximity clause (consecutive words within ``pairs[0]`` positions, boost ``pairs[1]``)."""
+
+    label: str
+    settings: dict[str, object] = field(default_factory=dict)
+    mode: str = "any"
+    feedback: bool = True
+    whoosh_idf: bool = False
+    pairs: tuple[int, float] | None = None
+    snowball: bool = False
+
+
+NO_STOPS = {"STOP_WORDS": frozenset()}
+STEPS = (
+    Variant("before: Whoosh idf, every word, no feedback", NO_STOPS, feedback=False, whoosh_idf=True),
+    Variant("+ probabilistic (RSJ) idf", NO_STOPS, feedback=False),
+    Variant("+ stop words left out of ranked queries", feedback=False),
+    Variant("+ RM3 feedback (10 docs, 30 words, 0.3) = final"),
+)
+ONE_CHANGE = (
+    Variant("final, all terms required (mode=all)", mode="all"),
+    Variant("final, k1 0.9", {"BM25_K1": 0.9}),
+    Variant("final, k1 1.5", {"BM25_K1": 1.5}),
+    Variant("final, k1 2.0", {"BM25_K1": 2.0}),
+    Variant("final, b 0.6", {"BM25_B": 0.6}),
+    Variant("final, b 0.9", {"BM25_B": 0.9}),
+    Variant("final, no OR coordination", {"OR_COORDINATION": 0.0}),
+    Variant("final, title weight 1 (TIME has no titles)", {"FIELD_BOOSTS": {"title": 1.0, "body": 1.0}}),
+    Variant("final, feedback 5 docs, 20 words", {"FEEDBACK_DOCS": 5, "FEEDBACK_TERMS": 20}),
+    Variant("final, feedback 10 docs, 50 words", {"FEEDBACK_TERMS": 50}),
+    Variant("final, feedback share 0.5", {"FEEDBACK_SHARE": 0.5}),
+    Variant("final, + word pairs within 3 positions, boost 0.25", pairs=(3, 0.25)),
+    Variant("final, + adjacent word pairs, boost 0.5", pairs=(1, 0.5)),
+    Variant("final, Snowball stemming instead of Porter", snowball=True),
+)
+
+
+def snowball_analyzer():
+    """newsearch's analyzer with Whoosh's Snowball English stemmer in place of Porter."""
+    return NewsTokenizer() | AcronymFilter() | LowercaseFilter() | StemFilter(lang="en", cachesize=-1)
+
+
+def build_index(corpus: Corpus, workdir: Path, snowball: bool) -> Path:
+    """A newsearch index of the TIME bodies (no NLP), optionally Snowball-stemmed."""
+    source = write_corpus(corpus.docs, workdir / "corpus")
+    index = workdir / ("snowball" if snowball else "porter")
+    with ExitStack() as stack:
+        if snowball:
+            stack.enter_context(mock.patch.object(newsearch_schema, "news_analyzer", snowball_analyzer))
+        newsearch.index_corpus(source, index, full=True, analyse=False)
+    return index
+
+
+@contextmanager
+def patched(settings: dict[str, object]) -> Iterator[None]:
+    with ExitStack() as stack:
+        for name, value in settings.items():
+            stack.enter_context(mock.patch.object(search, name, value))
+        yield
+
+
+def with_pairs(parsed: search.ParsedQuery, slop: int, boost: float) -> search.ParsedQuery:
+    """The parsed query plus a sloppy phrase for each two consecutive body words."""
+    words = [text for name, text in parsed.query.iter_all_terms() if name == "body"]
+    pairs = [wq.Phrase("body", [a, b], slop=slop, boost=boost) for a, b in zip(words, words[1:]) if a != b]
+    return replace(parsed, query=wq.Or([parsed.query, *pairs])) if pairs else parsed
+
+
+def ranker(index: Path, variant: Variant) -> Callable[[str], list[Ranked]]:
+    """Rank one query as ``Index.search`` would, under ``variant``."""
+    ix = whoosh_index.open_dir(str(index))
+    weighting = scoring.BM25F(B=search.BM25_B, K1=search.BM25_K1) if variant.whoosh_idf else search.weighting()
+    searcher = ix.searcher(weighting=weighting)
+
+    def rank(text: str) -> list[Ranked]:
+        parsed = search.parse_query(text, ix.schema, variant.mode)
+        if variant.pairs:
+            parsed = with_pairs(parsed, *variant.pairs)
+        found = search.run_search(searcher, parsed, "", DEPTH, 0, False, 0, variant.feedback)
+        return [Ranked(hit.id, hit.score) for hit in found.hits]
+
+    return rank
+
+
+def measure(variant: Variant, index: Path) -> dict[str, float]:
+    topics = time_topics()
+    with patched(variant.settings):
+        # Settings such as BM25_K1 are read when the searcher is made: make it inside the patch.
+        rank = ranker(index, variant)
+        rankings = {t.qid: tie_break(rank(normalise_query(t.text))) for t in topics}
+    return evaluate(rankings, time_qrels_path(), docid=time_docid, qids={t.qid for t in topics})
+
+
+def tuning_markdown(rows: list[tuple[str, dict[str, float]]]) -> str:
+    intro = (
+        "Each row ranks the 83 TIME topics (bodies only, OR-ed, as in the relevance section) "
+        "with one setting of `newsearch.search` changed. The first four rows are cumulative, "
+        "from the ranking before issue 5 to the final one; every later row changes one setting "
+        "of the final ranking. Produced by `python -m bench.tuning`."
+    )
+    table = markdown_table(["variant", *MEASURES], [[label, *scores.values()] for label, scores in rows])
+    return f"{intro}\n\n{table}"
+
+
+def run_tuning() -> list[tuple[str, dict[str, float]]]:
+    corpus = time_corpus()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-tuning-") as tmp:
+        indexes = {flag: build_index(corpus, Path(tmp), flag) for flag in (False, True)}
+        for variant in (*STEPS, *ONE_CHANGE):
+            rows.append((variant.label, measure(variant, indexes[variant.snowball])))
+            print(variant.label, {k: round(v, 3) for k, v in rows[-1][1].items()}, flush=True)
+    markdown = tuning_markdown(rows)
+    print(markdown)
+    write_section("tuning", "Ranking: what each change does (TIME)", markdown)
+    return rows
+
+
+if __name__ == "__main__":
+    run_tuning()

@@ -1,0 +1,95 @@
+"""Ranking as a user sees it: auto mode, stop words in ranked queries, feedback, did-you-mean."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+import newsearch
+from newsearch.cli import app
+
+ARTICLES = {
+    "ceasefire.txt": "Aleppo ceasefire holds\n\nThe ceasefire in Aleppo held for a second day. "
+    "The regime of silence was kept by both sides, officials said.",
+    "talks.txt": "Geneva talks resume\n\nDiplomats met in Geneva to resume the peace talks on Syria.",
+    "markets.txt": "Markets rally\n\nShares rose in London as oil prices fell and the pound held steady.",
+    "silence.txt": "A regime in silence\n\nThe regime in silence refused to comment on the talks.",
+}
+
+
+@pytest.fixture
+def index(make_corpus, tmp_path):
+    corpus = make_corpus(ARTICLES)
+    newsearch.index_corpus(corpus, tmp_path / "index", analyse=False)
+    with newsearch.open_index(tmp_path / "index") as ix:
+        yield ix
+
+
+def ids(results) -> list[str]:
+    return [hit.id for hit in results.hits]
+
+
+def test_short_queries_need_every_term_by_default(index):
+    assert ids(index.search("aleppo geneva", collapse=False)) == []
+    assert ids(index.search("aleppo ceasefire", collapse=False)) == ["ceasefire.txt"]
+
+
+def test_long_queries_rank_articles_matching_any_term(index):
+    found = ids(index.search("what happened to the ceasefire in aleppo and the talks in geneva", collapse=False))
+    assert set(found) == {"ceasefire.txt", "talks.txt", "silence.txt"}
+    assert found[0] in {"ceasefire.txt", "talks.txt"}
+
+
+def test_stop_words_alone_do_not_make_a_long_query_match(index):
+    found = ids(index.search("the and of in for a what was oil", collapse=False))
+    assert found == ["markets.txt"]
+
+
+def test_a_query_of_stop_words_only_still_searches(index):
+    assert "ceasefire.txt" in ids(index.search("the of", mode="any", collapse=False))
+
+
+def test_phrases_keep_their_stop_words_in_ranked_queries(index):
+    found = ids(index.search('"regime in silence" news about what the regime did', collapse=False))
+    assert "silence.txt" in found and "ceasefire.txt" in found
+    phrase_only = ids(index.search('"regime in silence"', mode="any", collapse=False))
+    assert phrase_only == ["silence.txt"]
+
+
+def test_feedback_reorders_but_never_adds_articles(index):
+    query = "news of ceasefire talks held by diplomats"
+    with_feedback = index.search(query, collapse=False)
+    without = index.search(query, collapse=False, feedback=False)
+    assert sorted(ids(with_feedback)) == sorted(ids(without))
+    assert with_feedback.total == without.total
+
+
+def test_did_you_mean_corrects_an_unknown_word(index):
+    results = index.search("alepo")
+    assert results.hits == ()
+    assert results.suggestion == "aleppo"
+    assert ids(index.search(results.suggestion, collapse=False)) == ["ceasefire.txt"]
+
+
+def test_did_you_mean_shows_the_word_as_written_not_its_stem(index):
+    assert index.search("ceasfire").suggestion == "ceasefire"
+
+
+def test_no_suggestion_when_something_is_found(index):
+    assert index.search("aleppo").suggestion is None
+
+
+def test_cli_prints_did_you_mean_on_stderr_and_json_carries_it(index, tmp_path):
+    runner = CliRunner()
+    where = ["--index", str(tmp_path / "index"), "--corpus", str(tmp_path / "corpus")]
+    terminal = runner.invoke(app, ["query", "alepo", *where])
+    assert terminal.exit_code == 1
+    assert "did you mean: aleppo?" in terminal.stderr
+    as_json = runner.invoke(app, ["query", "alepo", *where, "--json"])
+    assert '"suggestion": "aleppo"' in as_json.stdout
+
+
+def test_cli_any_and_all_exclude_each_other(index, tmp_path):
+    where = ["--index", str(tmp_path / "index"), "--corpus", str(tmp_path / "corpus")]
+    result = CliRunner().invoke(app, ["query", "aleppo", "--any", "--all", *where])
+    assert result.exit_code == 2
