@@ -94,7 +94,7 @@ def print_stories(stories: list[StoryGroup], console: Console) -> None:
 def _hit_heading(rank: int, hit: Hit) -> Text:
     heading = Text(f"{rank}. ", style="bold")
     heading.append_text(highlighted(hit.title, hit.title_highlights))
-    heading.stylize("bold", len(f"{rank}. "))
+    heading.stylize("bold", len(f"{rank}. "), len(f"{rank}. ") + len(hit.title))
     heading.append(f"  {display_path(hit.path)}", style="cyan")
     heading.append(f"  score {hit.score:.2f}", style="dim")
     return heading
