@@ -92,9 +92,9 @@ def print_stories(stories: list[StoryGroup], console: Console) -> None:
 
 
 def _hit_heading(rank: int, hit: Hit) -> Text:
-    heading = Text(f"{rank}. ", style="bold")
-    heading.append_text(highlighted(hit.title, hit.title_highlights))
-    heading.stylize("bold", len(f"{rank}. "), len(f"{rank}. ") + len(hit.title))
+    title = highlighted(hit.title, hit.title_highlights)
+    title.stylize("bold")
+    heading = Text().append(f"{rank}. ", style="bold").append_text(title)
     heading.append(f"  {display_path(hit.path)}", style="cyan")
     heading.append(f"  score {hit.score:.2f}", style="dim")
     return heading
