@@ -35,11 +35,12 @@ from whoosh.writing import CLEAR
 
 from .articles import ArticleFile, find_article_files, load_article
 from .files import write_json_atomically
-from .models import Article, IndexLocked, IndexNotFound, SchemaMismatch, Skipped, UpdateSummary
+from .models import Article, IndexLocked, IndexNotFound, SchemaMismatch, Skipped, Span, UpdateSummary
 from .nlp import Analysis, analyse, backends
 from .nlp.entities import missing_message as nlp_missing_message
 from .nlp.cache import CACHE_FILE, AnalysisCache, cache_key
-from .schema import SCHEMA_VERSION, build_schema
+from .nlp.sentences import sentence_spans
+from .schema import SCHEMA_VERSION, build_schema, pack_spans
 from .stories import Signature, StoryIndex, signature
 
 META_FILE = "newsearch.json"
@@ -174,6 +175,7 @@ class Prepared:
     analysis: Analysis | None = None
     new_cache_entry: tuple[str, Analysis] | None = None
     signature: Signature | None = None
+    sentences: tuple[Span, ...] = ()
 
 
 _caches: dict[Path, AnalysisCache] = {}  # one connection per process and cache file
@@ -185,16 +187,16 @@ def _prepare(file: ArticleFile, cache_path: Path | None) -> Prepared:
     loaded = load_article(file)
     if isinstance(loaded, Skipped):
         return Prepared(loaded)
-    story_signature = signature(loaded.body)
+    story_signature, sentences = signature(loaded.body), tuple(sentence_spans(loaded.body))
     if cache_path is None:
-        return Prepared(loaded, signature=story_signature)
+        return Prepared(loaded, signature=story_signature, sentences=sentences)
     cache = _caches.get(cache_path) or _caches.setdefault(cache_path, AnalysisCache(cache_path))
     key = cache_key(loaded.sha256)
     cached = cache.get(key)
     if cached is not None:
-        return Prepared(loaded, cached, signature=story_signature)
+        return Prepared(loaded, cached, signature=story_signature, sentences=sentences)
     analysis = analyse(loaded)
-    return Prepared(loaded, analysis, (key, analysis), story_signature)
+    return Prepared(loaded, analysis, (key, analysis), story_signature, sentences)
 
 
 def _prepare_all(files: list[ArticleFile], cache_path: Path | None) -> Iterator[Prepared]:
@@ -225,11 +227,14 @@ def _exit_with(indexer_pid: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _document(article: Article, analysis: Analysis | None, story: str, sig: Signature) -> dict[str, object]:
+def _document(
+    article: Article, analysis: Analysis | None, story: str, sig: Signature, sentences: tuple[Span, ...]
+) -> dict[str, object]:
     """The Whoosh document for an article."""
     analysis = analysis or Analysis()
     document: dict[str, object] = {
         "id": article.id,
+        "sentences": pack_spans(sentences),
         "story": story,
         "story_signature": (sig.exact, sig.minhash, sig.numbers),
         "title": article.title,
@@ -349,9 +354,10 @@ class _Batch:
             self.writer = self.ix.writer(timeout=LOCK_TIMEOUT)
         return self.writer
 
-    def put(self, article: Article, analysis: Analysis | None, sig: Signature) -> None:
+    def put(self, prepared: Prepared) -> None:
+        article, sig = prepared.loaded, prepared.signature
         story = self.stories.assign(article.id, sig)
-        self._writer().update_document(**_document(article, analysis, story, sig))
+        self._writer().update_document(**_document(article, prepared.analysis, story, sig, prepared.sentences))
         self.manifest[article.id] = ManifestEntry(article.size, article.mtime_ns, article.sha256)
         self.pending += 1
 
@@ -420,7 +426,7 @@ def _write_changes(
     total = len(plan.to_read)
     cache_path = batch.index_dir / CACHE_FILE if with_nlp else None
     for done, prepared in enumerate(_prepare_all(plan.to_read, cache_path), start=1):
-        loaded, analysis = prepared.loaded, prepared.analysis
+        loaded = prepared.loaded
         if prepared.new_cache_entry is not None:
             batch.new_analyses.append(prepared.new_cache_entry)
         if isinstance(loaded, Skipped):
@@ -435,7 +441,7 @@ def _write_changes(
                 manifest[loaded.id] = entry  # touched, not changed: remember the new mtime
                 tally.unchanged += 1
             else:
-                batch.put(loaded, analysis, prepared.signature)
+                batch.put(prepared)
                 (tally.updated if known is not None else tally.added).append(loaded.id)
                 if loaded.encoding != "utf-8":
                     tally.fallback_decoded.append(loaded.id)

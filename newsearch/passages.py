@@ -5,6 +5,8 @@ Small swappable parts, as in ``whoosh.highlight``:
 - ``mark(text, patterns, analyzer)`` finds the matches, as spans, with the index's own analyzer
   (so stemming agrees with search) and phrase-aware (a phrase is marked only where it occurs);
 - a *fragmenter* cuts candidate windows: ``sentence_windows`` (1–3 sentences) is the default;
+  the sentence spans come from the index (split once, at index time), so no NLP model is
+  needed to answer a query;
 - a *scorer* rates a window: ``density_score`` (distinct terms, then match density);
 - an *order* sorts the chosen passages: ``by_score`` or ``by_position``.
 
@@ -21,7 +23,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .models import Passage, Span
-from .nlp.sentences import sentence_spans
 
 MAX_WINDOW_CHARS = 420
 MAX_SENTENCES = 3
@@ -136,15 +137,15 @@ class Window:
         return sum({m.pattern: m.weight for m in self.matches}.values())
 
 
-Fragmenter = Callable[[str, list[Match]], list[Window]]
+Fragmenter = Callable[[str, list[Match], Sequence[Span]], list[Window]]
 Scorer = Callable[[Window], float]
 Order = Callable[[Passage], tuple]
 
 
-def sentence_windows(text: str, matches: list[Match]) -> list[Window]:
+def sentence_windows(text: str, matches: list[Match], sentences: Sequence[Span]) -> list[Window]:
     """Runs of 1–3 consecutive sentences around sentences with matches, at most ~420 chars;
     a longer single sentence is cut to a window around its matches."""
-    sentences = sentence_spans(text) or [Span(0, len(text))]
+    sentences = sentences or [Span(0, len(text))]
     starts = [m.span.start for m in matches]
     windows = []
     for i, sentence in enumerate(sentences):
@@ -208,6 +209,7 @@ def by_position(passage: Passage) -> tuple:
 def choose_passages(
     text: str,
     matches: list[Match],
+    sentences: Sequence[Span],
     fragmenter: Fragmenter = sentence_windows,
     scorer: Scorer = density_score,
     order: Order = by_score,
@@ -219,7 +221,7 @@ def choose_passages(
     A window scoring under ``min_ratio`` of the best is left out: a second passage that only
     contains "of" is noise, not context.
     """
-    scored = sorted(((scorer(w), w) for w in fragmenter(text, matches)), key=lambda p: (-p[0], p[1].span.start))
+    scored = sorted(((scorer(w), w) for w in fragmenter(text, matches, sentences)), key=lambda p: (-p[0], p[1].span.start))
     chosen: list[tuple[float, Window]] = []
     for score, window in scored:
         if len(chosen) == top or score < min_ratio * scored[0][0]:
@@ -229,9 +231,8 @@ def choose_passages(
     return tuple(sorted((_passage(text, w, score) for score, w in chosen), key=order))
 
 
-def lead_passage(text: str) -> tuple[Passage, ...]:
-    """The first sentence(s) of a text, for a hit whose matches are all in the title."""
-    sentences = sentence_spans(text)
+def lead_passage(text: str, sentences: Sequence[Span]) -> tuple[Passage, ...]:
+    """The first sentence of a text, for a hit whose matches are all in the title."""
     if not sentences:
         return ()
     lead = sentences[0]

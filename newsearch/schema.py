@@ -7,11 +7,16 @@ message (search), never read wrongly.
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
+
 from whoosh import fields
+
+from .models import Span
 
 from .text import name_analyzer, news_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Names users type in queries -> fields of the schema.
 FIELD_ALIASES = {
@@ -48,6 +53,8 @@ def build_schema() -> fields.Schema:
         # the story state from the index alone).
         story=fields.ID(stored=True, sortable=True),
         story_signature=fields.STORED(),
+        # Sentence spans of the body, split at index time so passages need no NLP model.
+        sentences=fields.STORED(),
         # Display data: quotes and entities as JSON, and file identity for the manifest.
         analysis=fields.STORED(),
         sha256=fields.ID(stored=True),
@@ -55,3 +62,17 @@ def build_schema() -> fields.Schema:
         mtime_ns=fields.STORED(),
         encoding=fields.STORED(),
     )
+
+
+def pack_spans(spans: Sequence[Span]) -> bytes:
+    """Spans as a compact stored value: start, end, start, end... as unsigned 32-bit ints."""
+    return array("I", [offset for span in spans for offset in (span.start, span.end)]).tobytes()
+
+
+def unpack_spans(packed: bytes | None) -> tuple[Span, ...]:
+    """The inverse of ``pack_spans`` (an absent value is no spans)."""
+    if not packed:
+        return ()
+    offsets = array("I")
+    offsets.frombytes(packed)
+    return tuple(Span(offsets[i], offsets[i + 1]) for i in range(0, len(offsets), 2))

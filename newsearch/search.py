@@ -24,7 +24,7 @@ from whoosh import qparser, query as wq, scoring, sorting
 from .models import FacetValue, Hit, QueryError, Version
 from .nlp import Analysis
 from .passages import MatchPattern, WordPattern, choose_passages, lead_passage, mark
-from .schema import FIELD_ALIASES, SEARCHABLE_FIELDS
+from .schema import FIELD_ALIASES, SEARCHABLE_FIELDS, unpack_spans
 from .text import STOP_WORDS, name_analyzer, news_analyzer, normalise
 
 Mode = Literal["auto", "all", "any"]
@@ -370,7 +370,8 @@ def _hit(result, parsed: ParsedQuery, analyzer, corpus: str, passages: int) -> H
     chosen: tuple = ()
     if passages:
         matches = mark(body, parsed.body_patterns, analyzer)
-        chosen = choose_passages(body, matches, top=passages) if matches else lead_passage(body)
+        sentences = unpack_spans(stored.get("sentences"))
+        chosen = choose_passages(body, matches, sentences, top=passages) if matches else lead_passage(body, sentences)
     analysis = Analysis.from_json(stored.get("analysis"))
     return Hit(
         id=stored["id"],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 
 import pytest
 
@@ -145,3 +147,17 @@ def test_missing_index_and_missing_corpus_raise_clear_errors(tmp_path):
         newsearch.open_index(tmp_path / "nothing")
     with pytest.raises(newsearch.CorpusNotFound, match="--corpus"):
         newsearch.index_corpus(tmp_path / "nothing", tmp_path / "ix")
+
+
+def test_searching_needs_no_nlp_model(seed_corpus, tmp_path):
+    """Sentences are split at index time, so a query never imports NLTK (seconds to load)."""
+    newsearch.index_corpus(seed_corpus, tmp_path / "ix")
+    code = (
+        "import sys, newsearch\n"
+        f"ix = newsearch.open_index({str(tmp_path / 'ix')!r})\n"
+        "hits = ix.search('regime of silence').hits\n"
+        "assert hits and hits[0].passages[0].highlights\n"
+        "print('nltk' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

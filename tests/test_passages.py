@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsearch.models import Passage
+from newsearch.nlp.sentences import sentence_spans
 from newsearch.passages import MatchPattern, WordPattern, by_position, choose_passages, mark
 from newsearch.text import news_analyzer
 
@@ -48,14 +49,14 @@ def test_best_passage_is_the_densest_window_not_the_first_match():
         "Later the Aleppo ceasefire held, and the ceasefire in Aleppo was praised."
     )
     matches = mark(text, [pattern("aleppo"), pattern("ceasefir")], news_analyzer())
-    [best] = choose_passages(text, matches, top=1)
+    [best] = choose_passages(text, matches, sentence_spans(text), top=1)
     assert bracketed(best) == "Later the [Aleppo] [ceasefire] held, and the [ceasefire] in [Aleppo] was praised."
 
 
 def test_passages_do_not_overlap_and_highlights_slice_to_the_words():
     text = " ".join(f"Sentence {i} mentions silence." for i in range(8))
     matches = mark(text, [pattern("silenc")], news_analyzer())
-    passages = choose_passages(text, matches, top=3, order=by_position)
+    passages = choose_passages(text, matches, sentence_spans(text), top=3, order=by_position)
     assert len(passages) == 3
     for first, second in zip(passages, passages[1:]):
         assert first.end <= second.start
@@ -67,6 +68,6 @@ def test_passages_do_not_overlap_and_highlights_slice_to_the_words():
 def test_long_sentence_is_cut_to_a_window_around_the_match():
     text = "word " * 300 + "needle " + "word " * 300
     matches = mark(text, [pattern("needl")], news_analyzer())
-    [passage] = choose_passages(text, matches, top=1)
+    [passage] = choose_passages(text, matches, sentence_spans(text), top=1)
     assert len(passage.text) <= 430
     assert "needle" in passage.text
