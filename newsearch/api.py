@@ -41,14 +41,17 @@ def index_corpus(
     full: bool = False,
     analyse: bool = True,
     progress: Progress | None = None,
+    optimize: bool = False,
 ) -> UpdateSummary:
     """Build or incrementally update the index at ``index`` from the article files in ``corpus``.
 
     Only new and changed files are read; deleted files are removed. ``full=True`` rebuilds from
     scratch. ``analyse=False`` skips the NLP stage (quotes, entities). ``progress(done, total)``
-    is called after each file that had to be read. Raises ``CorpusNotFound`` or ``IndexLocked``.
+    is called after each file that had to be read. ``optimize=True`` merges the index into one
+    segment afterwards (worth it after many small updates: queries get faster). Raises
+    ``CorpusNotFound`` or ``IndexLocked``.
     """
-    return update_index(Path(corpus), Path(index), full=full, with_nlp=analyse, progress=progress)
+    return update_index(Path(corpus), Path(index), full=full, with_nlp=analyse, progress=progress, optimize=optimize)
 
 
 def watch(

@@ -130,6 +130,9 @@ def index_command(
     index: IndexOption = Path(api.DEFAULT_INDEX),
     full: Annotated[bool, typer.Option("--full", help="Rebuild from scratch instead of updating.")] = False,
     nlp: Annotated[bool, typer.Option("--nlp/--no-nlp", help="Extract quotes and entities.")] = True,
+    optimize: Annotated[
+        bool, typer.Option("--optimize", help="Merge the index into one segment afterwards (after many small updates).")
+    ] = False,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -138,7 +141,9 @@ def index_command(
     Incremental by default: new and changed files are indexed, deleted ones removed.
     """
     with errors_exit_2(), progress_bar(quiet, "indexing") as report:
-        summary = api.index_corpus(corpus or Path(api.DEFAULT_CORPUS), index, full=full, analyse=nlp, progress=report)
+        summary = api.index_corpus(
+            corpus or Path(api.DEFAULT_CORPUS), index, full=full, analyse=nlp, progress=report, optimize=optimize
+        )
     if as_json:
         print(json.dumps(summary_json(summary), ensure_ascii=False))
     else:

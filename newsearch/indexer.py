@@ -159,6 +159,18 @@ def load_stories(index_dir: Path, ix: whoosh_index.Index) -> StoryIndex:
     return stories
 
 
+def _segment_count(ix: whoosh_index.Index) -> int:
+    with ix.reader() as reader:
+        return len(reader.leaf_readers())
+
+
+def _optimize(ix: whoosh_index.Index, index_dir: Path, manifest: dict[str, ManifestEntry], stories: StoryIndex) -> None:
+    """Merge every segment into one; the manifest and story state follow the new generation."""
+    ix.optimize()
+    _save_manifest(index_dir, ix, manifest)
+    stories.save(index_dir / STORIES_FILE, generation=ix.latest_generation())
+
+
 def _save_manifest(index_dir: Path, ix: whoosh_index.Index, manifest: dict[str, ManifestEntry]) -> None:
     files = {key: [entry.size, entry.mtime_ns, entry.sha256] for key, entry in manifest.items()}
     write_json_atomically(index_dir / MANIFEST_FILE, {"generation": ix.latest_generation(), "files": files})
@@ -260,8 +272,14 @@ def update_index(
     with_nlp: bool = True,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
+    optimize: bool = False,
 ) -> UpdateSummary:
-    """Bring ``index_dir`` up to date with ``corpus``; see the module docstring for how."""
+    """Bring ``index_dir`` up to date with ``corpus``; see the module docstring for how.
+
+    Each commit merges small segments (Whoosh's ``MERGE_SMALL``); many small updates still
+    leave several segments, which slows queries (about 2x after 100 one-file updates, see
+    docs/BENCHMARKS.md). ``optimize=True`` merges everything into one segment at the end.
+    """
     corpus, index_dir = Path(corpus), Path(index_dir)
     started = time.perf_counter()
     files = find_article_files(corpus)
@@ -284,6 +302,8 @@ def update_index(
                 nlp = backends() if with_nlp else {}
                 write_json_atomically(index_dir / META_FILE, asdict(IndexMeta(SCHEMA_VERSION, str(corpus.resolve()), nlp)))
             summary = _apply(ix, index_dir, manifest, plan, with_nlp, fresh, progress, batch_size)
+            if optimize and _segment_count(ix) > 1:
+                _optimize(ix, index_dir, manifest, load_stories(index_dir, ix))
             if with_nlp and plan.to_read and (missing := nlp_missing_message()):
                 notes.append(missing)
         finally:

@@ -168,3 +168,19 @@ def test_story_state_is_rebuilt_from_the_index_when_lost(make_corpus, tmp_path):
     with newsearch.open_index(index) as ix:
         [story] = ix.stories()
     assert story.id == "a.txt" and [v.id for v in story.versions] == ["a.txt", "b.txt", "c.txt"]
+
+
+def test_optimize_merges_segments_after_small_updates(make_corpus, tmp_path):
+    from newsearch.indexer import _segment_count
+    from whoosh import index as whoosh_index
+
+    corpus, index = make_corpus({"a.txt": "A\n\napple"}), tmp_path / "ix"
+    newsearch.index_corpus(corpus, index, analyse=False)
+    for name in "bcdefg":
+        (corpus / f"{name}.txt").write_text(f"{name}\n\nword{name}")
+        newsearch.index_corpus(corpus, index, analyse=False)
+    assert _segment_count(whoosh_index.open_dir(str(index))) > 1
+    summary = newsearch.index_corpus(corpus, index, analyse=False, optimize=True)
+    assert _segment_count(whoosh_index.open_dir(str(index))) == 1 and not summary.changed
+    assert search_ids(index, "wordg") == ["g.txt"]
+    assert not newsearch.index_corpus(corpus, index, analyse=False).changed  # manifest still current
