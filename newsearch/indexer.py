@@ -419,6 +419,8 @@ def _apply(
     batch_size: int,
 ) -> _Tally:
     tally = _Tally([], [], [], len(plan.unchanged), [], [])
+    if not (fresh or plan.to_read or plan.to_remove):
+        return tally  # nothing changed: not even the story state needs loading
     stories = StoryIndex() if fresh else load_stories(index_dir, ix)
     batch = _Batch(ix, index_dir, manifest, stories, clear_first=fresh)
     try:
