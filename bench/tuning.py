@@ -51,7 +51,7 @@ STEPS = (
     Variant("before: Whoosh idf, every word, no feedback", NO_STOPS, feedback=False, whoosh_idf=True),
     Variant("+ probabilistic (RSJ) idf", NO_STOPS, feedback=False),
     Variant("+ stop words left out of ranked queries", feedback=False),
-    Variant("+ RM3 feedback (10 docs, 30 words, 0.3) = final"),
+    Variant("+ RM3 feedback (5 docs, 20 words, 0.3) = final"),
 )
 ONE_CHANGE = (
     Variant("final, all terms required (mode=all)", mode="all"),
@@ -62,7 +62,7 @@ ONE_CHANGE = (
     Variant("final, b 0.9", {"BM25_B": 0.9}),
     Variant("final, no OR coordination", {"OR_COORDINATION": 0.0}),
     Variant("final, title weight 1 (TIME has no titles)", {"FIELD_BOOSTS": {"title": 1.0, "body": 1.0}}),
-    Variant("final, feedback 5 docs, 20 words", {"FEEDBACK_DOCS": 5, "FEEDBACK_TERMS": 20}),
+    Variant("final, feedback 10 docs, 30 words", {"FEEDBACK_DOCS": 10, "FEEDBACK_TERMS": 30}),
     Variant("final, feedback 10 docs, 50 words", {"FEEDBACK_TERMS": 50}),
     Variant("final, feedback share 0.5", {"FEEDBACK_SHARE": 0.5}),
     Variant("final, + word pairs within 3 positions, boost 0.25", pairs=(3, 0.25)),

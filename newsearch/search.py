@@ -36,7 +36,7 @@ BM25_B, BM25_K1 = 0.75, 1.2  # the textbook values; the tuning bench found nothi
 SHORT_QUERY_TERMS = 3  # "auto" mode: up to this many terms must all match; longer queries are ranked
 # Pseudo-relevance feedback (RM3) for ranked queries: the words of the best FEEDBACK_DOCS
 # articles, the FEEDBACK_TERMS most telling of them, given FEEDBACK_SHARE of the query's weight.
-FEEDBACK_DOCS, FEEDBACK_TERMS, FEEDBACK_SHARE = 10, 30, 0.3
+FEEDBACK_DOCS, FEEDBACK_TERMS, FEEDBACK_SHARE = 5, 20, 0.3
 
 # Fields whose matches are marked in the article body (quotes are body text).
 BODY_MARK_FIELDS = frozenset({"body", "quotes"})
