@@ -11,11 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bench.report import CORPORA
-
-# Tried in order. cp1252 decodes every byte the shared corpora hold (BBC sport/199.txt has
-# a lone Latin-1 pound sign), so a file is never dropped for its encoding.
-ENCODINGS = ("utf-8", "cp1252")
-
+from newsearch.articles import decode
 
 @dataclass(frozen=True, slots=True)
 class Doc:
@@ -56,21 +52,14 @@ class Corpus:
         return sum(path.stat().st_size for path in self.files)
 
     def _load(self, path: Path) -> Doc:
-        title, body = split_article(decode(path.read_bytes()))
+        # newsearch's own decoding (UTF-8, then cp1252: BBC sport/199.txt has a lone Latin-1 £),
+        # so every engine reads exactly the text newsearch indexes.
+        text, _encoding = decode(path.read_bytes())
+        title, body = split_article(text)
         return Doc(self.doc_id(path), "" if self.drop_titles else title, body)
 
     def doc_id(self, path: Path) -> str:
         return path.relative_to(self.directory).as_posix()
-
-
-def decode(data: bytes) -> str:
-    """Decode with the first encoding in ``ENCODINGS`` that fits."""
-    for encoding in ENCODINGS[:-1]:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode(ENCODINGS[-1], errors="replace")
 
 
 def split_article(text: str) -> tuple[str, str]:

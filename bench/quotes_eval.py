@@ -49,7 +49,6 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from bench.report import CORPORA, markdown_table, write_section
 from newsearch.models import Quote

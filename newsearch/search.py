@@ -9,7 +9,6 @@ known field with no value — raises ``QueryError`` with a one-line message nami
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import os
 import re
