@@ -303,12 +303,19 @@ class Scores:
         ]
 
 
+_NAME_WORD = re.compile(r"[\w-]+(?:['’][\w-]+)*")
+
+
 def speaker_matches(predicted: str | None, gold: str | None) -> bool:
-    """See the module docstring: last word of our name inside the gold source text."""
+    """See the module docstring: last word of our name inside the gold source text.
+
+    Words keep an inner apostrophe on both sides, so "O’Connor" matches "Larry O’Connor".
+    """
     if predicted is None or gold is None:
         return predicted is None and gold is None
-    last = re.sub(r"[’']s$", "", predicted.split()[-1]).lower()
-    return last in re.findall(r"[\w-]+", gold.lower().replace("’s", "").replace("'s", ""))
+    last = re.sub(r"[’']s$", "", predicted.split()[-1]).lower().replace("’", "'")
+    words = _NAME_WORD.findall(re.sub(r"[’']s\b", "", gold.lower()).replace("’", "'"))
+    return last in words
 
 
 def lenient_pairs(gold: list[Unit], predicted: list[Unit]) -> list[tuple[Unit, Unit]]:

@@ -393,3 +393,179 @@ def test_any_text_gives_well_formed_quotes(body):
         assert 0 <= quote.start < quote.end <= len(body)
         assert quote.partial or len(re.findall(r"\w+(?:['’.-]\w+)*", quote.text)) >= 3
         assert quote.speaker is None or quote.speaker_source is not None
+
+
+# --------------------------------------------------------------------------- more speakers
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker", "cue"),
+    [
+        ('"Silly boys, all of them," scoffed Jane Doe, 22.', "Jane Doe", "scoffed"),
+        ('Jane Doe interjected, "Ladies and gentlemen, our guest."', "Jane Doe", "interjected"),
+        ('"Our ideas of success are different," agrees Jane Doe, 30.', "Jane Doe", "agreed"),
+        ('"Many analysts said no to this," remembered Tom Smith.', "Tom Smith", "recalled"),
+        ('Tom Smith emailed reporters: "The text says nothing of the kind."', "Tom Smith", "emailed"),
+        (
+            '"There are invertebrates with more spine," reads an editorial in The Register.',
+            "editorial",
+            "read",
+        ),
+        ('"We will not let this happen again," officials said.', "officials", "said"),
+        (
+            '"We will not let this happen again," State Department officials said.',
+            "State Department officials",
+            "said",
+        ),
+        (
+            '"One of the reasons I work in mining was his support," his colleague wrote.',
+            "colleague",
+            "wrote",
+        ),
+        (
+            'Even a top GOP strategist said so, saying, "She will have to come out."',
+            "top GOP strategist",
+            "said",
+        ),
+    ],
+)
+def test_more_cues_and_common_noun_speakers(body, speaker, cue):
+    quote = only(body)
+    assert (quote.speaker, quote.cue) == (speaker, cue)
+
+
+def test_it_takes_a_recommendation_verb():
+    body = (
+        "The Business Council opposed an increase.\n\n"
+        '"Keep the tax in place at the current level," it recommended.'
+    )
+    assert summary(only(body)) == ("Business Council", "pronoun", "recommended")
+
+
+def test_quote_after_a_fragment_with_a_cue_continues_its_speaker():
+    body = (
+        'Still, golf clubs are "just scratching out a profit," Tom Smith said. '
+        '"Golf is a thin business."'
+    )
+    fragment, quote = extract_quotes(body)
+    assert (fragment.partial, fragment.speaker) == (True, None)
+    assert summary(quote) == ("Tom Smith", "previous", None)
+
+
+def test_participle_takes_the_subject_of_the_cue_before_it():
+    body = 'Tom Smith left early, Jane Doe said, adding, "He was not very religious."'
+    assert summary(only(body)) == ("Jane Doe", "name", "added")
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "At Boca West, where dues are high, Tom Smith, the club president,",
+        "One pastor supporting Bob Jones, Tom Smith of the Baptist Church,",
+        "In a court in Alexandria, Va., Tom Smith, in a green jumpsuit,",
+    ],
+)
+def test_prepositional_and_participle_phrases_are_not_subjects(aside):
+    body = f'{aside} said he had made many calls.\n\n"Find your polling place and get there," he said.'
+    assert only(body).speaker == "Tom Smith"
+
+
+def test_inverted_cue_of_the_narrative_names_a_speaker():
+    body = (
+        "Tom Smith spoke on Monday.\n\nWhether the Smith model works is unclear, said Jake "
+        'Horowitz, an editor. "He has a very good team," he said.'
+    )
+    assert summary(only(body)) == ("Jake Horowitz", "pronoun", "said")
+
+
+def test_passive_asked_by_is_not_a_speaker():
+    body = (
+        'Asked by George Stephanopoulos about it, Ben Carson said, "What does it say about people?"\n\n'
+        '"Well, let me put it this way," he continued.'
+    )
+    assert [quote.speaker for quote in extract_quotes(body)] == ["Ben Carson", "Ben Carson"]
+
+
+def test_relative_clause_after_a_role_is_not_part_of_the_speaker():
+    body = '"When she decided, she made up her mind," said one former executive who asked not to be named.'
+    assert only(body).speaker == "former executive"
+
+
+# --------------------------------------------------------------------------- who "he" is
+
+
+def test_honorific_makes_a_person_of_a_name_like_a_group():
+    body = 'Mr. Band asked her to call Mr. Chagoury now. "This is very important," he wrote.'
+    assert summary(only(body)) == ("Band", "pronoun", "wrote")
+
+
+def test_name_after_a_closing_mark_is_a_name_at_the_start_of_a_sentence():
+    body = (
+        '"We will act on this," Obama said.\n\n'
+        "Obama also addressed Donald Trump's concerns, noting that states run elections.\n\n"
+        '"We take this seriously," he added.'
+    )
+    assert extract_quotes(body)[-1].speaker == "Obama"
+
+
+def test_role_in_apposition_makes_a_person():
+    body = (
+        "Tom Smith moved to Atlanta in 2014.\n\n"
+        "Recently, Herman Cain, the former presidential candidate, was asked by a caller why. "
+        '"So they can be planted among us," he said.'
+    )
+    assert only(body).speaker == "Herman Cain"
+
+
+def test_main_clause_subject_beats_a_subordinate_one():
+    body = (
+        "When Tom Smith pointed out the numbers, Bob Jones seized on them. "
+        '"It is not the same at all," he said.'
+    )
+    assert only(body).speaker == "Bob Jones"
+
+
+# --------------------------------------------------------------------------- quotes without a cue
+
+
+@pytest.mark.parametrize(
+    ("narrative", "speaker", "source", "cue"),
+    [
+        ("Tom Smith continued his scathing remarks.", "Tom Smith", "name", "continued"),
+        ("Tom Smith doubts it. Rather, he said, the effort will grow.", "Tom Smith", "pronoun", "said"),
+    ],
+)
+def test_narrative_sentence_introduces_the_quote_below(narrative, speaker, source, cue):
+    body = f'{narrative}\n\n"To my knowledge, there is no big donor involved yet."'
+    assert summary(only(body)) == (speaker, source, cue)
+
+
+def test_cue_in_the_sentence_after_the_quote():
+    body = '"We will not let this happen again." That is how Jane Doe put it on Monday.'
+    assert summary(only(body)) == ("Jane Doe", "name", "put it")
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        (
+            'The timing does not surprise pollster Tom Smith: "Unknown candidates get a boost."',
+            "Tom Smith",
+        ),
+        (
+            'After the attack, a familiar voice celebrated on Twitter: "We have already arrived."',
+            "familiar voice",
+        ),
+        (
+            'At one point Tom Smith turned to Bob Jones and said, "You have been at it all your life."',
+            "Tom Smith",
+        ),
+    ],
+)
+def test_lead_in_subjects(body, speaker):
+    assert only(body).speaker == speaker
+
+
+def test_capitals_before_a_quote_are_the_headline_it_comes_from():
+    body = "CHINA’S DECLINE AFFECTS THE WORLD “China’s slowdown is fostering a decline.” [WaPo.]"
+    assert summary(only(body)) == ("CHINA’S DECLINE AFFECTS THE WORLD", "name", None)

@@ -15,20 +15,31 @@ a second on one core and never needs NLTK data. Two passes:
    to", …) in the words after the closing mark (``"…," Kerry said``, ``"…," said Kerry``)
    and then in the words before the opening mark (``Kerry said: "…"``, inverted ``…,
    explained Rosenberg, "…"``, coordinated ``Silverman … and joked, "…"``, or a lead-in
-   ending in a colon). The subject next to the cue becomes a speaker: a name (titles and
-   roles stripped, short forms expanded to the article's full form), a pronoun, or a
-   common noun phrase ("Senate minority leader"). A word capitalised only because it
-   starts a sentence ("Following Sanders, …") is not taken for a name.
+   ending in a colon: its subject, else the name it ends with, ``… does not surprise
+   pollster Daron Shaw: "…"``). The subject next to the cue becomes a speaker: a name
+   (titles and roles stripped, short forms expanded to the article's full form), a
+   pronoun, or a common noun phrase ("Senate minority leader", "his colleague", bare
+   plurals such as "State Department officials"). A word capitalised only because it
+   starts a sentence ("Following Sanders, …") is not taken for a name, nor is a phrase
+   opened by a preposition or built on a participle ("At Boca West, …").
 
    Pronouns are resolved Hobbs-style: back from the quote, sentence by sentence, the
    nearest sentence naming a compatible referent wins, and within it its speaker, else
-   the leftmost clause subject. "he"/"she" need a person (a title, a first name, a speech
-   verb or a gender somewhere in the article; places and organisations are skipped) not
-   known to be of the other gender (from "Mr."/"Mrs.", "X said she …", or a common first
-   name); the he/she of the narrative in between are resolved first, so a chain of "she
-   said" keeps its referent. "it" goes to the nearest organisation ("The Post", "DNC").
-   A quote with no cue that stands alone right after an attributed quote, or follows one
-   in the same paragraph, continues the previous speaker.
+   the leftmost main-clause subject, else a subordinate clause's subject ("When Maddow
+   …, Clinton …"). "he"/"she" need a person (a title, a first name, an honorific, a role
+   or age in apposition, a speech verb or a gender somewhere in the article; places and
+   organisations are skipped) not known to be of the other gender (from "Mr."/"Mrs.",
+   "X said she …", or a common first name); the he/she of the narrative in between are
+   resolved first, so a chain of "she said" keeps its referent. "it" goes to the nearest
+   organisation ("The Post", "DNC").
+
+   A quote with no cue of its own continues the previous speaker when it follows an
+   attributed quote (or a fragment with a cue after it: ``golf clubs are “just scratching
+   out a profit,” Mr. Hedge said. “Golf is …”``) in the same paragraph, or stands alone
+   in the next one. Else a quote standing alone takes the speaker of the narrative
+   sentence that ends the paragraph before it ("Howard continued his remarks."), and
+   any other takes a cue in the sentence right after it ("“…” That is how Jane Doe put
+   it."). A lead-in in capitals is the headline of the article a news digest quotes.
 
 Quotes of fewer than three words, and fragments quoted inside the writer's own sentence
 (``called it “an absolute disgrace”``: after a lower-case word that is not a cue, and not
@@ -45,7 +56,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Callable, Literal
 
-from ..models import Quote, Span
+from ..models import Quote, SpeakerSource, Span
 from .gazetteer import (
     FIRST_NAMES,
     KNOWN_ORGANIZATIONS,
@@ -229,7 +240,7 @@ _CUE_FORMS: dict[str, tuple[str, ...]] = {
     "declared": ("declared", "declares", "proclaimed"),
     "replied": ("replied", "replies", "responded", "responds", "answered", "answers"),
     "shot back": ("shot back", "fired back", "countered", "retorted"),
-    "recalled": ("recalled", "recalls", "recounted"),
+    "recalled": ("recalled", "recalls", "recounted", "remembered", "remembers"),
     "warned": ("warned", "warns", "cautioned"),
     "noted": ("noted", "observed", "remarked", "pointed out"),
     "claimed": ("claimed",),
@@ -248,10 +259,34 @@ _CUE_FORMS: dict[str, tuple[str, ...]] = {
     "suggested": ("suggested", "suggests"),
     "stressed": ("stressed", "stresses", "emphasized", "emphasised", "emphasizes", "emphasises"),
     "mused": ("mused", "wondered"),
-    "reiterated": ("reiterated",),
+    "reiterated": ("reiterated", "repeated"),
     "testified": ("testified",),
     "put it": ("put it",),
     "chimed in": ("chimed in",),
+    "interjected": ("interjected", "interrupted", "cut in"),
+    "scoffed": ("scoffed", "scoffs", "snapped", "sneered"),
+    "agreed": ("agreed", "agrees"),
+    "recommended": ("recommended", "advised"),
+    "assured": ("assured", "reassured", "promised"),
+    "whispered": ("whispered", "whispers", "murmured"),
+    "confirmed": ("confirmed", "confirms"),
+    "denied": ("denied", "denies"),
+    "confessed": ("confessed", "confesses", "confided"),
+    "asserted": ("asserted", "asserts", "affirmed", "maintained", "maintains"),
+    "commented": ("commented", "opined"),
+    "reported": ("reported",),
+    "emailed": ("emailed", "texted", "messaged"),
+    "speculated": ("speculated",),
+    "pleaded": ("pleaded", "implored", "begged"),
+    "protested": ("protested", "objected"),
+    "sighed": ("sighed",),
+    "gushed": ("gushed", "marveled", "marvelled", "raved"),
+    "cried": ("cried", "screamed", "thundered", "boomed", "bellowed"),
+    "summed up": ("summed up", "sums up"),
+    "pressed": ("pressed", "challenged"),
+    "hit back": ("hit back", "struck back", "pushed back"),
+    "mocked": ("mocked", "taunted", "teased", "jabbed", "needled", "sniped", "chided", "scolded"),
+    "laughed": ("laughed", "chuckled"),
 }
 # Participle cues ("…, adding: "), whose subject is the subject of the whole sentence.
 _PARTICIPLES: dict[str, str] = {
@@ -267,6 +302,31 @@ _PARTICIPLES: dict[str, str] = {
     "insisting": "insisted",
     "declaring": "declared",
     "warning": "warned",
+    "stating": "stated",
+    "recalling": "recalled",
+    "remarking": "noted",
+    "observing": "noted",
+    "pointing out": "noted",
+    "claiming": "claimed",
+    "replying": "replied",
+    "responding": "replied",
+    "joking": "joked",
+    "quipping": "joked",
+    "urging": "urged",
+    "vowing": "vowed",
+    "promising": "vowed",
+    "announcing": "announced",
+    "admitting": "admitted",
+    "acknowledging": "admitted",
+    "conceding": "admitted",
+    "complaining": "complained",
+    "lamenting": "complained",
+    "boasting": "boasted",
+    "suggesting": "suggested",
+    "stressing": "stressed",
+    "predicting": "predicted",
+    "concluding": "concluded",
+    "proclaiming": "declared",
 }
 _CUES = {form: lemma for lemma, forms in _CUE_FORMS.items() for form in forms} | _PARTICIPLES
 
@@ -309,6 +369,8 @@ _TRAILER_CUES = _CUES | {
     "counters": "shot back",
     "urges": "urged",
     "laments": "complained",
+    "reads": "read",
+    "read": "read",
 }
 _TRAILER_CUE = re.compile(r"\b" + _trie_pattern(sorted(_TRAILER_CUES)) + r"\b", re.IGNORECASE)
 _CUE_AT_END = re.compile(r"\b" + _trie_pattern(sorted(_TRAILER_CUES)) + r"$", re.IGNORECASE)
@@ -335,7 +397,11 @@ _TITLES = frozenset(
     counsel candidate nominee hopeful former acting ceo founder head executive official
     analyst pastor bishop cardinal pope sheikh ayatollah coach manager strategist aide
     pollster commissioner delegate presidential republican democratic democrat gop
-    independent libertarian campaign""".split()
+    independent libertarian campaign member actor actress comedian singer author writer
+    columnist journalist reporter correspondent anchor host economist lawyer activist
+    businessman businesswoman billionaire entrepreneur investor historian scientist
+    researcher professor rabbi imam priest lobbyist consultant operative organizer organiser
+    blogger commentator pundit staffer""".split()
 )
 _PERSON_TITLES = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
 # Common English first names whose bearers are nearly always of one gender: evidence for
@@ -372,21 +438,40 @@ _CAPITALISED_FUNCTION_WORDS = frozenset(
     then also though although because after before since meanwhile however still this that
     these those there here his her their its our my your we they he she it i what who why how
     any all every each some no not many most few other such only just even now today
-    yesterday last next first instead later earlier indeed yes
+    yesterday last next first instead later earlier indeed yes rather moreover furthermore
+    nevertheless nonetheless thus therefore perhaps maybe otherwise besides overall again
+    soon
     monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # A common-noun speaker must start like a noun phrase ("the senator", "a spokesman").
 _DETERMINERS = frozenset({"a", "an", "the", "one", "another", "some", "several", "many", "two", "three"})
+_POSSESSIVES = frozenset({"his", "her", "its", "their"})
+# A plural common noun can be a subject without a determiner ("officials said"); the
+# lower-case word must not end in -ss, -us or -is ("business", "status", "analysis").
+_PLURAL_NOUN = re.compile(r"[a-z]{3,}[^siu\W]s")
+_MAX_PLURAL_WORDS = 4
 # Words that end a subject phrase: what follows them is not part of the speaker's name.
 _PHRASE_BREAKS = frozenset(
     """to in on at of for from with by about during after before over under who whom whose
     which that while when where as because since and but than into against via""".split()
+)
+# Words in -ing that modify a name instead of heading a participle phrase.
+_ING_ADJECTIVES = frozenset(
+    """incoming outgoing leading ruling founding governing sitting remaining presiding ranking
+    visiting working polling during something nothing anything everything king""".split()
 )
 # Words that may sit between a subject and its cue ("Trump also said", "he has told").
 _AUXILIARIES = frozenset(
     """also later then again once further previously recently has had have would will
     already just still even first finally repeatedly""".split()
 )
+# Irregular past forms that follow a subject ("The statement read: …").
+_IRREGULAR_PASTS = frozenset(
+    """read wrote had put made gave sent took went got spoke came began held left struck hit
+    kept set""".split()
+)
+_MAX_DESCRIPTOR_WORDS = 5
+_MIN_HEADLINE_WORDS, _MIN_HEADLINE_LETTERS = 3, 12
 # Words that show a phrase is a clause, not a subject.
 _VERBISH = frozenset(
     """is was were are be been being am do does did can could should may might must not never
@@ -395,8 +480,15 @@ _VERBISH = frozenset(
 # Conjunctions before a subject: "…when she said", "as Joel Pollak observed".
 _CLAUSE_OPENERS = frozenset(
     """that and but as when while where because since so or yet then though although if
-    after before once until unless who which""".split()
+    after before once until unless who which what how why""".split()
 )
+# Conjunctions that open a subordinate clause, whose subject is less salient.
+_SUBORDINATORS = frozenset(
+    """that as when while where because since though although if after before once until
+    unless whether""".split()
+)
+# After a name: an age (", 30,") or an appositive (", the … candidate").
+_APPOSITION = re.compile(r",[ \u00a0]+(?:(\d{1,3}),|(?:the |a |an )?([^,.;:()]{1,80}))")
 _PARENTHETICAL = re.compile(r"\([^()]*\)")
 _SENTENCE_END = re.compile(r"[.!?][\"”’']*(?=\s|$)")
 _ABBREVIATION = re.compile(
@@ -407,10 +499,11 @@ _NAME_RUN = re.compile(r"(?:[A-Z][\w’'.-]*[ \t\u00a0]+){1,5}[A-Z][\w’'-]*")
 _HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?[ \u00a0]+((?:[A-Z][\w’'.-]*[ \u00a0]+){0,2}[A-Z][\w’'-]+)")
 # A run of capitalised words, one word or more: a candidate name (see _name_mentions).
 _MENTION_RUN = re.compile(r"(?:[A-Z][\w’'.-]*[ \t\u00a0]+){0,5}[A-Z][\w’'-]*")
-# A capitalised word after a word or comma: capitalised for itself, not for a sentence start.
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _WORD_AT = re.compile(r"\S+")
-_MIDSENTENCE_CAPITAL = re.compile(r"(?<=[\w,;] )[A-Z][\w’'-]*")
+# A capitalised word after a word, a comma or a quote closed mid-sentence (``,” Obama``):
+# capitalised for itself, not for a sentence start.
+_MIDSENTENCE_CAPITAL = re.compile(r"(?:(?<=[\w,;] )|(?<=[,;!?][\"”] )|(?<=,'' ))[A-Z][\w’'-]*")
 # Names that are not people's: places, well-known organisations, nationalities, calendar words.
 _NOT_PEOPLE = PLACES | KNOWN_ORGANIZATIONS | NATIONALITIES | NON_ENTITY_WORDS
 _PRONOUN_AFTER_CUE = re.compile(r"[ ,]+(?:that[ ]+)?(he|she)\b")
@@ -498,8 +591,12 @@ def _clean_name(tokens: list[str]) -> str:
     return " ".join(words)
 
 
-def _classify(phrase: str) -> _Subject | None:
-    """Decide what a subject phrase is, or ``None`` when it does not look like a subject."""
+def _classify(phrase: str, bare_plural: bool = True) -> _Subject | None:
+    """Decide what a subject phrase is, or ``None`` when it does not look like a subject.
+
+    Without ``bare_plural``, a plural noun needs a determiner to be a subject: after an
+    inverted cue, "continued struggles" is an adjective and its noun, not "struggles said".
+    """
     tokens = [token for token in phrase.split() if _bare(token)]  # not a stray quote mark
     while tokens and (_bare(tokens[-1]) in _AUXILIARIES or _bare(tokens[-1]).endswith("ly")):
         tokens = tokens[:-1]
@@ -508,7 +605,8 @@ def _classify(phrase: str) -> _Subject | None:
         return _Subject("pronoun", _PRONOUNS[_bare(tokens[-1])])
     if not tokens or len(tokens) > _MAX_SUBJECT_WORDS:
         return None
-    if any(_bare(token) in _VERBISH or _is_other_pronoun(token) for token in tokens):
+    checked = tokens[1:] if _bare(tokens[0]) in _POSSESSIVES else tokens  # "her husband"
+    if any(_bare(token) in _VERBISH or _is_other_pronoun(token) for token in checked):
         return None
     run = 0
     while run < len(tokens) and _is_name_token(tokens[-1 - run]):
@@ -518,9 +616,20 @@ def _classify(phrase: str) -> _Subject | None:
         if name and not all(_is_title(word) for word in name.split()):
             return _Subject("name", name)
     words = [_strip_token(token) for token in tokens]
-    if words[0].lower() not in _DETERMINERS or len(words) < 2 or len(words) > 8:
-        return None
-    return _Subject("descriptor", " ".join(words[1:]))
+    while len(words) > 1 and words[0].lower() in _AUXILIARIES:  # "even a top GOP strategist"
+        words = words[1:]
+    return _descriptor(words, bare_plural)
+
+
+def _descriptor(words: list[str], bare_plural: bool) -> _Subject | None:
+    """A common-noun subject: a determiner and a few words ("the senator", "his colleague",
+    "a spokeswoman"), or a bare plural noun with its modifiers ("officials", "Senate aides")."""
+    first = words[0].lower()
+    if (first in _DETERMINERS or first in _POSSESSIVES) and 2 <= len(words) <= 8:
+        return _Subject("descriptor", " ".join(words[1:]))
+    if bare_plural and len(words) <= _MAX_PLURAL_WORDS and _PLURAL_NOUN.fullmatch(words[-1]):
+        return _Subject("descriptor", " ".join(words))
+    return None
 
 
 def _cut_at_break(tokens: list[str]) -> list[str]:
@@ -530,7 +639,7 @@ def _cut_at_break(tokens: list[str]) -> list[str]:
     because "of" there follows a title.
     """
     for index, token in enumerate(tokens):
-        if index and _bare(token) in _PHRASE_BREAKS and not _is_title(tokens[index - 1]):
+        if index and _bare(token) in _PHRASE_BREAKS and not (token == "of" and _is_title(tokens[index - 1])):
             return tokens[:index]
     return tokens
 
@@ -557,6 +666,8 @@ def _subject_before(phrase: str) -> _Subject | None:
         return None
     if phrase.rstrip().endswith(",") and len(pieces) > 1:
         for piece in pieces:
+            if _is_adjunct(piece):
+                continue
             subject = _classify(" ".join(_cut_at_break(_clause_tail(piece))))
             if subject is not None and subject.kind != "descriptor":
                 return subject
@@ -564,6 +675,20 @@ def _subject_before(phrase: str) -> _Subject | None:
         # "Loretta E. Lynch, who told Congress": the subject is what "who" refers to.
         return _trailing_name(pieces[-2])
     return _classify(" ".join(_cut_at_break(_clause_tail(pieces[-1]))))
+
+
+def _is_adjunct(piece: str) -> bool:
+    """True for a phrase that cannot hold the subject: one opening with a preposition ("At
+    Boca West"), a lone abbreviation ("Alexandria, Va., Lazar said") or a phrase built on a
+    participle ("One pastor supporting Mr. Cruz", "Following Sanders on MSNBC")."""
+    tokens = piece.split()
+    words = [_bare(token) for token in tokens]
+    if not words or words[0] in _PHRASE_BREAKS or (len(tokens) == 1 and tokens[0].endswith(".")):
+        return True
+    return any(
+        word.endswith("ing") and len(word) > 4 and word not in _ING_ADJECTIVES and not _is_title(word)
+        for word in words[:-1]
+    )
 
 
 def _trailing_name(piece: str) -> _Subject | None:
@@ -576,13 +701,14 @@ def _trailing_name(piece: str) -> _Subject | None:
     return _Subject("name", name) if name else None
 
 
-def _subject_after(phrase: str) -> _Subject | None:
+def _subject_after(phrase: str, bare_plural: bool = True) -> _Subject | None:
     """The subject of an inverted cue from the words after it ("said Sergei Kurylenko to …")."""
     phrase = _PARENTHETICAL.sub(" ", phrase)
     phrase = phrase[: _sentence_end(phrase, 0, len(phrase))].rstrip(".!?")
     pieces = re.split(r"[,;:—–\"“”]|\s-\s", phrase, maxsplit=2)[:2]
     subjects = [
-        _classify(" ".join(_cut_at_break(piece.split()))) or _classify(piece) for piece in pieces
+        _classify(" ".join(_cut_at_break(piece.split())), bare_plural) or _classify(piece, bare_plural)
+        for piece in pieces
     ]
     if subjects[0] is not None or len(subjects) == 1:
         return subjects[0]
@@ -606,7 +732,55 @@ def _sentence_subject(sentence: str, proper: Callable[[str], bool]) -> _Subject 
         name = _leading_name(tokens, index == 0, proper)
         if name:
             return _Subject("name", name)
+        descriptor = _leading_descriptor(piece.split())
+        if descriptor is not None:
+            return descriptor
+    return _inner_subject(pieces[0].split())
+
+
+def _inner_subject(tokens: list[str]) -> _Subject | None:
+    """A name after an opening phrase with no comma, followed by a verb: "At one point Trump
+    turned to Clinton and said"; not the object of a preposition ("After meeting Clinton")."""
+    for index in range(1, len(tokens) - 1):
+        previous = tokens[index - 1]
+        after_name = _is_capitalised(previous) or _bare(previous) in _PHRASE_BREAKS
+        if not _is_capitalised(tokens[index]) or after_name:
+            continue
+        end = index
+        while end < len(tokens) and _is_name_token(tokens[end]):
+            end += 1
+        if end < len(tokens) and _is_verb_like(_strip_token(tokens[end])):
+            name = _clean_name(tokens[index:end])
+            return _Subject("name", name) if name else None
     return None
+
+
+def _leading_descriptor(tokens: list[str]) -> _Subject | None:
+    """A common-noun phrase opening ``tokens`` and followed by a verb-like word: "a familiar
+    voice celebrated …", "The statement read:", "Smith’s campaign issued …"."""
+    if len(tokens) < 3:
+        return None
+    if not (_bare(tokens[0]) in _DETERMINERS | _POSSESSIVES or tokens[0].endswith(("’s", "'s"))):
+        return None
+    for end in range(2, min(len(tokens), _MAX_DESCRIPTOR_WORDS + 2)):
+        word = _strip_token(tokens[end])
+        if word.islower() and _is_verb_like(word):
+            return _Subject("descriptor", " ".join(_strip_token(token) for token in tokens[1:end]))
+        if _bare(word) in _PHRASE_BREAKS:
+            return None
+    return None
+
+
+def _is_verb_like(word: str) -> bool:
+    """A lower-case word that reads as an action after a subject: a past form in -ed, a
+    speech cue, an auxiliary or a common irregular past ("wrote", "read"); not a copula
+    ("The reason is simple:")."""
+    return (
+        word.endswith("ed")
+        or word in _AUXILIARIES
+        or word in _IRREGULAR_PASTS
+        or bool(_CUE.fullmatch(word))
+    )
 
 
 def _leading_name(tokens: list[str], appositive: bool, proper: Callable[[str], bool]) -> str | None:
@@ -719,7 +893,9 @@ def _attribution_before(context: _Context, proper: Callable[[str], bool]) -> _At
         if cue == "according to":
             subject = _subject_after(leadin[match.end() :])
         elif form in _PARTICIPLES:
-            subject = _sentence_subject(before, proper)
+            # "Nefzi said, adding, “…”": the subject of an earlier cue, else of the sentence.
+            earlier = _attribution_before(_Context(before, "", False), proper)
+            subject = earlier.subject if earlier else _sentence_subject(before, proper)
         else:
             subject = _subject_before(before) or _other_subject(before, leadin[match.end() :], cue, proper)
         if subject is not None:
@@ -728,7 +904,20 @@ def _attribution_before(context: _Context, proper: Callable[[str], bool]) -> _At
         subject = _colon_subject(leadin, proper)
         if subject is not None:
             return _Attribution(None, subject)
+    if _is_headline(leadin):
+        return _Attribution(None, _Subject("descriptor", leadin.strip()))
     return None
+
+
+def _is_headline(leadin: str) -> bool:
+    """True for a lead-in in capitals, as news digests head each excerpt with the headline
+    of the article it quotes: ``CHINA’S DECLINE AFFECTS THE WORLD “China’s slowdown …”``."""
+    text = leadin.strip()
+    return (
+        len(text.split()) >= _MIN_HEADLINE_WORDS
+        and not any(char.islower() for char in text)
+        and sum(char.isalpha() for char in text) >= _MIN_HEADLINE_LETTERS
+    )
 
 
 def _other_subject(
@@ -742,7 +931,7 @@ def _other_subject(
     if words and _bare(words[-1]) in ("and", "but", "then"):
         return _sentence_subject(before, proper)
     if not words and cue not in _SUBJECT_FIRST:
-        return _subject_after(after)
+        return _subject_after(after, bare_plural=False)
     return None
 
 
@@ -754,13 +943,14 @@ def _colon_subject(leadin: str, proper: Callable[[str], bool]) -> _Subject | Non
         name = _leading_name(clause.split(), False, proper)
         if name:
             return _Subject("name", name)
-    return _sentence_subject(leadin, proper)
+    # Else the name the lead-in ends with ("… does not surprise pollster Daron Shaw:").
+    return _sentence_subject(leadin, proper) or _trailing_name(clauses[-2] if len(clauses) > 1 else "")
 
 
 # --------------------------------------------------------------------------- speakers
 
 
-_SPEAKER, _SUBJECT, _OTHER = range(3)
+_SPEAKER, _SUBJECT, _SUBORDINATE, _OTHER = range(4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -769,7 +959,8 @@ class _Mention:
 
     ``rank`` orders the names of one sentence by how likely a following "he said" is to
     refer to them: a speaker (``_SPEAKER``: the subject of a speech cue, or a quote's
-    speaker), a clause subject ("…, Christie blamed Clinton"), or any other name.
+    speaker), a clause subject ("…, Christie blamed Clinton"), a subordinate clause's
+    subject ("When Maddow pointed out …"), or any other name.
     """
 
     offset: int
@@ -839,6 +1030,8 @@ class _Speakers:
         """True for a name known to be a person's: not a place or an organisation, and
         given a gender, a title, a first name, or a speech verb somewhere in the article."""
         words = name.split()
+        if name in self.genders:  # "Mr. Band" is a person even though a band is a group
+            return True
         if name in _NOT_PEOPLE or words[-1] in ORG_WORDS or name.isupper():
             return False
         return (
@@ -884,8 +1077,6 @@ class _Speakers:
             (mention for mention in candidates if self.sentence_of(mention.offset) == nearest),
             key=lambda mention: (mention.rank, mention.offset),
         )
-        if pronoun != "it":
-            self.genders.setdefault(best.name, pronoun)
         return best.name
 
 
@@ -921,6 +1112,31 @@ def _opens_clause(body: str, sentence: int, run: re.Match[str], tokens: list[str
         return True
     words = before.split()
     return bool(words) and _bare(words[-1]) in _CLAUSE_OPENERS
+
+
+def _mention_rank(body: str, sentence: int, run: re.Match[str], tokens: list[str]) -> int:
+    """How likely a later he/she is to refer to this name: the subject of a main clause
+    first, then the subject of a subordinate one ("…, that Donald Trump could be …")."""
+    if not _opens_clause(body, sentence, run, tokens):
+        return _OTHER
+    words = body[max(sentence, run.start() - 20) : run.start()].split()
+    return _SUBORDINATE if words and _bare(words[-1]) in _SUBORDINATORS else _SUBJECT
+
+
+def _has_role_apposition(body: str, end: int) -> bool:
+    """True when an age or a role follows the name ending at ``end``: "Michelle Stevens, 30,",
+    "Herman Cain, the pizza maven and former Republican presidential candidate who …"."""
+    match = _APPOSITION.match(body, end)
+    if match is None:
+        return False
+    if match.group(1):
+        return True
+    words = []
+    for word in match.group(2).split():
+        if _bare(word) in _PHRASE_BREAKS - {"and"}:
+            break
+        words.append(word)
+    return bool(words) and _is_title(words[-1]) and not any(w.endswith(("’s", "'s")) for w in words)
 
 
 def _full_names(body: str) -> dict[str, str]:
@@ -998,16 +1214,35 @@ def _cue_subjects(speakers: _Speakers) -> list[_Mention]:
         sentence = starts[bisect_right(starts, match.start()) - 1] if starts else 0
         after_quote = bisect_right(quote_ends, match.start())
         floor = max(sentence, quote_ends[after_quote - 1] if after_quote else 0)
-        subject = _subject_before(body[floor : match.start()])
+        if match.group().lower() in _PARTICIPLES:
+            subject = _sentence_subject(body[floor : match.start()], speakers.is_proper)
+        else:
+            subject = _cue_subject(body, floor, match)
         if subject is None or subject.kind != "name":
             continue
         name = speakers.canonical(subject.text)
-        mentions.append(_Mention(match.start(), name, _SPEAKER))
+        words = body[max(floor, match.start() - 60) : match.start()].split()
+        opener = next((_bare(word) for word in reversed(words) if not _is_name_token(word)), "")
+        rank = _SUBORDINATE if opener in _SUBORDINATORS else _SPEAKER  # "When Maddow noted …"
+        mentions.append(_Mention(match.start(), name, rank))
         speakers.people.add(name)
         pronoun = _PRONOUN_AFTER_CUE.match(body, match.end())
         if pronoun:
             speakers.genders.setdefault(name, pronoun.group(1))
     return mentions
+
+
+def _cue_subject(body: str, floor: int, cue: re.Match[str]) -> _Subject | None:
+    """The subject of a speech cue of the narrative: before it ("Kerry said"), else after
+    it when the cue is inverted ("…, said Jake Horowitz, editor in chief of Mic.com.")."""
+    before, after = body[floor : cue.start()], body[cue.end() : cue.end() + 200]
+    subject = _subject_before(before)
+    inverted = not before.strip(" ,—–-\u00a0") or before.rstrip().endswith(",")
+    first = after.split(maxsplit=1)[:1]
+    passive = not first or _bare(first[0]) in _PHRASE_BREAKS | _CLAUSE_OPENERS  # "Asked by X, …"
+    if subject is None and inverted and not passive and _CUES[cue.group().lower()] not in _SUBJECT_FIRST:
+        subject = _subject_after(after, bare_plural=False)
+    return subject
 
 
 def _pronoun_mentions(speakers: _Speakers) -> list[_Mention]:
@@ -1051,8 +1286,9 @@ def _name_mentions(speakers: _Speakers) -> list[_Mention]:
             name = speakers.canonical(name)
             if any(_is_title(token) for token in tokens):
                 speakers.people.add(name)
-            rank = _SUBJECT if _opens_clause(body, start, run, tokens) else _OTHER
-            mentions.append(_Mention(run.start(), name, rank))
+            if _has_role_apposition(body, run.end()):
+                speakers.people.add(name)
+            mentions.append(_Mention(run.start(), name, _mention_rank(body, start, run, tokens)))
     return mentions
 
 
@@ -1081,20 +1317,90 @@ def _is_standalone(body: str, span: _Span, paragraphs: list[Span]) -> bool:
     return span.open.start == first.start and not body[span.close.end : last.end].strip(" .,\u00a0")
 
 
-def _speaker(
-    attribution: _Attribution, span: _Span, speakers: _Speakers
-) -> tuple[str | None, str | None]:
-    """The canonical speaker and how it was found, for one quote's attribution."""
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """The speaker of the last attributed quote, which a following quote may continue."""
+
+    speaker: str
+    span: _Span
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A quote's speaker, its cue and how it was found (all ``None`` when unattributed)."""
+
+    speaker: str | None = None
+    cue: str | None = None
+    source: SpeakerSource | None = None
+
+
+def _attribute(
+    attribution: _Attribution | None, span: _Span, speakers: _Speakers, mention: bool = True
+) -> _Found:
+    """The canonical speaker of one quote's attribution, its cue and how it was found.
+
+    With ``mention``, the speaker counts as named at the quote for later pronouns; a
+    fragment's attribution does not ("When Maddow pointed out that Sanders calls it
+    “Medicare for all,” Clinton …": Maddow is no speaker there).
+    """
+    if attribution is None:
+        return _Found()
     subject = attribution.subject
     if subject.kind == "pronoun":
         name = speakers.resolve(subject.text, span.open.start)
-        if name is None:
-            return None, None
-        speakers.mention(span.start, name)  # the pronoun is itself a mention of its referent
-        return name, "pronoun"
-    name = speakers.canonical(subject.text) if subject.kind == "name" else subject.text
-    speakers.mention(span.start, name)
-    return name, "name"
+        source: SpeakerSource = "pronoun"
+    else:
+        name = speakers.canonical(subject.text) if subject.kind == "name" else subject.text
+        source = "name"
+    if name is None:
+        return _Found()
+    if mention:
+        speakers.mention(span.start, name)
+    return _Found(name, attribution.cue, source)
+
+
+def _continues(said: _Said, body: str, span: _Span, paragraphs: list[Span]) -> bool:
+    """True when ``span`` continues the last speaker: it follows that quote in the same
+    paragraph, or fills the next paragraph on its own."""
+    last = said.span.last_paragraph
+    return last == span.paragraph or (last == span.paragraph - 1 and _is_standalone(body, span, paragraphs))
+
+
+def _narrative_leadin(body: str, span: _Span, paragraphs: list[Span], quoted: list[Span]) -> _Context:
+    """The last sentence of the paragraph before ``span``, after any quote in it: the
+    narrative that introduces a quote standing on its own ("Howard continued his remarks.",
+    "Rather, he said, the struggles will go on.")."""
+    above = paragraphs[span.paragraph - 1]
+    floor = max([above.start, *(q.end for q in quoted if above.start < q.end <= above.end)])
+    end = floor + len(body[floor : above.end].rstrip(" \u00a0.!?\"”’'"))
+    return _Context(body[_sentence_start(body, floor, end) : above.end], "", False)
+
+
+def _following_sentence(body: str, span: _Span, paragraphs: list[Span], quoted: list[Span]) -> str:
+    """The sentence after a quote that ends one, up to the next quote: the first of the next
+    paragraph when the quote ends its own ("“…”\n\nThat is how Jane Doe put it.")."""
+    paragraph = paragraphs[span.last_paragraph]
+    start, end = span.close.end, paragraph.end
+    if not body[start:end].strip(" .,\u00a0"):
+        if span.last_paragraph + 1 == len(paragraphs):
+            return ""
+        start, end = paragraphs[span.last_paragraph + 1].start, paragraphs[span.last_paragraph + 1].end
+    end = min([end, *(q.start for q in quoted if start <= q.start < end)])
+    return body[start : _sentence_end(body, start, end)]
+
+
+def _attribution_around(
+    body: str, span: _Span, paragraphs: list[Span], quoted: list[Span], speakers: _Speakers
+) -> _Attribution | None:
+    """For a quote with no cue of its own: the narrative sentence that introduces a quote
+    standing alone in its paragraph, else a cue in the sentence right after the quote
+    (cataphora: "“…” That is how Jane Doe put it.")."""
+    if span.paragraph > 0 and _is_standalone(body, span, paragraphs):
+        leadin = _narrative_leadin(body, span, paragraphs, quoted)
+        attribution = _attribution_before(leadin, speakers.is_proper)
+        if attribution is not None:
+            return attribution
+    return _attribution_after(_following_sentence(body, span, paragraphs, quoted))
 
 
 def extract_quotes(body: str) -> tuple[Quote, ...]:
@@ -1109,25 +1415,27 @@ def extract_quotes(body: str) -> tuple[Quote, ...]:
     quoted = [Span(span.open.start, span.close.end) for span, is_full in zip(spans, full) if is_full]
     speakers = _collect_speakers(body, quoted, paragraphs)
     quotes: list[Quote] = []
-    previous: tuple[Quote, _Span] | None = None
-    for span, text, is_full, context in zip(spans, texts, full, contexts):
-        if not is_full or _is_embedded(body, span):
+    said: _Said | None = None
+    for index, (span, text, is_full, context) in enumerate(zip(spans, texts, full, contexts)):
+        partial = not is_full or _is_embedded(body, span)
+        followed = index + 1 < len(spans) and spans[index + 1].paragraph == span.last_paragraph
+        found = _Found()
+        if not partial or followed:  # a fragment's speaker is kept for the quote after it
+            attribution = _attribution_after(context.trailer) or _attribution_before(
+                context, speakers.is_proper
+            )
+            found = _attribute(attribution, span, speakers, mention=not partial)
+        if partial:
             quotes.append(Quote(text, span.start, span.end, partial=True))
-            continue
-        attribution = _attribution_after(context.trailer) or _attribution_before(
-            context, speakers.is_proper
-        )
-        speaker = cue = source = None
-        if attribution is not None:
-            speaker, source = _speaker(attribution, span, speakers)
-            cue = attribution.cue if speaker else None
-        elif previous is not None and previous[0].speaker:
-            last_quote, last_span = previous
-            if last_span.last_paragraph == span.paragraph or (
-                last_span.last_paragraph == span.paragraph - 1 and _is_standalone(body, span, paragraphs)
-            ):
-                speaker, source = last_quote.speaker, "previous"
-        quote = Quote(text, span.start, span.end, speaker, cue, source)
-        quotes.append(quote)
-        previous = (quote, span)
+        else:
+            if found.speaker is None and said is not None and _continues(said, body, span, paragraphs):
+                found = _Found(said.speaker, None, "previous")
+            elif found.speaker is None:
+                around = _attribution_around(body, span, paragraphs, quoted, speakers)
+                found = _attribute(around, span, speakers)
+            quotes.append(Quote(text, span.start, span.end, found.speaker, found.cue, found.source))
+        if found.speaker is not None:
+            said = _Said(found.speaker, span)
+        elif not partial:
+            said = None
     return tuple(quotes)
