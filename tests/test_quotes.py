@@ -569,3 +569,101 @@ def test_lead_in_subjects(body, speaker):
 def test_capitals_before_a_quote_are_the_headline_it_comes_from():
     body = "CHINA’S DECLINE AFFECTS THE WORLD “China’s slowdown is fostering a decline.” [WaPo.]"
     assert summary(only(body)) == ("CHINA’S DECLINE AFFECTS THE WORLD", "name", None)
+
+
+# --------------------------------------------------------------------------- names and referents
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # An honorific picks the full name of its gender among namesakes.
+        (
+            "Bill Clinton campaigned in Ohio. Hillary Clinton stayed in New York. "
+            '"We are going to win this state," Mrs. Clinton said.',
+            "Hillary Clinton",
+        ),
+        # A bare surname is the namesake the article introduced first.
+        (
+            "Sen. Chris Murphy wants a vote. Anne Marie Murphy lost her daughter. "
+            "Anne Marie Murphy spoke in May. "
+            '"We need a vote on this bill now," Murphy said.',
+            "Chris Murphy",
+        ),
+        # A surname in -ly is no adverb.
+        ('"We will keep asking the hard questions," Megyn Kelly said.', "Megyn Kelly"),
+        # Initials keep their dots.
+        ('"Golf is in trouble right now," said Oliver K. Hedge, a broker.', "Oliver K. Hedge"),
+        # An organisation opening a name run is no part of the name.
+        ('"The numbers do not add up," Government Affairs Phil Smith said.', "Phil Smith"),
+        ('"I am running to win this seat," Assemblywoman Claudia Tenney said.', "Claudia Tenney"),
+    ],
+)
+def test_canonical_speaker_names(body, speaker):
+    assert only(body).speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'The head of the Federal Reserve, Janet Yellen, said: "We are going to stay the course."',
+        '"We are going to stay the course," said the head of the Federal Reserve, Janet Yellen.',
+    ],
+)
+def test_a_role_before_a_name_is_not_the_speaker(body):
+    assert only(body).speaker == "Janet Yellen"
+
+
+def test_an_adverb_after_an_aside_keeps_the_subject_before_it():
+    body = 'Raphael Lemkin, who coined the word, once said, "It happened so many times before."'
+    assert summary(only(body)) == ("Raphael Lemkin", "name", "said")
+
+
+def test_a_nested_quote_closing_with_the_outer_one():
+    body = "''Voters will not be satisfied with 'We'll bomb them,''' said Senator John McCain."
+    assert summary(only(body)) == ("John McCain", "name", "said")
+
+
+def test_demonstrative_descriptor():
+    body = '"I have such great respect for them," this Trump look-alike declared in Mexico City.'
+    assert summary(only(body)) == ("Trump look-alike", "name", "declared")
+
+
+# --------------------------------------------------------------------------- pronouns
+
+
+def test_a_first_name_outweighs_a_pronoun_after_a_cue():
+    body = (
+        "Jane Doe spoke first. Tom Smith said she was wrong about the plan. "
+        '"We will win this race anyway," she said.'
+    )
+    assert summary(only(body)) == ("Jane Doe", "pronoun", "said")
+
+
+def test_the_person_a_quote_names_is_not_its_speaker():
+    body = (
+        "Ted Cruz met Richard Viguerie on Monday. "
+        '"Cruz is our best debater, our most articulate fighter," he says.'
+    )
+    assert only(body).speaker == "Richard Viguerie"
+
+
+def test_it_takes_an_unknown_organisation_when_none_is_known():
+    body = 'Exxon Mobil denied the report. "The story is false and misleading," it said.'
+    assert summary(only(body)) == ("Exxon Mobil", "pronoun", "said")
+
+
+def test_names_in_an_opening_participle_phrase_are_not_the_referent():
+    body = (
+        "Susan Sarandon spoke on MSNBC on Monday. Asked about her vote if Hillary Clinton "
+        'wins, she replied: "I do not know yet."'
+    )
+    assert only(body).speaker == "Susan Sarandon"
+
+
+def test_a_name_modifying_a_noun_is_the_least_likely_referent():
+    body = (
+        "Across town, working for the Bernie Sanders campaign, is Wayne Borders, a canvasser. "
+        '"I am knocking on doors all over town," he said.'
+    )
+    assert only(body).speaker == "Wayne Borders"

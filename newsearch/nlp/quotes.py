@@ -29,9 +29,12 @@ a second on one core and never needs NLTK data. Two passes:
    …, Clinton …"). "he"/"she" need a person (a title, a first name, an honorific, a role
    or age in apposition, a speech verb or a gender somewhere in the article; places and
    organisations are skipped) not known to be of the other gender (from "Mr."/"Mrs.",
-   "X said she …", or a common first name); the he/she of the narrative in between are
-   resolved first, so a chain of "she said" keeps its referent. "it" goes to the nearest
-   organisation ("The Post", "DNC").
+   else a common first name, else "X said she …"); the he/she of the narrative in between
+   are resolved first, so a chain of "she said" keeps its referent. A name the quote itself
+   mentions is not its speaker, nor is a name in a participle phrase opening the pronoun's
+   sentence ("Asked about Clinton, she replied"); a name modifying a noun ("the Sanders
+   campaign") comes last. "it" goes to the nearest organisation ("The Post", "DNC"), else
+   to the nearest subject that is no person or place.
 
    A quote with no cue of its own continues the previous speaker when it follows an
    attributed quote (or a fragment with a cue after it: ``golf clubs are “just scratching
@@ -401,7 +404,9 @@ _TITLES = frozenset(
     columnist journalist reporter correspondent anchor host economist lawyer activist
     businessman businesswoman billionaire entrepreneur investor historian scientist
     researcher professor rabbi imam priest lobbyist consultant operative organizer organiser
-    blogger commentator pundit staffer""".split()
+    blogger commentator pundit staffer assemblyman assemblywoman councilman councilwoman
+    councilmember alderman archbishop sheriff superintendent treasurer comptroller advocate
+    trustee""".split()
 )
 _PERSON_TITLES = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
 # Common English first names whose bearers are nearly always of one gender: evidence for
@@ -444,7 +449,9 @@ _CAPITALISED_FUNCTION_WORDS = frozenset(
     monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # A common-noun speaker must start like a noun phrase ("the senator", "a spokesman").
-_DETERMINERS = frozenset({"a", "an", "the", "one", "another", "some", "several", "many", "two", "three"})
+_DETERMINERS = frozenset(
+    {"a", "an", "the", "this", "these", "one", "another", "some", "several", "many", "two", "three"}
+)
 _POSSESSIVES = frozenset({"his", "her", "its", "their"})
 # A plural common noun can be a subject without a determiner ("officials said"); the
 # lower-case word must not end in -ss, -us or -is ("business", "status", "analysis").
@@ -506,6 +513,9 @@ _WORD_AT = re.compile(r"\S+")
 _MIDSENTENCE_CAPITAL = re.compile(r"(?:(?<=[\w,;] )|(?<=[,;!?][\"”] )|(?<=,'' ))[A-Z][\w’'-]*")
 # Names that are not people's: places, well-known organisations, nationalities, calendar words.
 _NOT_PEOPLE = PLACES | KNOWN_ORGANIZATIONS | NATIONALITIES | NON_ENTITY_WORDS
+# Words of an organisation or a place, which may open a person's name run ("CNN Dana Bash").
+_AFFILIATIONS = PLACES | KNOWN_ORGANIZATIONS | NATIONALITIES | ORG_WORDS
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _PRONOUN_AFTER_CUE = re.compile(r"[ ,]+(?:that[ ]+)?(he|she)\b")
 
 
@@ -514,10 +524,14 @@ _PRONOUN_AFTER_CUE = re.compile(r"[ ,]+(?:that[ ]+)?(he|she)\b")
 
 @dataclass(frozen=True, slots=True)
 class _Subject:
-    """Who a cue names: a ``name``, a ``pronoun`` ("he"/"she") or a ``descriptor`` phrase."""
+    """Who a cue names: a ``name``, a ``pronoun`` ("he"/"she") or a ``descriptor`` phrase.
+
+    ``gender`` is what an honorific in front of a name says ("Mrs. Clinton" → "she").
+    """
 
     kind: Literal["name", "pronoun", "descriptor"]
     text: str
+    gender: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -572,7 +586,7 @@ def _clean_name(tokens: list[str]) -> str:
 
     Everything up to a possessive goes too ("The Post’s Ishaan Tharoor" → "Ishaan Tharoor").
     """
-    words = [_strip_token(token) for token in tokens]
+    words = [_name_word(token) for token in tokens]
     for index in range(len(words) - 2, -1, -1):
         if words[index].endswith(("’s", "'s")):
             words = words[index + 1 :]
@@ -586,9 +600,50 @@ def _clean_name(tokens: list[str]) -> str:
     last_title = max((i for i, word in enumerate(words) if _is_title(word)), default=-1)
     if last_title + 1 < len(words):
         words = words[last_title + 1 :]
+    words = words[_first_name_after_affiliation(words) :]
     while words and _bare(words[0]) in _PARTICLES:
         words = words[1:]
     return " ".join(words)
+
+
+def _name_word(token: str) -> str:
+    """A token of a name without its punctuation, but for the dots of initials ("K.", "J.M.")."""
+    core = token.strip(",;:!?\"“”‘’'()[]")
+    return core if _INITIALS.fullmatch(core) else _strip_token(token)
+
+
+def _first_name_after_affiliation(words: list[str]) -> int:
+    """Where a person's name starts in a run that opens with their organisation or place
+    ("Reuters Luciana Lopez", "Government Affairs Phil Smith" → 2): the first common first
+    name after such a word, with a surname after it; else 0."""
+    for index, word in enumerate(words[:-1]):
+        if word in FIRST_NAMES:
+            affiliated = any(earlier in _AFFILIATIONS for earlier in words[:index])
+            return index if affiliated else 0
+    return 0
+
+
+def _name_subject(tokens: list[str]) -> _Subject | None:
+    """A name subject from a run of tokens, titles stripped, with its honorific's gender."""
+    name = _clean_name(tokens)
+    if not name:
+        return None
+    gender = next((_PERSON_TITLES[word] for word in map(_bare, tokens) if word in _PERSON_TITLES), None)
+    return _Subject("name", name, gender)
+
+
+def _is_adverb(token: str) -> bool:
+    """An auxiliary or a lower-case word in -ly ("also", "has", "quickly"; not "Kelly")."""
+    bare = _bare(token)
+    return bare in _AUXILIARIES or (bare.endswith("ly") and token.islower())
+
+
+def _without_adverbs(tokens: list[str]) -> list[str]:
+    """``tokens`` without the auxiliaries and adverbs that end them ("Trump also" → "Trump")."""
+    end = len(tokens)
+    while end and _is_adverb(tokens[end - 1]):
+        end -= 1
+    return tokens[:end]
 
 
 def _classify(phrase: str, bare_plural: bool = True) -> _Subject | None:
@@ -597,9 +652,7 @@ def _classify(phrase: str, bare_plural: bool = True) -> _Subject | None:
     Without ``bare_plural``, a plural noun needs a determiner to be a subject: after an
     inverted cue, "continued struggles" is an adjective and its noun, not "struggles said".
     """
-    tokens = [token for token in phrase.split() if _bare(token)]  # not a stray quote mark
-    while tokens and (_bare(tokens[-1]) in _AUXILIARIES or _bare(tokens[-1]).endswith("ly")):
-        tokens = tokens[:-1]
+    tokens = _without_adverbs([token for token in phrase.split() if _bare(token)])  # not a stray mark
     if tokens and _bare(tokens[-1]) in _PRONOUNS:
         # A pronoun takes no modifier: what comes before it is an adverbial ("Recently she").
         return _Subject("pronoun", _PRONOUNS[_bare(tokens[-1])])
@@ -612,9 +665,9 @@ def _classify(phrase: str, bare_plural: bool = True) -> _Subject | None:
     while run < len(tokens) and _is_name_token(tokens[-1 - run]):
         run += 1
     if run and _is_capitalised(tokens[-1]):
-        name = _clean_name(tokens[len(tokens) - run :])
-        if name and not all(_is_title(word) for word in name.split()):
-            return _Subject("name", name)
+        subject = _name_subject(tokens[len(tokens) - run :])
+        if subject is not None and not all(_is_title(word) for word in subject.text.split()):
+            return subject
     words = [_strip_token(token) for token in tokens]
     while len(words) > 1 and words[0].lower() in _AUXILIARIES:  # "even a top GOP strategist"
         words = words[1:]
@@ -664,8 +717,11 @@ def _subject_before(phrase: str) -> _Subject | None:
     pieces = [piece for piece in re.split(r"[,;:—–]|\s-\s", phrase) if piece.strip()]
     if not pieces:
         return None
-    if phrase.rstrip().endswith(",") and len(pieces) > 1:
-        for piece in pieces:
+    # An adverb may follow the aside: "Raphael Lemkin, who coined the word, once said".
+    aside = " ".join(_without_adverbs(phrase.split())).endswith(",")
+    if aside and len(pieces) > 1:
+        # A role comes before the name it introduces: "The head of the Fed, Janet Yellen, said".
+        for piece in sorted(pieces, key=_is_role_phrase):
             if _is_adjunct(piece):
                 continue
             subject = _classify(" ".join(_cut_at_break(_clause_tail(piece))))
@@ -697,8 +753,7 @@ def _trailing_name(piece: str) -> _Subject | None:
     run = 0
     while run < len(tokens) and (_is_name_token(tokens[-1 - run]) or _is_title(tokens[-1 - run])):
         run += 1
-    name = _clean_name(tokens[len(tokens) - run :]) if run else ""
-    return _Subject("name", name) if name else None
+    return _name_subject(tokens[len(tokens) - run :]) if run else None
 
 
 def _subject_after(phrase: str, bare_plural: bool = True) -> _Subject | None:
@@ -710,10 +765,21 @@ def _subject_after(phrase: str, bare_plural: bool = True) -> _Subject | None:
         _classify(" ".join(_cut_at_break(piece.split())), bare_plural) or _classify(piece, bare_plural)
         for piece in pieces
     ]
-    if subjects[0] is not None or len(subjects) == 1:
+    if len(subjects) == 1:
         return subjects[0]
-    # "said Rubio’s deputy campaign manager, Rich Beeson, …": the name follows its role.
-    return subjects[1] if subjects[1] is not None and subjects[1].kind == "name" else None
+    # "said Rubio’s deputy campaign manager, Rich Beeson, …", "said the chairman of the Joint
+    # Chiefs, Gen. Joseph Dunford": the name follows its role.
+    named = subjects[1] is not None and subjects[1].kind == "name"
+    if named and (subjects[0] is None or _is_role_phrase(pieces[0])):
+        return subjects[1]
+    return subjects[0]
+
+
+def _is_role_phrase(piece: str) -> bool:
+    """True for a phrase that opens with a determiner: a role ("the head of the Federal
+    Reserve"), whose names are not its head."""
+    words = piece.split()
+    return bool(words) and words[0].lower() in _DETERMINERS
 
 
 def _sentence_subject(sentence: str, proper: Callable[[str], bool]) -> _Subject | None:
@@ -729,9 +795,9 @@ def _sentence_subject(sentence: str, proper: Callable[[str], bool]) -> _Subject 
         tokens = (sentence if index == 0 else piece).split()
         if tokens and _bare(tokens[0]) in _PRONOUNS:
             return _Subject("pronoun", _PRONOUNS[_bare(tokens[0])])
-        name = _leading_name(tokens, index == 0, proper)
-        if name:
-            return _Subject("name", name)
+        subject = _leading_name(tokens, index == 0, proper)
+        if subject is not None:
+            return subject
         descriptor = _leading_descriptor(piece.split())
         if descriptor is not None:
             return descriptor
@@ -750,8 +816,7 @@ def _inner_subject(tokens: list[str]) -> _Subject | None:
         while end < len(tokens) and _is_name_token(tokens[end]):
             end += 1
         if end < len(tokens) and _is_verb_like(_strip_token(tokens[end])):
-            name = _clean_name(tokens[index:end])
-            return _Subject("name", name) if name else None
+            return _name_subject(tokens[index:end])
     return None
 
 
@@ -783,7 +848,7 @@ def _is_verb_like(word: str) -> bool:
     )
 
 
-def _leading_name(tokens: list[str], appositive: bool, proper: Callable[[str], bool]) -> str | None:
+def _leading_name(tokens: list[str], appositive: bool, proper: Callable[[str], bool]) -> _Subject | None:
     """The name that opens ``tokens`` when a verb-like word (or, with ``appositive``, a
     comma and a role: "Sam Lau, the communications director …") follows it.
 
@@ -803,7 +868,7 @@ def _leading_name(tokens: list[str], appositive: bool, proper: Callable[[str], b
         tokens[end][:1].islower() and not tokens[end - 1].endswith(",")
         or appositive and tokens[end - 1].endswith(",")
     )
-    return (_clean_name(tokens[:end]) or None) if followed else None
+    return _name_subject(tokens[:end]) if followed else None
 
 
 # --------------------------------------------------------------------------- context windows
@@ -870,7 +935,7 @@ def _attribution_after(trailer: str) -> _Attribution | None:
         if len(before.split()) > _MAX_CUE_DISTANCE:
             return None
         cue = _TRAILER_CUES[match.group().lower()]
-        if before.strip(" ,—–-\u00a0") or cue in _SUBJECT_FIRST:
+        if before.strip(" ,—–-\u00a0'’") or cue in _SUBJECT_FIRST:  # nested: ``…them,’” said X``
             subject = _subject_before(before)
         else:
             subject = _subject_after(trailer[match.end() :])
@@ -940,9 +1005,9 @@ def _colon_subject(leadin: str, proper: Callable[[str], bool]) -> _Subject | Non
     has one ("…, and Lordy, …!— Cruz called them on it:"), else the sentence's subject."""
     clauses = re.split(r"[,;:—–]", _PARENTHETICAL.sub(" ", leadin))
     for clause in reversed(clauses[1:]):
-        name = _leading_name(clause.split(), False, proper)
-        if name:
-            return _Subject("name", name)
+        subject = _leading_name(clause.split(), False, proper)
+        if subject is not None:
+            return subject
     # Else the name the lead-in ends with ("… does not surprise pollster Daron Shaw:").
     return _sentence_subject(leadin, proper) or _trailing_name(clauses[-2] if len(clauses) > 1 else "")
 
@@ -950,7 +1015,7 @@ def _colon_subject(leadin: str, proper: Callable[[str], bool]) -> _Subject | Non
 # --------------------------------------------------------------------------- speakers
 
 
-_SPEAKER, _SUBJECT, _SUBORDINATE, _OTHER = range(4)
+_SPEAKER, _SUBJECT, _SUBORDINATE, _OTHER, _MODIFIER = range(5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -960,7 +1025,8 @@ class _Mention:
     ``rank`` orders the names of one sentence by how likely a following "he said" is to
     refer to them: a speaker (``_SPEAKER``: the subject of a speech cue, or a quote's
     speaker), a clause subject ("…, Christie blamed Clinton"), a subordinate clause's
-    subject ("When Maddow pointed out …"), or any other name.
+    subject ("When Maddow pointed out …"), any other name, or a name modifying a noun
+    (``_MODIFIER``: "the Bernie Sanders campaign").
     """
 
     offset: int
@@ -979,23 +1045,26 @@ class _Speakers:
     body: str
     quoted: list[Span]  # full quotes, marks included, in order
     paragraphs: list[Span]
-    genders: dict[str, str] = field(default_factory=dict)  # canonical name → "he" / "she"
+    genders: dict[str, str] = field(default_factory=dict)  # from honorifics: name → "he" / "she"
+    said_genders: dict[str, str] = field(default_factory=dict)  # weaker: from "X said she …"
     quote_speakers: list[_Mention] = field(default_factory=list)
     people: set[str] = field(default_factory=set)  # names with evidence of being a person
-    full_names: dict[str, str] | None = None  # last word (lower) → most frequent full form
+    full_names: dict[str, list[str]] | None = None  # last word (lower) → full forms, first mentioned first
     scanned: list[_Mention] | None = None
     pending: list[_Mention] = field(default_factory=list)  # narrative he/she, not yet resolved
     resolved: list[_Mention] = field(default_factory=list)  # … and resolved, as names
     starts: list[int] | None = None  # sentence starts
     proper_words: frozenset[str] | None = None
 
-    def canonical(self, name: str) -> str:
-        """The article's full form of ``name`` ("Kerry" → "John Kerry")."""
+    def canonical(self, name: str, gender: str | None = None) -> str:
+        """The article's full form of ``name`` ("Kerry" → "John Kerry"): the first one
+        introduced whose first name agrees with ``gender`` ("Mrs. Clinton" is not "Bill
+        Clinton")."""
         if self.full_names is None:
             self.full_names = _full_names(self.body)
-        full = self.full_names.get(name.split()[-1].lower())
-        if full and len(full.split()) > len(name.split()):
-            return full
+        for full in self.full_names.get(name.split()[-1].lower(), ()):
+            if gender is None or _FIRST_NAME_GENDERS.get(full.split()[0].lower()) in (gender, None):
+                return full if len(full.split()) > len(name.split()) else name
         return name
 
     def is_proper(self, token: str) -> bool:
@@ -1016,8 +1085,13 @@ class _Speakers:
         self.people.add(name)
 
     def gender(self, name: str) -> str | None:
-        """What the article says of ``name``'s gender, else what its first name says."""
-        return self.genders.get(name) or _FIRST_NAME_GENDERS.get(name.split()[0].lower())
+        """``name``'s gender from an honorific, else from a common first name, else from a
+        pronoun after one of its cues ("Sanders said she …" is often about someone else)."""
+        return (
+            self.genders.get(name)
+            or _FIRST_NAME_GENDERS.get(name.split()[0].lower())
+            or self.said_genders.get(name)
+        )
 
     def agrees(self, pronoun: str, name: str) -> bool:
         """True when ``pronoun`` can stand for ``name``: "it" for an organisation, "he" and
@@ -1025,6 +1099,23 @@ class _Speakers:
         if pronoun == "it":
             return _is_organisation(name)
         return self.gender(name) in (pronoun, None) and self.is_person(name)
+
+    def participle_opening(self, offset: int) -> int:
+        """The start of the sentence holding ``offset`` when it opens with a participle
+        ("Asked about …", "Dismayed by …"), else ``offset``."""
+        sentence = self.sentence_of(offset)
+        start = self.starts[sentence - 1] if self.starts else 0
+        first = _WORD_AT.match(self.body, start)
+        word = _bare(first.group()) if first else ""
+        participle = len(word) > 4 and word.endswith(("ed", "ing")) and word not in _ING_ADJECTIVES
+        return start if participle and not self.is_proper(first.group()) and start < offset else offset
+
+    def may_be_organisation(self, name: str) -> bool:
+        """True for a name that is not a place, nationality or calendar word, and has
+        neither a gender nor a first name (a speech verb does not make it a person here)."""
+        if name in _NOT_PEOPLE - KNOWN_ORGANIZATIONS or name.split()[0] in FIRST_NAMES:
+            return False
+        return self.gender(name) is None
 
     def is_person(self, name: str) -> bool:
         """True for a name known to be a person's: not a place or an organisation, and
@@ -1045,12 +1136,14 @@ class _Speakers:
             self.starts = _sentence_starts(self.body, self.paragraphs)
         return bisect_right(self.starts, offset)
 
-    def resolve(self, pronoun: str, before: int) -> str | None:
-        """The person ``pronoun`` (the subject of a quote's cue) stands for.
+    def resolve(self, pronoun: str, before: int, quote: str) -> str | None:
+        """The person ``pronoun`` (the subject of the cue of ``quote``) stands for.
 
         The he/she of the narrative before it are resolved first, in text order, so that
         "Ebeling … What got under her skin, she said, was a question … when a young man
         asked Clinton …. “…,” she said." keeps to Ebeling through the middle "she said".
+        Nobody the quote names in the third person is its speaker ("Cruz is our best
+        debater," he says: not Cruz).
         """
         if self.scanned is None:
             self.scanned, self.pending = _scan_mentions(self)
@@ -1059,17 +1152,30 @@ class _Speakers:
             name = self.antecedent(mention.name, mention.offset)
             if name is not None:
                 self.resolved.append(replace(mention, name=name))
-        return self.antecedent(pronoun, before)
+        named = frozenset(_bare(word) for word in quote.split())
+        return self.antecedent(pronoun, before, named)
 
-    def antecedent(self, pronoun: str, before: int) -> str | None:
+    def antecedent(self, pronoun: str, before: int, excluded: frozenset[str] = frozenset()) -> str | None:
         """Search back from ``before`` sentence by sentence (as Hobbs' algorithm does): in
         the nearest sentence naming a person of a compatible gender, its speaker, else the
-        leftmost clause subject, else the leftmost name."""
+        leftmost clause subject, else the leftmost name. Names whose last word (lower-case)
+        is ``excluded`` are skipped.
+
+        "it" with no known organisation before it takes a subject that is neither a person
+        nor a place ("Exxon Mobil denied the report. “…,” it said."). The names in a
+        participle phrase opening the pronoun's sentence are not its referent: the pronoun
+        is that phrase's subject ("Asked about Clinton's vote, she replied": not Clinton).
+        """
+        floor = self.participle_opening(before)
         candidates = [
             mention
             for mention in self.scanned + self.quote_speakers + self.resolved
-            if mention.offset < before and self.agrees(pronoun, mention.name)
+            if mention.offset < floor and mention.name.split()[-1].lower() not in excluded
         ]
+        agreeing = [mention for mention in candidates if self.agrees(pronoun, mention.name)]
+        if not agreeing and pronoun == "it":
+            agreeing = [m for m in candidates if m.rank <= _SUBJECT and self.may_be_organisation(m.name)]
+        candidates = agreeing
         if not candidates:
             return None
         nearest = max(self.sentence_of(mention.offset) for mention in candidates)
@@ -1094,11 +1200,19 @@ def _is_organisation(name: str) -> bool:
 def _name_tokens(run: str) -> list[str]:
     """The tokens of a capitalised run up to the first one that ends a sentence
     ("Vietnam War. Despite" → "Vietnam War."), keeping initials and "Mr." inside."""
+    return _name_pieces(run)[0]
+
+
+def _name_pieces(run: str) -> list[list[str]]:
+    """The tokens of a capitalised run, cut where a sentence ends ("Ohio. Hillary Clinton"
+    → "Ohio." and "Hillary Clinton"), keeping initials and "Mr." inside."""
+    pieces: list[list[str]] = [[]]
     tokens = run.split()
-    for index, token in enumerate(tokens[:-1]):
-        if token.endswith(".") and not _ABBREVIATION.search(token):
-            return tokens[: index + 1]
-    return tokens
+    for index, token in enumerate(tokens):
+        pieces[-1].append(token)
+        if index + 1 < len(tokens) and token.endswith(".") and not _ABBREVIATION.search(token):
+            pieces.append([])
+    return pieces
 
 
 def _opens_clause(body: str, sentence: int, run: re.Match[str], tokens: list[str]) -> bool:
@@ -1139,23 +1253,24 @@ def _has_role_apposition(body: str, end: int) -> bool:
     return bool(words) and _is_title(words[-1]) and not any(w.endswith(("’s", "'s")) for w in words)
 
 
-def _full_names(body: str) -> dict[str, str]:
-    """Multi-word capitalised names in the article, by last word (most frequent form wins).
+def _full_names(body: str) -> dict[str, list[str]]:
+    """Multi-word capitalised names in the article, by last word, in order of first mention
+    (news introduces its main "Murphy" before a namesake: "Sen. Chris Murphy … Anne Marie
+    Murphy").
 
     An inverted speech cue opening the run is not part of it ("Continued Tom Smith:").
     """
-    counts: Counter[str] = Counter()
+    forms: dict[str, list[str]] = {}
     for run in _NAME_RUN.finditer(body):
-        tokens = _name_tokens(run.group())
-        if _CUE.fullmatch(tokens[0]):
-            tokens = tokens[1:]
-        name = _clean_name(tokens)
-        if len(name.split()) >= 2:
-            counts[name] += 1
-    best: dict[str, str] = {}
-    for name, _count in counts.most_common():
-        best.setdefault(name.split()[-1].lower(), name)
-    return best
+        for tokens in _name_pieces(run.group()):
+            if _CUE.fullmatch(tokens[0]):
+                tokens = tokens[1:]
+            name = _clean_name(tokens)
+            if len(name.split()) >= 2:
+                known = forms.setdefault(name.split()[-1].lower(), [])
+                if name not in known:
+                    known.append(name)
+    return forms
 
 
 def _starts_sentence(body: str, offset: int) -> bool:
@@ -1185,7 +1300,8 @@ def _collect_speakers(body: str, quoted: list[Span], paragraphs: list[Span]) -> 
     """The article's speakers, with genders from honorifics ("Mrs. Clinton")."""
     speakers = _Speakers(body, quoted, paragraphs)
     for match in _HONORIFIC.finditer(body):
-        speakers.genders[speakers.canonical(match.group(2))] = _PERSON_TITLES[match.group(1).lower()]
+        gender = _PERSON_TITLES[match.group(1).lower()]
+        speakers.genders[speakers.canonical(match.group(2), gender)] = gender
     return speakers
 
 
@@ -1220,7 +1336,7 @@ def _cue_subjects(speakers: _Speakers) -> list[_Mention]:
             subject = _cue_subject(body, floor, match)
         if subject is None or subject.kind != "name":
             continue
-        name = speakers.canonical(subject.text)
+        name = speakers.canonical(subject.text, subject.gender)
         words = body[max(floor, match.start() - 60) : match.start()].split()
         opener = next((_bare(word) for word in reversed(words) if not _is_name_token(word)), "")
         rank = _SUBORDINATE if opener in _SUBORDINATORS else _SPEAKER  # "When Maddow noted …"
@@ -1228,7 +1344,7 @@ def _cue_subjects(speakers: _Speakers) -> list[_Mention]:
         speakers.people.add(name)
         pronoun = _PRONOUN_AFTER_CUE.match(body, match.end())
         if pronoun:
-            speakers.genders.setdefault(name, pronoun.group(1))
+            speakers.said_genders.setdefault(name, pronoun.group(1))
     return mentions
 
 
@@ -1268,6 +1384,17 @@ def _skip_auxiliaries(body: str, position: int) -> int:
     return len(body)
 
 
+def _is_modifier(body: str, run: re.Match[str]) -> bool:
+    """True for a name that modifies a noun after a determiner ("the Bernie Sanders
+    campaign", "a Clinton spokesman"): the least likely referent of a pronoun."""
+    before = body[max(0, run.start() - 6) : run.start()].split()
+    after = _WORD_AT.match(body, run.end() + 1) if body[run.end() : run.end() + 1] == " " else None
+    if not before or before[-1].lower() not in _DETERMINERS or after is None:
+        return False
+    word = _strip_token(after.group())
+    return word.isalpha() and word.islower() and not _is_verb_like(word)
+
+
 def _name_mentions(speakers: _Speakers) -> list[_Mention]:
     """The capitalised names of each sentence outside quotes, titles stripped."""
     body, quoted = speakers.body, speakers.quoted
@@ -1280,15 +1407,16 @@ def _name_mentions(speakers: _Speakers) -> list[_Mention]:
             tokens = _name_tokens(run.group())
             if _starts_sentence(body, run.start()) and not speakers.is_proper(tokens[0]):
                 tokens = tokens[1:]
-            name = _clean_name(tokens)
-            if not name or _is_title(name.split()[-1]):
+            subject = _name_subject(tokens)
+            if subject is None or _is_title(subject.text.split()[-1]):
                 continue
-            name = speakers.canonical(name)
+            name = speakers.canonical(subject.text, subject.gender)
             if any(_is_title(token) for token in tokens):
                 speakers.people.add(name)
             if _has_role_apposition(body, run.end()):
                 speakers.people.add(name)
-            mentions.append(_Mention(run.start(), name, _mention_rank(body, start, run, tokens)))
+            rank = _MODIFIER if _is_modifier(body, run) else _mention_rank(body, start, run, tokens)
+            mentions.append(_Mention(run.start(), name, rank))
     return mentions
 
 
@@ -1347,10 +1475,10 @@ def _attribute(
         return _Found()
     subject = attribution.subject
     if subject.kind == "pronoun":
-        name = speakers.resolve(subject.text, span.open.start)
+        name = speakers.resolve(subject.text, span.open.start, speakers.body[span.start : span.end])
         source: SpeakerSource = "pronoun"
     else:
-        name = speakers.canonical(subject.text) if subject.kind == "name" else subject.text
+        name = speakers.canonical(subject.text, subject.gender) if subject.kind == "name" else subject.text
         source = "name"
     if name is None:
         return _Found()
