@@ -667,3 +667,57 @@ def test_a_name_modifying_a_noun_is_the_least_likely_referent():
         '"I am knocking on doors all over town," he said.'
     )
     assert only(body).speaker == "Wayne Borders"
+
+
+def test_an_organisation_named_after_a_person_does_not_exclude_them():
+    body = (
+        "Hillary Clinton wrote to her staff on Monday. "
+        '"Regarding the Clinton Foundation leadership, I feel impatient," she writes.'
+    )
+    assert only(body).speaker == "Hillary Clinton"
+
+
+# --------------------------------------------------------------------------- more cue-less quotes
+
+
+def test_adjectives_split_by_a_comma_keep_their_noun():
+    body = '"I made climate change the top priority," the bespectacled, 71-year-old diplomat said.'
+    assert summary(only(body)) == ("bespectacled 71-year-old diplomat", "name", "said")
+
+
+def test_a_name_in_an_open_parenthesis_is_the_subject():
+    body = (
+        "The vast majority of historians recognize this calamity for what it is (Raphael Lemkin, "
+        'who coined the word genocide, once said, "It happened so many times before").'
+    )
+    assert only(body).speaker == "Raphael Lemkin"
+
+
+def test_a_signature_line_names_the_speaker():
+    body = '"Crooked Hillary is something we hear all the time, and it must stop."\n\n-Michelle Marks, Ohio.'
+    assert summary(only(body)) == ("Michelle Marks", "name", None)
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ('Lori Bernstein held up a sign saying "Jews Against Trump, Because We Know".', "sign"),
+        ('Sarah Palin posted it under a headline that said, "ISIS Declares Death to Children."', "headline"),
+    ],
+)
+def test_a_sign_or_headline_speaks_for_itself(body, speaker):
+    assert only(body).speaker == speaker
+
+
+def test_a_standalone_quote_after_a_sentence_about_a_person():
+    body = (
+        "Richard Viguerie spoke on Monday.\n\n"
+        "Viguerie is upbeat about the chances of Cruz in November.\n\n"
+        '"Not only can Ted Cruz win in November, he is the best bet."'
+    )
+    assert summary(only(body)) == ("Richard Viguerie", "name", None)
+
+
+def test_a_quote_without_a_cue_belongs_to_its_sentence_subject():
+    body = 'Jon Favreau published a column entitled "Why Electing Hillary Matters More Than Ever."'
+    assert summary(only(body)) == ("Jon Favreau", "name", None)

@@ -516,6 +516,13 @@ _NOT_PEOPLE = PLACES | KNOWN_ORGANIZATIONS | NATIONALITIES | NON_ENTITY_WORDS
 # Words of an organisation or a place, which may open a person's name run ("CNN Dana Bash").
 _AFFILIATIONS = PLACES | KNOWN_ORGANIZATIONS | NATIONALITIES | ORG_WORDS
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
+# A dash and a name signing a pull quote: "-Michelle Marks, Philadelphia."
+_SIGNATURE = re.compile(r"[-—–][ \u00a0]*((?:[A-Z][\w’'.-]*[ \u00a0]+){0,4}[A-Z][\w’'-]*)(?:,|\.?$)")
+# Things that carry words of their own: "a sign saying", "a headline that read".
+_TEXT_BEARERS = frozenset(
+    "sign signs placard placards banner banners poster posters headline headlines slogan "
+    "caption billboard t-shirt shirt shirts".split()
+)
 _PRONOUN_AFTER_CUE = re.compile(r"[ ,]+(?:that[ ]+)?(he|she)\b")
 
 
@@ -714,6 +721,7 @@ def _subject_before(phrase: str) -> _Subject | None:
     comma-separated piece that reads as a name wins.
     """
     phrase = _PARENTHETICAL.sub(" ", phrase)
+    phrase = phrase[phrase.rfind("(") + 1 :]  # "… (Raphael Lemkin once said, “…”)"
     pieces = [piece for piece in re.split(r"[,;:—–]|\s-\s", phrase) if piece.strip()]
     if not pieces:
         return None
@@ -730,7 +738,18 @@ def _subject_before(phrase: str) -> _Subject | None:
     if len(pieces) > 1 and pieces[-1].split() in (["who"], ["which"]):
         # "Loretta E. Lynch, who told Congress": the subject is what "who" refers to.
         return _trailing_name(pieces[-2])
-    return _classify(" ".join(_cut_at_break(_clause_tail(pieces[-1]))))
+    subject = _classify(" ".join(_cut_at_break(_clause_tail(pieces[-1]))))
+    if subject is None and len(pieces) > 1 and _is_adjective_opening(pieces[-2]):
+        # Adjectives in a row: "the bespectacled, 71-year-old diplomat said".
+        return _classify(" ".join(_cut_at_break(pieces[-2].split() + pieces[-1].split())))
+    return subject
+
+
+def _is_adjective_opening(piece: str) -> bool:
+    """True for a determiner and one or two lower-case words: the start of a noun phrase
+    whose adjectives a comma separates ("the bespectacled", "a tall")."""
+    words = piece.split()
+    return 2 <= len(words) <= 3 and words[0].lower() in _DETERMINERS and all(w.islower() for w in words[1:])
 
 
 def _is_adjunct(piece: str) -> bool:
@@ -955,7 +974,10 @@ def _attribution_before(context: _Context, proper: Callable[[str], bool]) -> _At
         form = match.group().lower()
         cue = _CUES[form]
         before = leadin[: match.start()]
-        if cue == "according to":
+        bearer = _text_bearer(before)
+        if bearer is not None:
+            subject = bearer
+        elif cue == "according to":
             subject = _subject_after(leadin[match.end() :])
         elif form in _PARTICIPLES:
             # "Nefzi said, adding, “…”": the subject of an earlier cue, else of the sentence.
@@ -971,6 +993,17 @@ def _attribution_before(context: _Context, proper: Callable[[str], bool]) -> _At
             return _Attribution(None, subject)
     if _is_headline(leadin):
         return _Attribution(None, _Subject("descriptor", leadin.strip()))
+    return None
+
+
+def _text_bearer(before: str) -> _Subject | None:
+    """The object whose words a cue right after it reports: "held up a sign saying",
+    "under a headline that said" → "sign", "headline"."""
+    words = before.split()
+    if words and _bare(words[-1]) in ("that", "which"):
+        words = words[:-1]
+    if words and _bare(words[-1]) in _TEXT_BEARERS and words[-1].islower():
+        return _Subject("descriptor", _bare(words[-1]))
     return None
 
 
@@ -1152,8 +1185,7 @@ class _Speakers:
             name = self.antecedent(mention.name, mention.offset)
             if name is not None:
                 self.resolved.append(replace(mention, name=name))
-        named = frozenset(_bare(word) for word in quote.split())
-        return self.antecedent(pronoun, before, named)
+        return self.antecedent(pronoun, before, _named_in(quote))
 
     def antecedent(self, pronoun: str, before: int, excluded: frozenset[str] = frozenset()) -> str | None:
         """Search back from ``before`` sentence by sentence (as Hobbs' algorithm does): in
@@ -1184,6 +1216,18 @@ class _Speakers:
             key=lambda mention: (mention.rank, mention.offset),
         )
         return best.name
+
+
+def _named_in(quote: str) -> frozenset[str]:
+    """The words of ``quote`` (lower-case) that may end a person's name: all but a capitalised
+    word running on into another, as in an organisation named after someone ("the Clinton
+    Foundation", "Trump University")."""
+    tokens = quote.split()
+    return frozenset(
+        _bare(token)
+        for token, following in zip(tokens, [*tokens[1:], ""])
+        if not (_is_capitalised(token) and token == _strip_token(token) and _is_capitalised(following))
+    )
 
 
 def _is_organisation(name: str) -> bool:
@@ -1518,17 +1562,45 @@ def _following_sentence(body: str, span: _Span, paragraphs: list[Span], quoted: 
 
 
 def _attribution_around(
-    body: str, span: _Span, paragraphs: list[Span], quoted: list[Span], speakers: _Speakers
+    body: str,
+    span: _Span,
+    paragraphs: list[Span],
+    quoted: list[Span],
+    speakers: _Speakers,
+    context: _Context,
 ) -> _Attribution | None:
-    """For a quote with no cue of its own: the narrative sentence that introduces a quote
-    standing alone in its paragraph, else a cue in the sentence right after the quote
-    (cataphora: "“…” That is how Jane Doe put it.")."""
+    """For a quote with no cue of its own: a cue in the narrative sentence that introduces a
+    quote standing alone in its paragraph, else a cue or a signature right after the quote
+    (cataphora: "“…” That is how Jane Doe put it."), else the person the introducing
+    sentence is about ("Jon Favreau published a column entitled “…”")."""
+    introduction = context
     if span.paragraph > 0 and _is_standalone(body, span, paragraphs):
-        leadin = _narrative_leadin(body, span, paragraphs, quoted)
-        attribution = _attribution_before(leadin, speakers.is_proper)
+        introduction = _narrative_leadin(body, span, paragraphs, quoted)
+        attribution = _attribution_before(introduction, speakers.is_proper)
         if attribution is not None:
             return attribution
-    return _attribution_after(_following_sentence(body, span, paragraphs, quoted))
+    following = _following_sentence(body, span, paragraphs, quoted)
+    return (
+        _attribution_after(following)
+        or _signature(following)
+        or _introducer(introduction.leadin, speakers.is_proper)
+    )
+
+
+def _introducer(sentence: str, proper: Callable[[str], bool]) -> _Attribution | None:
+    """The subject of a sentence with no speech cue, as the speaker of the quote it leads
+    to, when it is a name or he/she ("Viguerie is upbeat about …. ¶ “…”"); a common noun is
+    too often what the quote is about ("The market slumped: “…”")."""
+    subject = _sentence_subject(sentence, proper)
+    return _Attribution(None, subject) if subject is not None and subject.kind != "descriptor" else None
+
+
+def _signature(sentence: str) -> _Attribution | None:
+    """A dash and a name signing the quote before it, as pull quotes are: "“…” -Michelle
+    Marks, Philadelphia." or "— President Obama, tweeting after the speech"."""
+    match = _SIGNATURE.match(sentence.strip())
+    subject = _name_subject(match.group(1).split()) if match else None
+    return _Attribution(None, subject) if subject is not None else None
 
 
 def extract_quotes(body: str) -> tuple[Quote, ...]:
@@ -1559,7 +1631,7 @@ def extract_quotes(body: str) -> tuple[Quote, ...]:
             if found.speaker is None and said is not None and _continues(said, body, span, paragraphs):
                 found = _Found(said.speaker, None, "previous")
             elif found.speaker is None:
-                around = _attribution_around(body, span, paragraphs, quoted, speakers)
+                around = _attribution_around(body, span, paragraphs, quoted, speakers, context)
                 found = _attribute(around, span, speakers)
             quotes.append(Quote(text, span.start, span.end, found.speaker, found.cue, found.source))
         if found.speaker is not None:
