@@ -36,9 +36,11 @@ from bench.report import CORPORA, ROOT, markdown_table, write_section
 from newsearch import index_corpus
 from newsearch.articles import ArticleFile, load_corpus, parse_article
 from newsearch.models import Article
+from newsearch.state import IndexState
 from newsearch.stories import (
     NUMBER_AGREEMENT,
     SHINGLE_WORDS,
+    SIGNATURE_PARAMS,
     THRESHOLD,
     Signature,
     StoryIndex,
@@ -261,13 +263,13 @@ def cost_section(bbc: Loaded, bbc_assign_ms: float, limit: int | None) -> str:
     reuters = load(REUTERS, limit, runs=1)
     index, assign_ms = build(reuters)
     with tempfile.TemporaryDirectory() as scratch:
-        state = Path(scratch) / "stories.json"
-        index.save(state)
-        size = state.stat().st_size
-        started = time.perf_counter()
-        StoryIndex.load(state)
-        load_seconds = time.perf_counter() - started
-        memory = _loaded_bytes(state)
+        with IndexState(Path(scratch)) as state:
+            state.write(1, SIGNATURE_PARAMS, {}, index.take_changes())
+            size = state.path.stat().st_size
+            started = time.perf_counter()
+            StoryIndex.from_rows(state.all_story_rows())
+            load_seconds = time.perf_counter() - started
+            memory = _loaded_bytes(state)
     exact_groups = _exact_groups(reuters)
     flagged = list(flagged_pairs(index))
     exact_of = {article.id: sig.exact for article, sig in zip(reuters.articles, reuters.signatures, strict=True)}
@@ -298,11 +300,12 @@ def cost_section(bbc: Loaded, bbc_assign_ms: float, limit: int | None) -> str:
     )
 
 
-def _loaded_bytes(state: Path) -> int:
+def _loaded_bytes(state: IndexState) -> int:
     """What a StoryIndex loaded from ``state`` holds: signatures, LSH arrays, dicts."""
+    rows = state.all_story_rows()
     gc.collect()
     tracemalloc.start()
-    index = StoryIndex.load(state)
+    index = StoryIndex.from_rows(rows)
     held = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     del index

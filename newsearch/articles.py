@@ -27,7 +27,7 @@ class ArticleFile:
     """A candidate file found in the corpus, with the stat data the manifest compares."""
 
     id: str
-    path: Path
+    path: str  # a string, not a Path: a scan makes one for every file of the corpus
     size: int
     mtime_ns: int
 
@@ -42,7 +42,7 @@ def find_article_files(corpus: Path) -> list[ArticleFile]:
     return found
 
 
-def _scan(directory: Path, prefix: str) -> Iterator[ArticleFile]:
+def _scan(directory: str | Path, prefix: str) -> Iterator[ArticleFile]:
     try:
         entries = list(os.scandir(directory))
     except OSError:
@@ -52,10 +52,10 @@ def _scan(directory: Path, prefix: str) -> Iterator[ArticleFile]:
             continue
         try:
             if entry.is_dir():
-                yield from _scan(Path(entry.path), f"{prefix}{entry.name}/")
-            elif entry.is_file() and entry.name.endswith(ARTICLE_SUFFIX):
+                yield from _scan(entry.path, f"{prefix}{entry.name}/")
+            elif entry.name.endswith(ARTICLE_SUFFIX) and entry.is_file():
                 stat = entry.stat()
-                yield ArticleFile(f"{prefix}{entry.name}", Path(entry.path), stat.st_size, stat.st_mtime_ns)
+                yield ArticleFile(prefix + entry.name, entry.path, stat.st_size, stat.st_mtime_ns)
         except OSError:
             continue
 
@@ -102,7 +102,7 @@ def parse_article(file: ArticleFile, data: bytes) -> Article | Skipped:
 def load_article(file: ArticleFile) -> Article | Skipped:
     """Read and parse one file; an unreadable file becomes ``Skipped`` with the OS reason."""
     try:
-        data = file.path.read_bytes()
+        data = Path(file.path).read_bytes()
     except OSError as error:
         return Skipped(file.id, f"unreadable: {error.strerror or error}")
     return parse_article(file, data)

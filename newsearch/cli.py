@@ -22,7 +22,7 @@ from rich.text import Text
 
 from . import api
 from .indexer import Progress as ProgressCallback
-from .models import CorpusNotFound, IndexLocked, NewsearchError
+from .models import CorpusNotFound, IndexLocked, NewsearchError, UpdateSummary
 from .render import (
     print_quotes,
     print_results,
@@ -155,6 +155,9 @@ def watch_command(
     corpus: CorpusOption = None,
     index: IndexOption = Path(api.DEFAULT_INDEX),
     nlp: Annotated[bool, typer.Option("--nlp/--no-nlp", help="Extract quotes and entities.")] = True,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON summary per update on stdout, one per line (as `index --json`).")
+    ] = False,
 ) -> None:
     """Keep the index current while files arrive (wraps ``newsearch.watch``); Ctrl-C stops.
 
@@ -162,8 +165,11 @@ def watch_command(
     """
     console = stdout()
 
-    def report(summary) -> None:
-        console.print(summary_line(summary, str(index)), markup=False)
+    def report(summary: UpdateSummary) -> None:
+        if as_json:  # JSON Lines, flushed, so a script reading the pipe sees each update at once
+            print(json.dumps(summary_json(summary), ensure_ascii=False), flush=True)
+        else:
+            console.print(summary_line(summary, str(index)), markup=False)
 
     with errors_exit_2():
         api.watch(corpus or Path(api.DEFAULT_CORPUS), index, report, analyse=nlp)

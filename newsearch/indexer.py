@@ -1,16 +1,20 @@
 """Build and incrementally update a newsearch index from a corpus directory.
 
-The index directory holds the Whoosh index plus two small JSON files of ours:
+The index directory holds the Whoosh index plus two files of ours:
 
 - ``newsearch.json`` — the schema version, the corpus it was built from, the NLP backends;
-- ``manifest.json`` — for each indexed file: size, mtime and content hash, and the Whoosh
-  generation the manifest belongs to.
+- ``state.sqlite3`` — the manifest (for each indexed file: size, mtime and content hash), the
+  story state, and the Whoosh generation they belong to (see ``state``).
 
 An update compares a directory scan (stat only) with the manifest: files whose size and
 mtime are unchanged are not read at all; the others are hashed and re-indexed only if their
-content changed. Documents are committed in batches and the manifest is replaced atomically
-*after* each commit; if the two ever disagree (a crash between them), the manifest is rebuilt
-from the index itself, so the index is always the source of truth.
+content changed. Documents are committed in batches and the state is updated in one SQLite
+transaction *after* each commit; if the two ever disagree (a crash between them), the state
+is rebuilt from the index itself, so the index is always the source of truth. A small update
+reads only the story rows its articles can be compared with, not the whole story state.
+
+"Nothing changed" is the common case and imports only what it needs: the story code (and
+numpy) and the NLP code are imported when a file has to be read.
 
 Only one process writes at a time: an ``flock`` on ``newsearch.lock`` (released by the OS when
 a process dies, so a killed indexer never leaves a stale lock behind).
@@ -29,6 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
@@ -37,31 +42,24 @@ from .articles import ArticleFile, find_article_files, load_article
 from .files import write_json_atomically
 from .models import Article, IndexLocked, IndexNotFound, SchemaMismatch, Skipped, Span, UpdateSummary
 from .nlp import Analysis, analyse, backends
-from .nlp.entities import missing_message as nlp_missing_message
 from .nlp.cache import CACHE_FILE, AnalysisCache, cache_key
 from .nlp.sentences import sentence_spans
 from .schema import SCHEMA_VERSION, build_schema, pack_spans
-from .stories import Signature, StoryIndex, signature
+from .state import IndexState, Manifest, ManifestEntry, StoryChanges
+
+if TYPE_CHECKING:
+    from .stories import Signature, StoryIndex
 
 META_FILE = "newsearch.json"
-MANIFEST_FILE = "manifest.json"
-STORIES_FILE = "stories.json"
 LOCK_FILE = "newsearch.lock"
+LEGACY_STATE_FILES = ("manifest.json", "stories.json")
 BATCH_SIZE = 500
 PARALLEL_THRESHOLD = 64
+FEW_CHANGES = 256  # up to this many files to read or remove, load only the story rows they need
 LOCK_TIMEOUT = 5.0
 WORKER_WATCH_SECONDS = 1.0
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class ManifestEntry:
-    """What we knew about a file when it was indexed."""
-
-    size: int
-    mtime_ns: int
-    sha256: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,35 +126,74 @@ def write_lock(index_dir: Path, timeout: float | None = None) -> Iterator[None]:
         handle.close()
 
 
-# --------------------------------------------------------------------------- manifest
+# --------------------------------------------------------------------------- state
 
 
-def _load_manifest(index_dir: Path, ix: whoosh_index.Index) -> dict[str, ManifestEntry]:
-    """The manifest, rebuilt from the index when it does not belong to the index's generation."""
-    try:
-        data = json.loads((index_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
-        if data["generation"] == ix.latest_generation():
-            return {key: ManifestEntry(*value) for key, value in data["files"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+def _current_manifest(ix: whoosh_index.Index, state: IndexState) -> Manifest:
+    """The manifest, after rebuilding the state from the index if it belongs to another
+    generation (a crash between a commit and its state update, or no state yet)."""
+    if not state.is_current(ix.latest_generation()):
+        _rebuild_state(ix, state)
+    return state.manifest()
+
+
+def _rebuild_state(ix: whoosh_index.Index, state: IndexState) -> None:
+    """Replace the state with what the index holds (its stored fields); the JSON files that
+    held it before ``state.sqlite3`` go."""
+    from .stories import SIGNATURE_PARAMS
+
+    for legacy in LEGACY_STATE_FILES:
+        (state.path.parent / legacy).unlink(missing_ok=True)
+
+    stored = _stored_fields(ix)
+    manifest = Manifest()
+    for fields in stored:
+        manifest[fields["id"]] = ManifestEntry(fields["size"], fields["mtime_ns"], fields["sha256"])
+    stories = _stories_from(stored)
+    state.write(ix.latest_generation(), SIGNATURE_PARAMS, manifest.take_changes(), stories.take_changes(), replace=True)
+
+
+def _stored_fields(ix: whoosh_index.Index) -> list[dict]:
     with ix.searcher() as searcher:
-        return {
-            fields["id"]: ManifestEntry(fields["size"], fields["mtime_ns"], fields["sha256"])
-            for fields in searcher.all_stored_fields()
-        }
+        return sorted(searcher.all_stored_fields(), key=lambda fields: fields["id"])
+
+
+def _stories_from(stored: list[dict]) -> StoryIndex:
+    """The story state from stored story ids and signatures (in article id order)."""
+    from .stories import Signature, StoryIndex
+
+    stories = StoryIndex()
+    for fields in stored:
+        exact, minhash, numbers = fields["story_signature"]
+        stories.restore(fields["id"], fields["story"], Signature(exact, minhash, numbers))
+    return stories
 
 
 def load_stories(index_dir: Path, ix: whoosh_index.Index) -> StoryIndex:
-    """The story state of the index, rebuilt from the stored signatures when the saved file
-    does not belong to the index's generation (a crash between commit and save, or no file)."""
-    stories = StoryIndex.load(index_dir / STORIES_FILE, generation=ix.latest_generation())
-    if len(stories) or ix.doc_count() == 0:
-        return stories
-    with ix.searcher() as searcher:
-        rows = sorted((f["id"], f["story"], f["story_signature"]) for f in searcher.all_stored_fields())
-    for article_id, story, (exact, minhash, numbers) in rows:
-        stories.restore(article_id, story, Signature(exact, minhash, numbers))
-    return stories
+    """The whole story state of the index, for reading (rebuilt in memory from the stored
+    signatures when the saved state does not belong to the index's generation)."""
+    from .stories import SIGNATURE_PARAMS, StoryIndex
+
+    with IndexState(index_dir) as state:
+        if state.is_current(ix.latest_generation()) and state.signature_params() == SIGNATURE_PARAMS:
+            return StoryIndex.from_rows(state.all_story_rows())
+    return _stories_from(_stored_fields(ix))
+
+
+def _stories_for(
+    ix: whoosh_index.Index, state: IndexState, plan: _Plan, prepared: list[Prepared] | None
+) -> StoryIndex:
+    """The story state an update works on: the rows its ``prepared`` files need (a small
+    update), or all of them."""
+    from .stories import SIGNATURE_PARAMS, StoryIndex
+
+    if state.signature_params() != SIGNATURE_PARAMS:
+        _rebuild_state(ix, state)
+    if prepared is None:
+        return StoryIndex.from_rows(state.all_story_rows())
+    assigned = [(p.loaded.id, p.signature) for p in prepared if p.signature is not None]
+    removed = [*plan.to_remove, *(p.loaded.path for p in prepared)]
+    return StoryIndex.from_rows(state.story_rows(StoryIndex.rows_needed(removed, assigned)))
 
 
 def _segment_count(ix: whoosh_index.Index) -> int:
@@ -164,16 +201,12 @@ def _segment_count(ix: whoosh_index.Index) -> int:
         return len(reader.leaf_readers())
 
 
-def _optimize(ix: whoosh_index.Index, index_dir: Path, manifest: dict[str, ManifestEntry], stories: StoryIndex) -> None:
-    """Merge every segment into one; the manifest and story state follow the new generation."""
+def _optimize(ix: whoosh_index.Index, state: IndexState) -> None:
+    """Merge every segment into one; the state follows the new generation."""
+    from .stories import SIGNATURE_PARAMS
+
     ix.optimize()
-    _save_manifest(index_dir, ix, manifest)
-    stories.save(index_dir / STORIES_FILE, generation=ix.latest_generation())
-
-
-def _save_manifest(index_dir: Path, ix: whoosh_index.Index, manifest: dict[str, ManifestEntry]) -> None:
-    files = {key: [entry.size, entry.mtime_ns, entry.sha256] for key, entry in manifest.items()}
-    write_json_atomically(index_dir / MANIFEST_FILE, {"generation": ix.latest_generation(), "files": files})
+    state.write(ix.latest_generation(), SIGNATURE_PARAMS, {}, StoryChanges((), ()))
 
 
 # --------------------------------------------------------------------------- documents
@@ -196,6 +229,8 @@ _caches: dict[Path, AnalysisCache] = {}  # one connection per process and cache 
 def _prepare(file: ArticleFile, cache_path: Path | None) -> Prepared:
     """Load one file and analyse it (unless cached, or ``cache_path`` is None: no NLP).
     Runs in a worker process for large batches."""
+    from .stories import signature
+
     loaded = load_article(file)
     if isinstance(loaded, Skipped):
         return Prepared(loaded)
@@ -296,16 +331,20 @@ def update_index(
         else:
             ix = whoosh_index.open_dir(str(index_dir))
         try:
-            manifest = {} if fresh else _load_manifest(index_dir, ix)
-            plan = _plan(files, manifest)
-            if fresh or plan.to_read or plan.to_remove:
-                nlp = backends() if with_nlp else {}
-                write_json_atomically(index_dir / META_FILE, asdict(IndexMeta(SCHEMA_VERSION, str(corpus.resolve()), nlp)))
-            summary = _apply(ix, index_dir, manifest, plan, with_nlp, fresh, progress, batch_size)
-            if optimize and _segment_count(ix) > 1:
-                _optimize(ix, index_dir, manifest, load_stories(index_dir, ix))
-            if with_nlp and plan.to_read and (missing := nlp_missing_message()):
-                notes.append(missing)
+            with IndexState(index_dir) as state:
+                manifest = Manifest() if fresh else _current_manifest(ix, state)
+                plan = _plan(files, manifest)
+                if fresh or plan.to_read or plan.to_remove:
+                    nlp = backends() if with_nlp else {}
+                    write_json_atomically(index_dir / META_FILE, asdict(IndexMeta(SCHEMA_VERSION, str(corpus.resolve()), nlp)))
+                summary = _apply(ix, state, manifest, plan, with_nlp, fresh, progress, batch_size)
+                if optimize and _segment_count(ix) > 1:
+                    _optimize(ix, state)
+            if with_nlp and plan.to_read:
+                from .nlp.entities import missing_message
+
+                if missing := missing_message():
+                    notes.append(missing)
         finally:
             ix.close()
     return UpdateSummary(
@@ -330,7 +369,7 @@ class _Plan:
     unchanged: list[ArticleFile]
 
 
-def _plan(files: list[ArticleFile], manifest: dict[str, ManifestEntry]) -> _Plan:
+def _plan(files: list[ArticleFile], manifest: Manifest) -> _Plan:
     to_read, unchanged = [], []
     for file in files:
         known = manifest.get(file.id)
@@ -353,17 +392,17 @@ class _Tally:
 
 
 class _Batch:
-    """Documents written since the last commit; each commit is followed by the manifest."""
+    """Documents written since the last commit; each commit is followed by the state update."""
 
     def __init__(
         self,
         ix: whoosh_index.Index,
-        index_dir: Path,
-        manifest: dict[str, ManifestEntry],
+        state: IndexState,
+        manifest: Manifest,
         stories: StoryIndex,
         clear_first: bool,
     ):
-        self.ix, self.index_dir, self.manifest, self.stories = ix, index_dir, manifest, stories
+        self.ix, self.state, self.manifest, self.stories = ix, state, manifest, stories
         self.clear_first = clear_first
         self.writer = None
         self.pending = 0
@@ -393,25 +432,30 @@ class _Batch:
             self.writer = None
 
     def commit(self) -> None:
-        """Commit what is pending (a fresh build clears the old documents on its first commit)."""
+        """Commit what is pending (a fresh build clears the old documents on its first commit),
+        then the state; without documents to commit, only the manifest (mtimes that moved)."""
+        from .stories import SIGNATURE_PARAMS
+
         if self.new_analyses:
-            cache = AnalysisCache(self.index_dir / CACHE_FILE)
+            cache = AnalysisCache(self.state.path.parent / CACHE_FILE)
             cache.put_many(self.new_analyses)
             cache.close()
             self.new_analyses = []
-        if not self.pending and not self.clear_first:
-            return
-        writer = self._writer()
-        writer.commit(mergetype=CLEAR) if self.clear_first else writer.commit()
-        self.writer, self.pending, self.clear_first = None, 0, False
-        _save_manifest(self.index_dir, self.ix, self.manifest)
-        self.stories.save(self.index_dir / STORIES_FILE, generation=self.ix.latest_generation())
+        replace = self.clear_first
+        if self.pending or self.clear_first:
+            writer = self._writer()
+            writer.commit(mergetype=CLEAR) if self.clear_first else writer.commit()
+            self.writer, self.pending, self.clear_first = None, 0, False
+        changes = self.manifest.take_changes()
+        if changes or replace:
+            generation = self.ix.latest_generation()
+            self.state.write(generation, SIGNATURE_PARAMS, changes, self.stories.take_changes(), replace=replace)
 
 
 def _apply(
     ix: whoosh_index.Index,
-    index_dir: Path,
-    manifest: dict[str, ManifestEntry],
+    state: IndexState,
+    manifest: Manifest,
     plan: _Plan,
     with_nlp: bool,
     fresh: bool,
@@ -421,24 +465,32 @@ def _apply(
     tally = _Tally([], [], [], len(plan.unchanged), [], [])
     if not (fresh or plan.to_read or plan.to_remove):
         return tally  # nothing changed: not even the story state needs loading
-    stories = StoryIndex() if fresh else load_stories(index_dir, ix)
-    batch = _Batch(ix, index_dir, manifest, stories, clear_first=fresh)
+    cache_path = state.path.parent / CACHE_FILE if with_nlp else None
+    prepared: Iterator[Prepared] = _prepare_all(plan.to_read, cache_path)
+    if fresh:
+        from .stories import StoryIndex
+
+        stories = StoryIndex()
+    elif len(plan.to_read) + len(plan.to_remove) <= FEW_CHANGES:
+        ready = list(prepared)
+        stories, prepared = _stories_for(ix, state, plan, ready), iter(ready)
+    else:
+        stories = _stories_for(ix, state, plan, None)
+    batch = _Batch(ix, state, manifest, stories, clear_first=fresh)
     try:
-        _write_changes(plan, manifest, tally, batch, with_nlp, progress, batch_size)
+        _write_changes(plan, prepared, manifest, tally, batch, progress, batch_size)
     except BaseException:
         batch.cancel()  # keep the last commit; release Whoosh's lock for the next writer
         raise
-    if plan.to_read and not tally.added and not tally.updated and not tally.removed:
-        _save_manifest(index_dir, ix, manifest)  # only mtimes moved
     return tally
 
 
 def _write_changes(
     plan: _Plan,
-    manifest: dict[str, ManifestEntry],
+    prepared_files: Iterator[Prepared],
+    manifest: Manifest,
     tally: _Tally,
     batch: _Batch,
-    with_nlp: bool,
     progress: Progress | None,
     batch_size: int,
 ) -> None:
@@ -446,8 +498,7 @@ def _write_changes(
         batch.remove(key)
         tally.removed.append(key)
     total = len(plan.to_read)
-    cache_path = batch.index_dir / CACHE_FILE if with_nlp else None
-    for done, prepared in enumerate(_prepare_all(plan.to_read, cache_path), start=1):
+    for done, prepared in enumerate(prepared_files, start=1):
         loaded = prepared.loaded
         if prepared.new_cache_entry is not None:
             batch.new_analyses.append(prepared.new_cache_entry)

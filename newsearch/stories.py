@@ -46,21 +46,16 @@ its lowest article id.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import json
 import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from .files import write_atomically
 from .models import Pair
-
+from .state import StoryChanges, StoryQuery, StoryRow
 from .text import normalise
 
 SHINGLE_WORDS = 3
@@ -70,7 +65,6 @@ MIN_NUMBERS = 2
 NUMBER_AGREEMENT = 0.30
 NUMBERS_KEPT = 32  # a bottom-k sketch of the number set: exact for all but number-heavy tables
 BANDS = 64  # of 2 values each: a band is one uint32 of the 16-bit values (the first 128 values)
-STATE_FORMAT = 1
 # Names everything that changes signature values; a state file made with others is stale.
 SIGNATURE_PARAMS = f"words{SHINGLE_WORDS}-crc32-splitmix64-affine32-perm{NUM_PERM}-low16-numbers{NUMBERS_KEPT}"
 
@@ -278,6 +272,8 @@ class StoryIndex:
         self._members: dict[str, list[str]] = {}  # story id -> article ids (lists: small, lean)
         self._by_exact: dict[str, list[str]] = {}  # exact hash -> article ids
         self._buckets = _Buckets()
+        self._removed: list[StoryRow] = []  # saved rows removed since the last save
+        self._added: dict[str, None] = {}  # ids added since the last save, in order
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -309,6 +305,10 @@ class StoryIndex:
         entry = self._entries.pop(article_id, None)
         if entry is None:
             return
+        if article_id in self._added:
+            del self._added[article_id]  # never saved
+        else:
+            self._removed.append(_row(article_id, entry))
         self._slots[entry.slot] = None
         members = self._members[entry.story]
         members.remove(article_id)
@@ -359,6 +359,7 @@ class StoryIndex:
     def _add(self, article_id: str, story: str, sig: Signature) -> None:
         slot = len(self._slots)
         self._slots.append(article_id)
+        self._added[article_id] = None
         self._entries[article_id] = _Entry(slot, story, sig)
         self._members.setdefault(story, []).append(article_id)
         if not sig.empty:
@@ -393,70 +394,60 @@ class StoryIndex:
             for j in range(i + 1, len(members))
         )
 
-    # ----------------------------------------------------------------- persistence
+    # ----------------------------------------------------------------- persistence (``state``)
 
-    def save(self, path: Path, generation: int | None = None) -> None:
-        """Write the state atomically (write, fsync, rename) as compact JSON.
-
-        Signatures go into one base64 string, so 19k articles take about 13 MB; story ids
-        equal to the article id are stored as 0. ``generation`` (the Whoosh generation the
-        state belongs to) is stored so ``load`` can tell a stale file.
-        """
-        ids, entries = list(self._entries), list(self._entries.values())  # in slot order
-        data = {
-            "format": STATE_FORMAT,
-            "signature": SIGNATURE_PARAMS,
-            "generation": generation,
-            "articles": [_saved_row(article_id, entry) for article_id, entry in zip(ids, entries, strict=True)],
-            "minhashes": base64.b64encode(b"".join(e.signature.minhash for e in entries)).decode("ascii"),
-        }
-        write_atomically(Path(path), json.dumps(data, separators=(",", ":")).encode())
-
-    @classmethod
-    def load(cls, path: Path, generation: int | None = None) -> StoryIndex:
-        """The saved state; empty when the file is missing, corrupt, made with other
-        signature parameters, or (if ``generation`` is given) saved for another generation.
-
-        An empty index with a non-empty search index means: recompute every signature.
-        """
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-            if data["format"] != STATE_FORMAT or data["signature"] != SIGNATURE_PARAMS:
-                return cls()
-            if generation is not None and data["generation"] != generation:
-                return cls()
-            return cls._from_saved(data["articles"], base64.b64decode(data["minhashes"], validate=True))
-        except (OSError, ValueError, KeyError, TypeError, binascii.Error):
-            return cls()
+    @staticmethod
+    def rows_needed(removed: Iterable[str], assigned: Iterable[tuple[str, Signature]]) -> StoryQuery:
+        """The saved rows that ``remove`` of ``removed`` and ``assign`` of ``assigned`` can
+        read, whatever their order: the articles themselves and their stories' members (a
+        story that loses its last member frees its id), their exact copies (the first holder
+        of an exact hash decides), the articles sharing an LSH band with a new signature, and
+        the stories named after an assigned id (``_new_story_id``). A ``StoryIndex`` of just
+        these rows assigns exactly as one of every row does."""
+        assigned = list(assigned)
+        signatures = [sig for _, sig in assigned if not sig.empty]
+        keys = _Buckets.keys(b"".join(sig.minhash for sig in signatures)) if signatures else np.zeros(0)
+        ids = frozenset(removed) | {article_id for article_id, _ in assigned}
+        return StoryQuery(
+            ids=ids,
+            exacts=frozenset(sig.exact for sig in signatures),
+            band_keys=frozenset(keys.ravel().tolist()),
+            founders=frozenset(article_id for article_id, _ in assigned),
+        )
 
     @classmethod
-    def _from_saved(cls, articles: list[list], minhashes: bytes) -> StoryIndex:
-        if len(minhashes) != len(articles) * _HASH_BYTES:
-            raise ValueError("signature data does not match the article list")
+    def from_rows(cls, rows: Iterable[StoryRow]) -> StoryIndex:
+        """The index of saved rows (in the order they were saved): all of them, or those
+        ``rows_needed`` asked for. Nothing counts as changed."""
         index = cls()
-        live = []
-        for slot, (article_id, story, exact, numbers) in enumerate(articles):
-            if not isinstance(article_id, str) or not isinstance(exact, str) or article_id in index._entries:
-                raise ValueError(f"bad article entry {slot}")
-            story = article_id if story == 0 else str(story)
-            numbers = base64.b64decode(numbers, validate=True)
-            if len(numbers) % 4:
-                raise ValueError(f"bad numbers in article entry {slot}")
-            sig = Signature(exact, minhashes[slot * _HASH_BYTES : (slot + 1) * _HASH_BYTES], numbers)
-            index._slots.append(article_id)
-            index._entries[article_id] = _Entry(slot, story, sig)
-            index._members.setdefault(story, []).append(article_id)
+        live, minhashes = [], []
+        for slot, row in enumerate(rows):
+            sig = Signature(row.exact, row.minhash, row.numbers)
+            if len(row.minhash) != _HASH_BYTES or len(row.numbers) % 4 or row.id in index._entries:
+                raise ValueError(f"bad story row {row.id!r}")
+            index._slots.append(row.id)
+            index._entries[row.id] = _Entry(slot, row.story, sig)
+            index._members.setdefault(row.story, []).append(row.id)
+            minhashes.append(row.minhash)
             if not sig.empty:
-                index._by_exact.setdefault(exact, []).append(article_id)
+                index._by_exact.setdefault(row.exact, []).append(row.id)
                 live.append(slot)
-        index._buckets = _bulk_buckets(minhashes, live)
+        if live:
+            index._buckets = _bulk_buckets(b"".join(minhashes), live)
         return index
 
+    def take_changes(self) -> StoryChanges:
+        """What to write to make the saved rows equal this index; then nothing is changed."""
+        added = tuple(_row(article_id, self._entries[article_id]) for article_id in self._added)
+        changes = StoryChanges(tuple(self._removed), added)
+        self._removed, self._added = [], {}
+        return changes
 
-def _saved_row(article_id: str, entry: _Entry) -> list[object]:
-    """``[id, story (0: the article's own id), exact, numbers (base64)]``."""
-    numbers = base64.b64encode(entry.signature.numbers).decode("ascii")
-    return [article_id, 0 if entry.story == article_id else entry.story, entry.signature.exact, numbers]
+
+def _row(article_id: str, entry: _Entry) -> StoryRow:
+    sig = entry.signature
+    keys = () if sig.empty else tuple(_Buckets.keys(sig.minhash)[0].tolist())
+    return StoryRow(article_id, entry.story, sig.exact, sig.minhash, sig.numbers, keys)
 
 
 def _bulk_buckets(minhashes: bytes, slots: Iterable[int]) -> _Buckets:

@@ -18,6 +18,9 @@ from .indexer import update_index
 from .models import IndexLocked, UpdateSummary
 
 DEBOUNCE_MS = 1000
+# Files that arrive while the first update runs, before watching starts, send no event: the
+# first quiet interval this long after watching starts runs one more update to catch them.
+CATCH_UP_MS = 1000
 
 
 def _is_article_event(change: watchfiles.Change, path: str) -> bool:
@@ -37,19 +40,28 @@ def watch_corpus(
 ) -> None:
     """Update the index now, then after every burst of changes until ``stop`` is set.
 
-    ``on_update`` receives each run's summary (the first one even when nothing changed).
-    When another process holds the index, the burst is retried with the next one.
+    ``on_update`` receives each run's summary (the first one even when nothing changed, later
+    ones only when something did). When another process holds the index, the burst is retried
+    with the next one.
     """
     on_update(update_index(corpus, index_dir, with_nlp=with_nlp))
-    for _changes in watchfiles.watch(
+    caught_up = False
+    for changes in watchfiles.watch(
         corpus,
         watch_filter=_is_article_event,
         debounce=debounce_ms,
         stop_event=stop,
         force_polling=force_polling,
         raise_interrupt=False,
+        rust_timeout=CATCH_UP_MS,
+        yield_on_timeout=True,
     ):
+        if not changes and caught_up:
+            continue
         try:
-            on_update(update_index(corpus, index_dir, with_nlp=with_nlp))
+            summary = update_index(corpus, index_dir, with_nlp=with_nlp)
         except IndexLocked:
             continue
+        if changes or summary.changed:
+            on_update(summary)
+        caught_up = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -196,3 +197,25 @@ def test_missing_nlp_data_is_said_once_with_the_fix(seeds, monkeypatch, tmp_path
     assert result.exit_code == 0
     notes = [line for line in result.stderr.splitlines() if "newsearch setup" in line]
     assert len(notes) == 1 and "NLTK data missing" in notes[0]
+
+
+def read_line(process: subprocess.Popen, timeout: float = 60.0) -> str:
+    """The next line of ``process``'s stdout; fails instead of hanging when none comes."""
+    ready, _, _ = select.select([process.stdout], [], [], timeout)
+    assert ready, f"no output within {timeout} s"
+    return process.stdout.readline()
+
+
+def test_watch_json_prints_one_summary_line_per_update(make_corpus, tmp_path):
+    corpus = make_corpus({"a.txt": "A\n\napple"})
+    args = ["watch", "--json", "--no-nlp", "--corpus", str(corpus), "--index", str(tmp_path / "ix")]
+    watcher = subprocess.Popen([sys.executable, "-m", "newsearch", *args], stdout=subprocess.PIPE, text=True)
+    try:
+        first = json.loads(read_line(watcher))  # the update at start, before any change
+        (corpus / "b.txt").write_text("B\n\nbanana", encoding="utf-8")
+        second = json.loads(read_line(watcher))  # the burst
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=30)
+    assert first["added"] == ["a.txt"] and first["full_rebuild"]
+    assert second["added"] == ["b.txt"] and second["unchanged"] == 1 and not second["full_rebuild"]

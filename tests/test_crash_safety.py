@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import newsearch
-from newsearch.indexer import MANIFEST_FILE, write_lock
+from newsearch.indexer import write_lock
+from newsearch.state import STATE_FILE
 
 FILES = 300
 INDEXER = textwrap.dedent(
@@ -39,9 +40,12 @@ def start_indexer(corpus: Path, index: Path, batch_size: int = 20) -> subprocess
 
 
 def committed_generation(index: Path) -> int:
+    """The generation of the indexer's last state update (-1: none yet)."""
     try:
-        return json.loads((index / MANIFEST_FILE).read_text())["generation"]
-    except (OSError, ValueError, KeyError):
+        with sqlite3.connect(f"file:{index / STATE_FILE}?mode=ro", uri=True) as connection:
+            row = connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else -1
+    except sqlite3.Error:
         return -1
 
 

@@ -28,8 +28,8 @@ def nltk_data(monkeypatch):
         if not SHARED_NLTK.is_dir():
             pytest.skip(f"NLTK data not available: set NEWSEARCH_NLTK_DATA or provide {SHARED_NLTK}")
         monkeypatch.setenv("NEWSEARCH_NLTK_DATA", str(SHARED_NLTK))
-        resources.configure.cache_clear()
         entities.clear_cache()
+    resources.configure()  # NLTK's own loaders, which the tests compare with, search there too
     missing = [p.id for p in resources.missing_packages() if p.id in NEEDED]
     if missing:
         pytest.skip(f"NLTK data packages missing: {', '.join(missing)} (run `newsearch setup`)")
@@ -163,7 +163,7 @@ def test_tagger_matches_nltk(nltk_data):
 def test_word_tokenizer_matches_nltk(nltk_data):
     from nltk.tokenize import NLTKWordTokenizer
 
-    ours, reference = entities._word_tokenizer(), NLTKWordTokenizer()
+    ours, reference = entities._models().word_tokenizer, NLTKWordTokenizer()
     assert isinstance(ours, entities._WordTokenizer)
     text = ALEPPO.read_text(encoding="utf-8")
     sentences = [
@@ -242,7 +242,7 @@ def test_multiclass_types_are_used_when_installed(monkeypatch):
         def tags(self, words, stop):
             return ["NNP" if t[:1].isupper() else "NN" for t in words[:stop]]
 
-    models = entities._Models(Tagger(), TypedChunker(), True, frozenset(), frozenset())
+    models = entities._Models(Tagger(), TypedChunker(), True, frozenset(), frozenset(), None)
     monkeypatch.setattr(entities, "_available", lambda: entities._Available((), True))
     monkeypatch.setattr(entities, "_models", lambda: models)
     assert entities.backend() == "nltk-multiclass+rules"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
 import newsearch
-from newsearch.indexer import MANIFEST_FILE, META_FILE
+from newsearch.indexer import META_FILE
+from newsearch.state import STATE_FILE
 
 
 def search_ids(index, query: str) -> list[str]:
@@ -74,7 +77,7 @@ def test_lost_manifest_is_rebuilt_from_the_index(make_corpus, tmp_path):
     corpus = make_corpus({"a.txt": "A\n\napple", "b.txt": "B\n\nbanana"})
     index = tmp_path / "ix"
     newsearch.index_corpus(corpus, index, analyse=False)
-    (index / MANIFEST_FILE).unlink()
+    (index / STATE_FILE).unlink()
     summary = newsearch.index_corpus(corpus, index, analyse=False)
     assert not summary.changed and summary.unchanged == 2
 
@@ -155,14 +158,12 @@ def test_a_rewrite_added_later_joins_the_existing_story_and_keeps_its_id(make_co
 
 
 def test_story_state_is_rebuilt_from_the_index_when_lost(make_corpus, tmp_path):
-    from newsearch.indexer import STORIES_FILE
-
     from .conftest import SEED_ORIGINAL, SEED_REWRITE
 
     corpus = make_corpus({"a.txt": SEED_ORIGINAL.read_bytes(), "b.txt": SEED_REWRITE.read_bytes()})
     index = tmp_path / "ix"
     newsearch.index_corpus(corpus, index, analyse=False)
-    (index / STORIES_FILE).unlink()
+    (index / STATE_FILE).write_bytes(b"not a database")
     (corpus / "c.txt").write_bytes(SEED_REWRITE.read_bytes().replace(b"Aleppo", b"Halab"))
     newsearch.index_corpus(corpus, index, analyse=False)
     with newsearch.open_index(index) as ix:
@@ -184,3 +185,32 @@ def test_optimize_merges_segments_after_small_updates(make_corpus, tmp_path):
     assert _segment_count(whoosh_index.open_dir(str(index))) == 1 and not summary.changed
     assert search_ids(index, "wordg") == ["g.txt"]
     assert not newsearch.index_corpus(corpus, index, analyse=False).changed  # manifest still current
+
+
+UPDATE_IN_A_FRESH_PROCESS = """
+import json, sys
+import newsearch
+summary = newsearch.index_corpus(sys.argv[1], sys.argv[2], analyse=sys.argv[3] == "nlp")
+print(json.dumps({"added": summary.added, "modules": sorted(m for m in ("nltk", "scipy", "numpy") if m in sys.modules)}))
+"""
+
+
+def update_in_a_fresh_process(corpus, index, nlp: bool, cache_dir) -> dict:
+    env = {**os.environ, "NEWSEARCH_CACHE_DIR": str(cache_dir)}
+    args = [sys.executable, "-c", UPDATE_IN_A_FRESH_PROCESS, str(corpus), str(index), "nlp" if nlp else "plain"]
+    done = subprocess.run(args, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_updates_import_only_what_they_need(make_corpus, tmp_path):
+    """NLTK's own code (and scipy, which it imports) is only needed to fill the model cache;
+    "nothing changed" needs neither the story code (numpy) nor NLP."""
+    if not os.environ.get("NEWSEARCH_NLTK_DATA"):
+        pytest.skip("NLTK data not available")
+    corpus, index, cache = make_corpus({"a.txt": "A\n\nMr. Smith met John Kerry in Geneva."}), tmp_path / "ix", tmp_path / "cache"
+    update_in_a_fresh_process(corpus, index, True, cache)  # fills the model cache (imports NLTK)
+    (corpus / "b.txt").write_text("B\n\nSergei Lavrov flew to Aleppo. He said: \"It is over.\"")
+    added = update_in_a_fresh_process(corpus, index, True, cache)
+    assert added == {"added": ["b.txt"], "modules": ["numpy"]}
+    assert update_in_a_fresh_process(corpus, index, True, cache) == {"added": [], "modules": []}

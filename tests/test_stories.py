@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from newsearch.stories import THRESHOLD, StoryIndex, numbers_agree, same_story, signature, similarity
+from newsearch.state import IndexState
+from newsearch.stories import (
+    SIGNATURE_PARAMS,
+    THRESHOLD,
+    StoryIndex,
+    numbers_agree,
+    same_story,
+    signature,
+    similarity,
+)
 
 from .conftest import SEED_ORIGINAL, SEED_REWRITE, SHIPPED_CORPUS
 
@@ -42,6 +51,17 @@ def index_of(bodies: dict[str, str]) -> StoryIndex:
     for article_id, body in bodies.items():
         index.assign(article_id, signature(body))
     return index
+
+
+def save(index: StoryIndex, directory: Path, generation: int = 1) -> None:
+    """Write what changed in ``index`` to the state file in ``directory``."""
+    with IndexState(directory) as state:
+        state.write(generation, SIGNATURE_PARAMS, {}, index.take_changes())
+
+
+def reload(directory: Path) -> StoryIndex:
+    with IndexState(directory) as state:
+        return StoryIndex.from_rows(state.all_story_rows())
 
 
 # --------------------------------------------------------------------------- signatures
@@ -126,9 +146,9 @@ def test_unrelated_articles_on_the_same_subject_stay_apart():
 def test_a_new_near_duplicate_joins_the_existing_story_and_keeps_its_id(tmp_path: Path):
     index = index_of({**OTHERS, "original.txt": ORIGINAL, "maternity.txt": MATERNITY_PAY})
     before = {article_id: index.story_of(article_id) for article_id in [*OTHERS, "original.txt", "maternity.txt"]}
-    index.save(tmp_path / "stories.json")
+    save(index, tmp_path)
 
-    later = StoryIndex.load(tmp_path / "stories.json")
+    later = reload(tmp_path)
     assert later.assign("rewrite.txt", signature(REWRITE)) == "original.txt"
     assert later.assign("copy.txt", signature(lightly_edited(MATERNITY_PAY))) == "maternity.txt"
     assert {article_id: later.story_of(article_id) for article_id in before} == before
@@ -152,8 +172,8 @@ def test_removing_the_founder_keeps_the_story_id(tmp_path: Path):
     assert index.story_of("rewrite.txt") == index.story_of("copy.txt") == "original.txt"
     assert "original.txt" not in index
 
-    index.save(tmp_path / "stories.json")
-    loaded = StoryIndex.load(tmp_path / "stories.json")
+    save(index, tmp_path)
+    loaded = reload(tmp_path)
     assert loaded.members("original.txt") == ("copy.txt", "rewrite.txt")
     assert all(loaded.story_of(article_id) == article_id for article_id in OTHERS)
     # The founder comes back as something else: the living story keeps the id, it gets another.
@@ -171,49 +191,76 @@ def test_an_emptied_story_frees_its_id():
 
 def test_round_trip_keeps_signatures_and_stories(tmp_path: Path):
     index = index_of({**OTHERS, "original.txt": ORIGINAL, "rewrite.txt": REWRITE, "empty.txt": ""})
-    index.save(tmp_path / "stories.json")
-    loaded = StoryIndex.load(tmp_path / "stories.json")
+    save(index, tmp_path)
+    loaded = reload(tmp_path)
     assert len(loaded) == len(index)
     assert loaded.stories() == index.stories()
     assert loaded.signature_of("rewrite.txt") == signature(REWRITE)
     assert loaded.story_of("empty.txt") == "empty.txt"
 
 
+def test_only_changes_are_written_and_the_saved_state_follows_them(tmp_path: Path):
+    index = index_of({**OTHERS, "original.txt": ORIGINAL, "rewrite.txt": REWRITE})
+    save(index, tmp_path)
+    assert index.take_changes().added == ()  # saved: nothing left to write
+    index.remove("bbc/sport/001.txt")
+    index.assign("rewrite.txt", signature(MATERNITY_PAY))  # replaced: its old row goes
+    index.assign("copy.txt", signature(lightly_edited(ORIGINAL)))
+    changes = index.take_changes()
+    assert [row.id for row in changes.removed] == ["bbc/sport/001.txt", "rewrite.txt"]
+    assert [row.id for row in changes.added] == ["rewrite.txt", "copy.txt"]
+    with IndexState(tmp_path) as state:
+        state.write(2, SIGNATURE_PARAMS, {}, changes)
+    loaded = reload(tmp_path)
+    assert loaded.stories() == index.stories() and len(loaded) == len(index)
+    assert loaded.assign("again.txt", signature(ORIGINAL)) == index.assign("again.txt", signature(ORIGINAL))
+
+
+def test_the_rows_an_update_needs_assign_exactly_as_the_whole_state(tmp_path: Path):
+    """A small update loads only ``rows_needed``; every assignment must be the same as with
+    every row loaded: joining a copy's story, founding ``id~2`` when a living story has the
+    id, exact copies whose first holder decides, and removals that empty a story."""
+    bodies = {**OTHERS, "original.txt": ORIGINAL, "rewrite.txt": REWRITE, "copy.txt": ORIGINAL,
+              "maternity.txt": MATERNITY_PAY, "sexism.txt": CAREER_SEXISM}
+    whole = index_of(bodies)
+    whole.remove("original.txt")  # the story "original.txt" lives on without its founder
+    save(whole, tmp_path)
+    removed = ["sexism.txt", "bbc/tech/001.txt"]
+    assigned = [
+        ("original.txt", signature("Back as something else: an unrelated article reusing the id.")),
+        ("edited.txt", signature(lightly_edited(ORIGINAL))),
+        ("maternity.txt", signature(CAREER_SEXISM)),  # changed
+        ("sexism.txt", signature(CAREER_SEXISM)),  # removed above, back again
+        ("new.txt", signature("A story nobody has told before, in a few words.")),
+        ("empty.txt", signature("")),
+    ]
+    with IndexState(tmp_path) as state:
+        some = StoryIndex.from_rows(state.story_rows(StoryIndex.rows_needed(removed, assigned)))
+    assert len(some) < len(whole)
+    for article_id in removed:
+        some.remove(article_id)
+        whole.remove(article_id)
+    stories = [(some.assign(i, sig), whole.assign(i, sig)) for i, sig in assigned]
+    assert [mine for mine, _ in stories] == [theirs for _, theirs in stories]
+    assert stories[0][0] == "original.txt~2" and stories[1][0] == "original.txt"
+    with IndexState(tmp_path) as state:
+        state.write(2, SIGNATURE_PARAMS, {}, some.take_changes())
+    assert reload(tmp_path).stories() == whole.stories()
+
+
 def test_a_state_from_another_generation_is_stale(tmp_path: Path):
-    index_of({"a.txt": ORIGINAL}).save(tmp_path / "stories.json", generation=3)
-    assert len(StoryIndex.load(tmp_path / "stories.json", generation=3)) == 1
-    assert len(StoryIndex.load(tmp_path / "stories.json")) == 1
-    assert len(StoryIndex.load(tmp_path / "stories.json", generation=4)) == 0
+    save(index_of({"a.txt": ORIGINAL}), tmp_path, generation=3)
+    with IndexState(tmp_path) as state:
+        assert state.is_current(3) and not state.is_current(4)
+        assert state.signature_params() == SIGNATURE_PARAMS
 
 
-@pytest.mark.parametrize(
-    "content",
-    [
-        b"",
-        b"\x00\xff garbage",
-        b'{"format": 1, "signature": "',
-        b"[1, 2, 3]",
-        b'{"format": 1}',
-        b'{"format": 99, "signature": "x", "generation": null, "articles": [], "minhashes": ""}',
-    ],
-)
-def test_a_corrupt_state_file_loads_as_empty(tmp_path: Path, content: bytes):
-    (tmp_path / "stories.json").write_bytes(content)
-    assert len(StoryIndex.load(tmp_path / "stories.json")) == 0
-
-
-def test_a_state_file_with_damaged_signatures_loads_as_empty(tmp_path: Path):
-    path = tmp_path / "stories.json"
-    index_of({"a.txt": ORIGINAL, "b.txt": REWRITE}).save(path)
-    text = path.read_text()
-    path.write_text(text.replace('"minhashes":"', '"minhashes":"AAAA'))
-    assert len(StoryIndex.load(path)) == 0
-    path.write_text(text.replace('"a.txt"', "17"))
-    assert len(StoryIndex.load(path)) == 0
-
-
-def test_a_missing_state_file_loads_as_empty(tmp_path: Path):
-    assert len(StoryIndex.load(tmp_path / "nothing-here.json")) == 0
+@pytest.mark.parametrize("content", [b"", b"\x00\xff garbage", b"SQLite format 3\x00" + b"\x01" * 200])
+def test_a_corrupt_or_missing_state_file_is_empty_and_stale(tmp_path: Path, content: bytes):
+    if content:
+        (tmp_path / "state.sqlite3").write_bytes(content)
+    with IndexState(tmp_path) as state:
+        assert not state.is_current(0) and len(state.manifest()) == 0 and state.all_story_rows() == []
 
 
 def test_signatures_do_not_depend_on_the_process():

@@ -36,6 +36,7 @@ grammar are NLTK's models and rules run by faster code of ours that gives the sa
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import marshal
 import os
 import re
@@ -175,14 +176,16 @@ _GRAMMAR_RULES = tuple(
 #
 # Loading the models from NLTK's zips takes seconds (the chunker's 4 MB mapping table most of
 # all), and every indexing worker and every one-article update would pay it. So the first
-# load compiles them into flat arrays and word lists, and stores those in the model cache
-# (``$NEWSEARCH_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsearch``, else ``~/.cache/newsearch``),
-# which later processes read in a fraction of the time. The cache is plain data (strings,
-# tuples, dicts, array bytes) written with ``marshal`` behind a sha256 of its bytes; it is keyed
-# by the format version and the path, size and mtime of each NLTK zip it was built from. A
-# missing, stale, corrupt or unwritable cache only means building from NLTK again.
+# load compiles them into flat arrays and word lists, with the word tokenizer's patterns, and
+# stores those in the model cache (``$NEWSEARCH_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsearch``,
+# else ``~/.cache/newsearch``), which later processes read in a fraction of the time, without
+# importing NLTK at all (``import nltk`` alone costs a second or more). The cache is plain data
+# (strings, tuples, dicts, array bytes) written with ``marshal`` behind a sha256 of its bytes;
+# it is keyed by the format version, NLTK's word tokenizer source, and the path, size and
+# mtime of each NLTK zip it was built from. A missing, stale, corrupt or unwritable cache only
+# means building from NLTK again.
 
-_CACHE_FORMAT = 1  # bump when what the cache holds, or how it is laid out, changes
+_CACHE_FORMAT = 2  # bump when what the cache holds, or how it is laid out, changes
 _CACHE_DIGEST = hashlib.sha256().digest_size
 
 
@@ -212,6 +215,7 @@ class _Models:
     multiclass: bool
     common_words: frozenset[str]
     closed_words: frozenset[str]
+    word_tokenizer: Any
 
 
 @cache
@@ -240,7 +244,7 @@ def _models_from(data: dict[str, Any], available: _Available) -> _Models:
     elif tagger is not None and common and _CHUNKER_ID not in available.missing:
         chunker, multiclass = _load_tree_chunker(available.multiclass)
     closed = tagger.closed_words() if tagger is not None else frozenset()
-    return _Models(tagger, chunker, multiclass, common, closed)
+    return _Models(tagger, chunker, multiclass, common, closed, _load_word_tokenizer(data["word_tokenizer"]))
 
 
 def _build_data(available: _Available, key: str | None) -> dict[str, Any]:
@@ -256,6 +260,7 @@ def _build_data(available: _Available, key: str | None) -> dict[str, Any]:
         "tagger": _Tagger.data_from(nltk_tagger) if nltk_tagger is not None else None,
         "chunker": chunker,
         "common_words": "\n".join(sorted(common)) if common else None,
+        "word_tokenizer": _WordTokenizer.data_from_nltk(),
     }
 
 
@@ -266,6 +271,7 @@ def _is_complete(data: dict[str, Any], available: _Available) -> bool:
         "tagger": _TAGGER_ID not in missing,
         "common_words": _WORDS_ID not in missing,
         "chunker": not missing & set(_NEEDED),  # the chunker also needs the tagger and words
+        "word_tokenizer": True,
     }
     return all(data[part] for part, needed in wanted.items() if needed)
 
@@ -352,6 +358,7 @@ def _cache_key(available: _Available) -> str | None:
         return None
     parts = [f"format={_CACHE_FORMAT}", f"byteorder={sys.byteorder}", f"multiclass={available.multiclass}"]
     try:
+        parts.append(f"nltk={_nltk_code_stamp()}")
         for package in resources.PACKAGES:
             if package.id in _NEEDED and package.id not in available.missing:
                 root = resources.locate(package.probe)
@@ -364,6 +371,17 @@ def _cache_key(available: _Available) -> str | None:
     except OSError:
         return None
     return "\n".join(parts)
+
+
+def _nltk_code_stamp() -> str:
+    """Path, size and mtime of NLTK's word tokenizer source (the cache holds its patterns),
+    found without importing NLTK."""
+    spec = importlib.util.find_spec("nltk")
+    if spec is None or not spec.submodule_search_locations:
+        raise OSError("nltk is not installed")
+    source = Path(next(iter(spec.submodule_search_locations)), "tokenize", "destructive.py")
+    stat = source.stat()
+    return f"{source.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _cache_path(key: str) -> Path:
@@ -400,14 +418,14 @@ def _write_cache(key: str, data: dict[str, Any]) -> None:
             temporary.unlink(missing_ok=True)
 
 
-@cache
-def _word_tokenizer():
+def _load_word_tokenizer(data: dict[str, Any] | None):
+    """Ours, from NLTK's patterns; NLTK's own when they could not be read (NLTK changed)."""
+    if data is not None:
+        with suppress(KeyError, TypeError, ValueError, re.error):
+            return _WordTokenizer(data)
     from nltk.tokenize import NLTKWordTokenizer
 
-    try:
-        return _WordTokenizer(NLTKWordTokenizer)
-    except (AttributeError, TypeError, ValueError, re.error):  # NLTK changed: use it as it is
-        return NLTKWordTokenizer()
+    return NLTKWordTokenizer()
 
 
 def clear_cache() -> None:
@@ -475,7 +493,7 @@ def extract_entities(text: str, speakers: Iterable[str] = ()) -> tuple[Entity, .
 def tokenize(text: str) -> list[list[str]]:
     """The sentences of ``text`` as lists of word tokens (quotes straightened first)."""
     text = text.translate(_STRAIGHTEN)
-    tokenizer = _word_tokenizer()
+    tokenizer = _models().word_tokenizer
     return [tokenizer.tokenize(text[span.start : span.end]) for span in sentence_spans(text)]
 
 
@@ -879,19 +897,36 @@ class _WordTokenizer:
 
     _FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.UNICODE
 
-    def __init__(self, nltk_tokenizer: type) -> None:
-        def compiled(pattern) -> re.Pattern[str]:
-            return re.compile(pattern.pattern, pattern.flags & self._FLAGS)
+    def __init__(self, data: dict[str, Any]) -> None:
+        def compiled(pattern: tuple[str, int]) -> re.Pattern[str]:
+            return re.compile(pattern[0], pattern[1] & self._FLAGS)
 
-        t = nltk_tokenizer
-        before = [*t.STARTING_QUOTES, *t.PUNCTUATION, t.PARENS_BRACKETS, t.DOUBLE_DASHES]
-        self._before = [(compiled(p), replacement) for p, replacement in before]
-        self._after = [(compiled(p), replacement) for p, replacement in t.ENDING_QUOTES]
-        self._contractions = [compiled(p) for p in [*t.CONTRACTIONS2, *t.CONTRACTIONS3]]
+        self._before = [(compiled(p), replacement) for p, replacement in data["before"]]
+        self._after = [(compiled(p), replacement) for p, replacement in data["after"]]
+        self._contractions = [compiled(p) for p in data["contractions"]]
         # Their union, case-insensitive (so it matches wherever any of them does): a sentence
         # without "cannot", "gonna", "'tis"… skips the ten passes, which would change nothing.
         union = "|".join(f"(?:{p.pattern.removeprefix('(?i)')})" for p in self._contractions)
         self._any_contraction = re.compile(union, re.IGNORECASE)
+
+    @staticmethod
+    def data_from_nltk() -> dict[str, Any] | None:
+        """The cacheable form of ``NLTKWordTokenizer``'s patterns (source, flags, replacement);
+        ``None`` when NLTK changed their shape."""
+        from nltk.tokenize import NLTKWordTokenizer as t
+
+        def source(pattern) -> tuple[str, int]:
+            return (str(pattern.pattern), int(pattern.flags))
+
+        try:
+            before = [*t.STARTING_QUOTES, *t.PUNCTUATION, t.PARENS_BRACKETS, t.DOUBLE_DASHES]
+            return {
+                "before": tuple((source(p), str(replacement)) for p, replacement in before),
+                "after": tuple((source(p), str(replacement)) for p, replacement in t.ENDING_QUOTES),
+                "contractions": tuple(source(p) for p in [*t.CONTRACTIONS2, *t.CONTRACTIONS3]),
+            }
+        except (AttributeError, TypeError, ValueError):
+            return None
 
     def tokenize(self, text: str) -> list[str]:
         for pattern, replacement in self._before:

@@ -74,9 +74,9 @@ def search_dirs() -> list[str]:
     return found
 
 
-@cache
 def configure() -> None:
-    """Put our directories at the front of NLTK's search path (once per process)."""
+    """Put our directories, as the environment names them now, at the front of NLTK's search
+    path (only the code that loads NLTK's own models needs it)."""
     import nltk
 
     for directory in reversed([os.environ.get("NEWSEARCH_NLTK_DATA", ""), str(default_data_dir())]):

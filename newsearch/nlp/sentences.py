@@ -1,15 +1,20 @@
 """Sentence spans of a text: NLTK's Punkt when its data is installed, a regex otherwise.
 
 Spans never cross a paragraph break (a blank line), because news paragraphs are units.
+Punkt runs from ``punkt.py`` (NLTK's algorithm and English model, without importing NLTK).
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 from ..models import Span
-from .resources import configure, is_installed
+from .resources import is_installed, locate
+
+if TYPE_CHECKING:
+    from .punkt import PunktSentenceSplitter
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # Fallback: a sentence ends at . ! or ? (optionally followed by closing quotes/brackets)
@@ -21,13 +26,13 @@ PUNKT_PROBE = "tokenizers/punkt_tab/english/"
 
 
 @cache
-def _punkt():
-    if not is_installed(PUNKT_PROBE):
+def _punkt() -> PunktSentenceSplitter | None:
+    location = locate(PUNKT_PROBE)
+    if location is None:
         return None
-    from nltk.tokenize import PunktTokenizer
+    from .punkt import PunktSentenceSplitter, load_parameters  # not on the paths that only read paragraphs
 
-    configure()
-    return PunktTokenizer("english")
+    return PunktSentenceSplitter(load_parameters(location))
 
 
 def backend() -> str:
