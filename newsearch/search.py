@@ -32,6 +32,7 @@ DEFAULT_FIELDS = ("title", "body")
 FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 OR_COORDINATION = 0.9  # how much an OR-mode document gains for matching more of the terms
 BM25_B, BM25_K1 = 0.75, 1.2  # the textbook values; the tuning bench found nothing better
+IDF_FLOOR = 0.1  # the least a matching word weighs (see ProbabilisticBM25)
 SHORT_QUERY_TERMS = 3  # "auto" mode: up to this many terms must all match; longer queries are ranked
 # Pseudo-relevance feedback (RM3) for ranked queries: the words of the best FEEDBACK_DOCS
 # articles, the FEEDBACK_TERMS most telling of them, given FEEDBACK_SHARE of the query's weight.
@@ -45,15 +46,18 @@ _STRAY = re.compile(r"[?!;,{}\[\]<>=&|\\/@#$%€£¥§]")
 
 
 class ProbabilisticBM25(scoring.BM25F):
-    """BM25F with the Robertson–Spärck Jones idf, ``log(1 + (N - n + 0.5) / (n + 0.5))``, as
-    Lucene, SQLite FTS5 and rank_bm25 use. Whoosh's own, ``log(N / (n + 1)) + 1``, still gives a
-    word found in every article a sixth of a rare word's weight, so the common words of a long
-    query drown its telling ones."""
+    """BM25F with Robertson and Spärck Jones' probabilistic idf, ``log((N - n + 0.5) / (n + 0.5))``,
+    as SQLite FTS5 uses it. Whoosh's own, ``log(N / (n + 1)) + 1``, still gives a word found in
+    every article a sixth of a rare word's weight, so the common words of a long query drown its
+    telling ones. The probabilistic idf is negative for a word in more than half the articles
+    (evidence against relevance); it is held at ``IDF_FLOOR`` instead, so that such a word still
+    counts for a little and a query made only of common words still ranks by them.
+    """
 
     def idf(self, searcher, fieldname: str, text: str) -> float:
         parent = searcher.get_parent()
         containing, total = parent.doc_frequency(fieldname, text), parent.doc_count_all()
-        return log(1 + (total - containing + 0.5) / (containing + 0.5))
+        return max(IDF_FLOOR, log((total - containing + 0.5) / (containing + 0.5)))
 
 
 def weighting() -> scoring.WeightingModel:
