@@ -70,7 +70,7 @@ ONE_CHANGE = (
     Variant("final, b 0.9", {"BM25_B": 0.9}),
     Variant("final, idf floor 1e-6 (as FTS5)", {"IDF_FLOOR": 1e-6}),
     Variant("final, Lucene's idf", idf="lucene"),
-    Variant("final, no OR coordination", {"OR_COORDINATION": 0.0}),
+    Variant("final, OR coordination 0.9", {"OR_COORDINATION": 0.9}),
     Variant("final, title weight 1 (TIME has no titles)", {"FIELD_BOOSTS": {"title": 1.0, "body": 1.0}}),
     Variant("final, no feedback", feedback=False),
     Variant("final, feedback 10 docs", {"FEEDBACK_DOCS": 10}),

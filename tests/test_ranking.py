@@ -115,3 +115,16 @@ def test_words_in_most_articles_count_for_little_against_a_rare_one(make_corpus,
     with newsearch.open_index(tmp_path / "index") as ix:
         found = ix.search("held talks syria", mode="any", collapse=False, feedback=False)
     assert ids(found)[0] in {"syria.txt", "aid.txt"}
+
+
+def test_feedback_rescores_only_the_best_articles_and_scores_still_fall(index, monkeypatch):
+    from newsearch import search
+
+    query = "holds kept held diplomats oil"
+    first_pass = ids(index.search(query, collapse=False, feedback=False))
+    assert ids(index.search(query, collapse=False)) != first_pass  # feedback reorders this one
+    monkeypatch.setattr(search, "RERANK_DEPTH", 1)
+    found = index.search(query, collapse=False)
+    assert ids(found) == first_pass  # only the best article re-scored: nothing can overtake it
+    scores = [hit.score for hit in found.hits]
+    assert scores == sorted(scores, reverse=True)
