@@ -86,7 +86,7 @@ def ratio_row(results: Sequence[EngineRelevance]) -> str:
         value = (
             ours.scores[measure] / best.scores[measure] if best.scores[measure] else float("nan")
         )
-        cells.append(f"{value:.2f} (vs {best.engine})")
+        cells.append(f"{value:.3f} (vs {best.engine})")  # 3 places: 1.046 must not read as 1.05
     return markdown_table(["newsearch / best baseline", *MEASURES], [["ratio", *cells]])
 
 

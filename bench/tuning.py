@@ -14,7 +14,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
+from math import log
 from pathlib import Path
+from typing import Literal
 from unittest import mock
 
 from whoosh import index as whoosh_index, query as wq, scoring
@@ -31,27 +33,33 @@ from bench.relevance import DEPTH
 from bench.report import markdown_table, write_section
 
 
+IdfKind = Literal["whoosh", "lucene", "classic"]
+
+
 @dataclass(frozen=True)
 class Variant:
     """One row: ``settings`` patched into ``newsearch.search``; ``mode`` and ``feedback`` as
-    ``Index.search`` takes them; ``whoosh_idf`` for Whoosh's own BM25F; ``pairs`` adds a
-    proximity clause (consecutive words within ``pairs[0]`` positions, boost ``pairs[1]``)."""
+    ``Index.search`` takes them; ``idf`` picks Whoosh's own idf, Lucene's ``log(1 + (N - n +
+    0.5) / (n + 0.5))`` or the classic one newsearch uses; ``pairs`` adds a proximity clause
+    (consecutive words within ``pairs[0]`` positions, boost ``pairs[1]``); ``snowball`` indexes
+    with Snowball's English stemmer ("Porter2") instead of the original Porter."""
 
     label: str
     settings: dict[str, object] = field(default_factory=dict)
     mode: str = "any"
     feedback: bool = True
-    whoosh_idf: bool = False
+    idf: IdfKind = "classic"
     pairs: tuple[int, float] | None = None
     snowball: bool = False
 
 
 NO_STOPS = {"STOP_WORDS": frozenset()}
 STEPS = (
-    Variant("before: Whoosh idf, every word, no feedback", NO_STOPS, feedback=False, whoosh_idf=True),
-    Variant("+ probabilistic (RSJ) idf", NO_STOPS, feedback=False),
-    Variant("+ stop words left out of ranked queries", feedback=False),
-    Variant("+ RM3 feedback (5 docs, 20 words, 0.3) = final"),
+    Variant("before: Whoosh idf, every word, no feedback", NO_STOPS, feedback=False, idf="whoosh"),
+    Variant("+ probabilistic idf, Lucene's log(1 + ...)", NO_STOPS, feedback=False, idf="lucene"),
+    Variant("+ stop words left out of ranked queries", feedback=False, idf="lucene"),
+    Variant("+ RM3 feedback (5 docs, 20 words, 0.3)", idf="lucene"),
+    Variant("+ classic probabilistic idf, floor 0.1 = final"),
 )
 ONE_CHANGE = (
     Variant("final, all terms required (mode=all)", mode="all"),
@@ -60,15 +68,36 @@ ONE_CHANGE = (
     Variant("final, k1 2.0", {"BM25_K1": 2.0}),
     Variant("final, b 0.6", {"BM25_B": 0.6}),
     Variant("final, b 0.9", {"BM25_B": 0.9}),
-    Variant("final, no OR coordination", {"OR_COORDINATION": 0.0}),
+    Variant("final, idf floor 1e-6 (as FTS5)", {"IDF_FLOOR": 1e-6}),
+    Variant("final, Lucene's idf", idf="lucene"),
+    Variant("final, OR coordination 0.9", {"OR_COORDINATION": 0.9}),
     Variant("final, title weight 1 (TIME has no titles)", {"FIELD_BOOSTS": {"title": 1.0, "body": 1.0}}),
+    Variant("final, no feedback", feedback=False),
+    Variant("final, feedback 10 docs", {"FEEDBACK_DOCS": 10}),
     Variant("final, feedback 10 docs, 30 words", {"FEEDBACK_DOCS": 10, "FEEDBACK_TERMS": 30}),
-    Variant("final, feedback 10 docs, 50 words", {"FEEDBACK_TERMS": 50}),
+    Variant("final, feedback 5 docs, 50 words", {"FEEDBACK_TERMS": 50}),
     Variant("final, feedback share 0.5", {"FEEDBACK_SHARE": 0.5}),
     Variant("final, + word pairs within 3 positions, boost 0.25", pairs=(3, 0.25)),
     Variant("final, + adjacent word pairs, boost 0.5", pairs=(1, 0.5)),
     Variant("final, Snowball stemming instead of Porter", snowball=True),
 )
+
+
+class LuceneIdfBM25(search.ProbabilisticBM25):
+    """newsearch's BM25F with Lucene's idf, which never falls below ``log(1.5)``."""
+
+    def idf(self, searcher, fieldname: str, text: str) -> float:
+        parent = searcher.get_parent()
+        containing, total = parent.doc_frequency(fieldname, text), parent.doc_count_all()
+        return log(1 + (total - containing + 0.5) / (containing + 0.5))
+
+
+def weighting_for(idf: IdfKind) -> scoring.WeightingModel:
+    if idf == "whoosh":
+        return scoring.BM25F(B=search.BM25_B, K1=search.BM25_K1)
+    if idf == "lucene":
+        return LuceneIdfBM25(B=search.BM25_B, K1=search.BM25_K1)
+    return search.weighting()
 
 
 def snowball_analyzer():
@@ -105,8 +134,7 @@ def with_pairs(parsed: search.ParsedQuery, slop: int, boost: float) -> search.Pa
 def ranker(index: Path, variant: Variant) -> Callable[[str], list[Ranked]]:
     """Rank one query as ``Index.search`` would, under ``variant``."""
     ix = whoosh_index.open_dir(str(index))
-    weighting = scoring.BM25F(B=search.BM25_B, K1=search.BM25_K1) if variant.whoosh_idf else search.weighting()
-    searcher = ix.searcher(weighting=weighting)
+    searcher = ix.searcher(weighting=weighting_for(variant.idf))
 
     def rank(text: str) -> list[Ranked]:
         parsed = search.parse_query(text, ix.schema, variant.mode)
@@ -130,7 +158,7 @@ def measure(variant: Variant, index: Path) -> dict[str, float]:
 def tuning_markdown(rows: list[tuple[str, dict[str, float]]]) -> str:
     intro = (
         "Each row ranks the 83 TIME topics (bodies only, OR-ed, as in the relevance section) "
-        "with one setting of `newsearch.search` changed. The first four rows are cumulative, "
+        "with one setting of `newsearch.search` changed. The first five rows are cumulative, "
         "from the ranking before issue 5 to the final one; every later row changes one setting "
         "of the final ranking. Produced by `python -m bench.tuning`."
     )

@@ -93,3 +93,38 @@ def test_cli_any_and_all_exclude_each_other(index, tmp_path):
     where = ["--index", str(tmp_path / "index"), "--corpus", str(tmp_path / "corpus")]
     result = CliRunner().invoke(app, ["query", "aleppo", "--any", "--all", *where])
     assert result.exit_code == 2
+
+
+
+def test_words_in_most_articles_count_for_little_against_a_rare_one(make_corpus, tmp_path):
+    # "held" and "talks" are each in 4 of 7 articles: their probabilistic idf is negative and
+    # held at the floor, so one article mentioning the rare "syria" outranks one repeating both
+    # common words (with Lucene's idf, which stays above log 1.5, it would be the other way round).
+    corpus = make_corpus(
+        {
+            "both.txt": "One\n\nTalks held. The talks held, and held; talks.",
+            "pound.txt": "Two\n\nThe pound held steady during talks.",
+            "truce.txt": "Three\n\nThe truce held while talks went on.",
+            "line.txt": "Four\n\nThe line held after the talks.",
+            "syria.txt": "Five\n\nDiplomats spoke about Syria.",
+            "aid.txt": "Six\n\nAid reached Syria by road.",
+            "weather.txt": "Seven\n\nRain is expected tomorrow.",
+        }
+    )
+    newsearch.index_corpus(corpus, tmp_path / "index", analyse=False)
+    with newsearch.open_index(tmp_path / "index") as ix:
+        found = ix.search("held talks syria", mode="any", collapse=False, feedback=False)
+    assert ids(found)[0] in {"syria.txt", "aid.txt"}
+
+
+def test_feedback_rescores_only_the_best_articles_and_scores_still_fall(index, monkeypatch):
+    from newsearch import search
+
+    query = "holds kept held diplomats oil"
+    first_pass = ids(index.search(query, collapse=False, feedback=False))
+    assert ids(index.search(query, collapse=False)) != first_pass  # feedback reorders this one
+    monkeypatch.setattr(search, "RERANK_DEPTH", 1)
+    found = index.search(query, collapse=False)
+    assert ids(found) == first_pass  # only the best article re-scored: nothing can overtake it
+    scores = [hit.score for hit in found.hits]
+    assert scores == sorted(scores, reverse=True)
