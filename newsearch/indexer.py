@@ -192,7 +192,9 @@ def _stories_for(
     if prepared is None:
         return StoryIndex.from_rows(state.all_story_rows())
     assigned = [(p.loaded.id, p.signature) for p in prepared if p.signature is not None]
-    removed = [*plan.to_remove, *(p.loaded.path for p in prepared)]
+    # Removed: deleted files, and files that are no longer articles (a ``Skipped`` is named by
+    # its id); a re-read article's own row is among the ``assigned`` ids.
+    removed = [*plan.to_remove, *(p.loaded.path for p in prepared if isinstance(p.loaded, Skipped))]
     return StoryIndex.from_rows(state.story_rows(StoryIndex.rows_needed(removed, assigned)))
 
 
