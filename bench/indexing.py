@@ -41,7 +41,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.report import CORPORA, ROOT, SHARED, markdown_table, write_section
+from bench.report import CORPORA, ROOT, markdown_table, use_shared_nltk_data, write_section
 from bench.speed import PeakRss, percentile
 
 MB = 1024 * 1024
@@ -687,10 +687,7 @@ def main() -> None:
     parser.add_argument("--corpus", choices=sorted(SLICES), default="bbc")
     parser.add_argument("--quick", action="store_true", help="one run each, few queries; prints only")
     args = parser.parse_args()
-    nltk_data = SHARED / "nltk_data"
-    if nltk_data.is_dir():
-        # The full NLP pipeline, as after `newsearch setup`.
-        os.environ.setdefault("NEWSEARCH_NLTK_DATA", str(nltk_data))
+    use_shared_nltk_data()
     markdown = run(Settings.make(args.corpus, args.quick))
     print(markdown)
     if not args.quick:

@@ -18,6 +18,14 @@ SHARED = Path(os.environ.get("NEWSEARCH_SHARED", ROOT.parent / "shared"))
 CORPORA = SHARED / "corpora"
 
 
+def use_shared_nltk_data() -> None:
+    """Point newsearch at ``../shared/nltk_data`` (unless ``NEWSEARCH_NLTK_DATA`` is set), so
+    benchmarks that index with NLP run the full pipeline, as after ``newsearch setup``."""
+    nltk_data = SHARED / "nltk_data"
+    if nltk_data.is_dir():
+        os.environ.setdefault("NEWSEARCH_NLTK_DATA", str(nltk_data))
+
+
 def machine() -> str:
     """One line describing where and when the figures were measured."""
     try:

@@ -23,14 +23,14 @@ from whoosh import index as whoosh_index, query as wq, scoring
 from whoosh.analysis import LowercaseFilter, StemFilter
 
 import newsearch
-from newsearch import schema as newsearch_schema, search
+from newsearch import nlp, schema as newsearch_schema, search
 from newsearch.text import AcronymFilter, NewsTokenizer
-from bench.corpora import Corpus, time_corpus, time_docid, time_qrels_path, time_topics, write_corpus
+from bench.corpora import time_corpus, time_docid, time_qrels_path, time_topics, write_corpus
 from bench.engines import Ranked, tie_break
 from bench.metrics import MEASURES, evaluate
 from bench.queries import normalise_query
 from bench.relevance import DEPTH
-from bench.report import markdown_table, write_section
+from bench.report import markdown_table, use_shared_nltk_data, write_section
 
 
 IdfKind = Literal["whoosh", "lucene", "classic"]
@@ -42,7 +42,9 @@ class Variant:
     ``Index.search`` takes them; ``idf`` picks Whoosh's own idf, Lucene's ``log(1 + (N - n +
     0.5) / (n + 0.5))`` or the classic one newsearch uses; ``pairs`` adds a proximity clause
     (consecutive words within ``pairs[0]`` positions, boost ``pairs[1]``); ``snowball`` indexes
-    with Snowball's English stemmer ("Porter2") instead of the original Porter."""
+    with Snowball's English stemmer ("Porter2") instead of the original Porter; ``analysed``
+    ranks on an index built with NLP (quotes and entities), for the rows that search those
+    fields."""
 
     label: str
     settings: dict[str, object] = field(default_factory=dict)
@@ -51,8 +53,18 @@ class Variant:
     idf: IdfKind = "classic"
     pairs: tuple[int, float] | None = None
     snowball: bool = False
+    analysed: bool = False
 
 
+def with_fields(extra: dict[str, float]) -> dict[str, object]:
+    """Settings that add ``extra`` fields, with their weights, to the fields ranked queries search."""
+    return {
+        "DEFAULT_FIELDS": (*search.DEFAULT_FIELDS, *extra),
+        "FIELD_BOOSTS": {**search.FIELD_BOOSTS, **extra},
+    }
+
+
+ENTITY_FIELDS = ("people", "organisations", "places")
 NO_STOPS = {"STOP_WORDS": frozenset()}
 STEPS = (
     Variant("before: Whoosh idf, every word, no feedback", NO_STOPS, feedback=False, idf="whoosh"),
@@ -72,6 +84,11 @@ ONE_CHANGE = (
     Variant("final, Lucene's idf", idf="lucene"),
     Variant("final, OR coordination 0.9", {"OR_COORDINATION": 0.9}),
     Variant("final, title weight 1 (TIME has no titles)", {"FIELD_BOOSTS": {"title": 1.0, "body": 1.0}}),
+    Variant("final, on an index built with NLP (same fields)", analysed=True),
+    Variant("final, + quotes field, weight 0.1", with_fields({"quotes": 0.1}), analysed=True),
+    Variant("final, + quotes field, weight 0.5", with_fields({"quotes": 0.5}), analysed=True),
+    Variant("final, + entity fields, weight 0.1", with_fields(dict.fromkeys(ENTITY_FIELDS, 0.1)), analysed=True),
+    Variant("final, + entity fields, weight 0.5", with_fields(dict.fromkeys(ENTITY_FIELDS, 0.5)), analysed=True),
     Variant("final, no feedback", feedback=False),
     Variant("final, feedback 10 docs", {"FEEDBACK_DOCS": 10}),
     Variant("final, feedback 10 docs, 30 words", {"FEEDBACK_DOCS": 10, "FEEDBACK_TERMS": 30}),
@@ -105,14 +122,14 @@ def snowball_analyzer():
     return NewsTokenizer() | AcronymFilter() | LowercaseFilter() | StemFilter(lang="en", cachesize=-1)
 
 
-def build_index(corpus: Corpus, workdir: Path, snowball: bool) -> Path:
-    """A newsearch index of the TIME bodies (no NLP), optionally Snowball-stemmed."""
-    source = write_corpus(corpus.docs, workdir / "corpus")
-    index = workdir / ("snowball" if snowball else "porter")
+def build_index(source: Path, workdir: Path, snowball: bool, analysed: bool) -> Path:
+    """A newsearch index of the TIME bodies in ``source``, optionally Snowball-stemmed or
+    with NLP analysis (quotes and entities)."""
+    index = workdir / f"{'snowball' if snowball else 'porter'}{'-nlp' if analysed else ''}"
     with ExitStack() as stack:
         if snowball:
             stack.enter_context(mock.patch.object(newsearch_schema, "news_analyzer", snowball_analyzer))
-        newsearch.index_corpus(source, index, full=True, analyse=False)
+        newsearch.index_corpus(source, index, full=True, analyse=analysed)
     return index
 
 
@@ -160,7 +177,9 @@ def tuning_markdown(rows: list[tuple[str, dict[str, float]]]) -> str:
         "Each row ranks the 83 TIME topics (bodies only, OR-ed, as in the relevance section) "
         "with one setting of `newsearch.search` changed. The first five rows are cumulative, "
         "from the ranking before issue 5 to the final one; every later row changes one setting "
-        "of the final ranking. Produced by `python -m bench.tuning`."
+        "of the final ranking. Rows that search quotes or entities rank on an index built with "
+        f"NLP (entities backend: `{nlp.backends()['entities']}`), whose other fields are the same. "
+        "Produced by `python -m bench.tuning`."
     )
     table = markdown_table(["variant", *MEASURES], [[label, *scores.values()] for label, scores in rows])
     return f"{intro}\n\n{table}"
@@ -170,9 +189,12 @@ def run_tuning() -> list[tuple[str, dict[str, float]]]:
     corpus = time_corpus()
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-tuning-") as tmp:
-        indexes = {flag: build_index(corpus, Path(tmp), flag) for flag in (False, True)}
-        for variant in (*STEPS, *ONE_CHANGE):
-            rows.append((variant.label, measure(variant, indexes[variant.snowball])))
+        source = write_corpus(corpus.docs, Path(tmp) / "corpus")
+        variants = (*STEPS, *ONE_CHANGE)
+        kinds = sorted({(v.snowball, v.analysed) for v in variants})
+        indexes = {kind: build_index(source, Path(tmp), *kind) for kind in kinds}
+        for variant in variants:
+            rows.append((variant.label, measure(variant, indexes[variant.snowball, variant.analysed])))
             print(variant.label, {k: round(v, 3) for k, v in rows[-1][1].items()}, flush=True)
     markdown = tuning_markdown(rows)
     print(markdown)
@@ -181,4 +203,5 @@ def run_tuning() -> list[tuple[str, dict[str, float]]]:
 
 
 if __name__ == "__main__":
+    use_shared_nltk_data()
     run_tuning()

@@ -28,6 +28,9 @@ from .text import STOP_WORDS, name_analyzer, news_analyzer, normalise
 
 Mode = Literal["auto", "all", "any"]
 
+# Fields a query searches unless it names one. Quotes and entities repeat body words, so
+# adding them counts those words twice: it ranked TIME worse at every weight tried (see the
+# tuning table in docs/BENCHMARKS.md). They are searched when asked for: quote:, person: ...
 DEFAULT_FIELDS = ("title", "body")
 FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 # How much an OR-mode document gains for matching more of the terms (Whoosh's coordination bonus).
