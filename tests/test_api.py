@@ -161,3 +161,21 @@ def test_searching_needs_no_nlp_model(seed_corpus, tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_facets_count_every_match_and_follow_updates_of_an_open_index(make_corpus, tmp_path):
+    article = "Talks in {place}\n\nMinister {name} met Prime Minister Alan Brooks in {place} on Monday about trade."
+    names = ["Maria Lopez", "John Okafor", "Maria Lopez"]
+    corpus = make_corpus({f"{i}.txt": article.format(name=name, place="Geneva") for i, name in enumerate(names)})
+    index = tmp_path / "ix"
+    newsearch.index_corpus(corpus, index)
+    with newsearch.open_index(index) as ix:
+        found = ix.search("trade", limit=1, collapse=False, facets=5)
+        people = {f.value: f.count for f in found.facets["people"]}
+        assert people["Maria Lopez"] == 2 and people["John Okafor"] == 1 and people["Alan Brooks"] == 3
+        assert {f.value: f.count for f in found.facets["places"]}["Geneva"] == 3
+        (corpus / "1.txt").unlink()
+        (corpus / "3.txt").write_text(article.format(name="Lena Fischer", place="Vienna"), encoding="utf-8")
+        newsearch.index_corpus(corpus, index)
+        people = {f.value: f.count for f in ix.search("trade", collapse=False, facets=5).facets["people"]}
+        assert "John Okafor" not in people and people["Lena Fischer"] == 1 and people["Alan Brooks"] == 3
