@@ -16,7 +16,7 @@ from .models import Span
 
 from .text import name_analyzer, news_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Names users type in queries -> fields of the schema.
 FIELD_ALIASES = {
@@ -39,7 +39,8 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         title=fields.TEXT(analyzer=text, stored=True, field_boost=1.0, multitoken_query="phrase"),
-        body=fields.TEXT(analyzer=text, stored=True, chars=True, multitoken_query="phrase"),
+        # Positions (for phrases) but not character offsets: passages re-read the stored body.
+        body=fields.TEXT(analyzer=text, stored=True, multitoken_query="phrase"),
         quotes=fields.TEXT(analyzer=text, multitoken_query="phrase"),
         speakers=fields.TEXT(analyzer=names, multitoken_query="phrase"),
         people=fields.TEXT(analyzer=names, multitoken_query="phrase"),
