@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from math import exp, log
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from weakref import WeakKeyDictionary
 
 from whoosh import qparser, query as wq, scoring
@@ -26,6 +26,9 @@ from .nlp import Analysis
 from .passages import MatchPattern, WordPattern, choose_passages, lead_passage, mark
 from .schema import FIELD_ALIASES, SEARCHABLE_FIELDS, unpack_spans
 from .text import STOP_WORDS, name_analyzer, news_analyzer, normalise
+
+if TYPE_CHECKING:  # scoring (and numpy) are imported by the first search, not by ``import newsearch``
+    from .scoring import Ranking, Scored
 
 Mode = Literal["auto", "all", "any"]
 
@@ -237,14 +240,6 @@ class SearchOutcome:
     suggestion: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
-    """An article's score for the query, and its Whoosh document number."""
-
-    score: float
-    docnum: int
-
-
 def run_search(
     searcher,
     parsed: ParsedQuery,
@@ -266,10 +261,12 @@ def run_search(
     """
     # One scored pass over every match: it gives the total, and feedback and collapsing work
     # on its ranking. (Whoosh's own top-N skipping is slower than this for long OR queries.)
-    ranking = [Scored(score, docnum) for score, docnum in searcher.search(parsed.query, limit=None).top_n]
-    if feedback and parsed.ranked and ranking:
+    from .scoring import rank
+
+    ranking = rank(searcher, parsed.query)
+    if feedback and parsed.ranked and len(ranking):
         ranking = rerank(searcher, parsed.query, ranking)
-    best = _one_per_story(searcher, ranking, limit) if collapse else ranking[:limit]
+    best = _one_per_story(searcher, ranking, limit) if collapse else list(ranking.head(limit))
     analyzer = searcher.schema["body"].analyzer
     parsed = dataclasses.replace(parsed, body_patterns=weigh(parsed.body_patterns, searcher, "body"))
     hits = [_hit(searcher.stored_fields(s.docnum), s.score, parsed, analyzer, corpus, passages) for s in best]
@@ -280,7 +277,7 @@ def run_search(
     return SearchOutcome(len(ranking), hits, found, None if hits else suggest(searcher, parsed.text))
 
 
-def _one_per_story(searcher, ranking: list[Scored], limit: int) -> list[Scored]:
+def _one_per_story(searcher, ranking: Ranking, limit: int) -> list[Scored]:
     """The best-ranked article of each story, for the first ``limit`` stories."""
     story_of = searcher.reader().column_reader("story")
     seen: set[str] = set()
@@ -298,7 +295,7 @@ def _one_per_story(searcher, ranking: list[Scored], limit: int) -> list[Scored]:
 _STOP_TERMS = frozenset(token.text for token in news_analyzer()(" ".join(STOP_WORDS)))
 
 
-def rerank(searcher, query: wq.Query, ranking: list[Scored]) -> list[Scored]:
+def rerank(searcher, query: wq.Query, ranking: Ranking) -> Ranking:
     """RM3 pseudo-relevance feedback: rank by ``(1 - FEEDBACK_SHARE)`` times the query's score
     plus the scores of the words that weigh most in its best articles (``expansion``). Long
     queries gain the words their topic is written in without their wording ("efforts" of an
@@ -307,13 +304,13 @@ def rerank(searcher, query: wq.Query, ranking: list[Scored]) -> list[Scored]:
     The best ``RERANK_DEPTH`` articles are re-scored; the rest keep their place behind them,
     scored as if no expansion word occurred in them (a lower bound, so scores still fall).
     """
-    terms = expansion(searcher, query, ranking[:FEEDBACK_DOCS])
-    head, tail = ranking[:RERANK_DEPTH], ranking[RERANK_DEPTH:]
-    gained = _term_scores(searcher, terms, sorted(s.docnum for s in head))
+    from .scoring import Ranking, term_scores
+
+    terms = expansion(searcher, query, list(ranking.head(FEEDBACK_DOCS)))
+    head, tail = ranking.head(RERANK_DEPTH), ranking.tail(RERANK_DEPTH)
     keep = 1 - FEEDBACK_SHARE
-    rescored = [Scored(keep * s.score + gained.get(s.docnum, 0.0), s.docnum) for s in head]
-    rescored.sort(key=lambda s: (-s.score, s.docnum))
-    return rescored + [Scored(keep * s.score, s.docnum) for s in tail]
+    rescored = Ranking.ordered(keep * head.scores + term_scores(searcher, terms, head.docnums), head.docnums)
+    return rescored.then(Ranking(keep * tail.scores, tail.docnums))
 
 
 def expansion(searcher, query: wq.Query, top: list[Scored]) -> list[wq.Term]:
@@ -337,26 +334,6 @@ def expansion(searcher, query: wq.Query, top: list[Scored]) -> list[wq.Term]:
     query_terms = len({text for field, text in query.iter_all_terms() if field == "body"}) or 1
     scale = FEEDBACK_SHARE * query_terms / sum(weight for _, weight in chosen)
     return [wq.Term("body", word, boost=weight * scale) for word, weight in chosen]
-
-
-def _term_scores(searcher, terms: list[wq.Term], docnums: list[int]) -> dict[int, float]:
-    """The summed scores of ``terms`` in each of the (sorted) ``docnums``, read by skipping
-    through each term's postings, segment by segment."""
-    gained: dict[int, float] = {}
-    context = searcher.context()
-    for leaf, offset in searcher.leaf_searchers():
-        end = offset + leaf.doc_count_all()
-        local = [docnum - offset for docnum in docnums if offset <= docnum < end]
-        for term in terms if local else ():
-            matcher = term.matcher(leaf, context)
-            for docnum in local:
-                if not matcher.is_active():
-                    break
-                if matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                if matcher.is_active() and matcher.id() == docnum:
-                    gained[docnum + offset] = gained.get(docnum + offset, 0.0) + matcher.score()
-    return gained
 
 
 def _telling(word: str) -> bool:
@@ -396,13 +373,14 @@ def _as_written(searcher, stem: str, analyzer) -> str:
     return stem
 
 
-def count_facets(searcher, ranking: list[Scored], top: int) -> dict[str, tuple[FacetValue, ...]]:
+def count_facets(searcher, ranking: Ranking, top: int) -> dict[str, tuple[FacetValue, ...]]:
     """The ``top`` most frequent people, organisations and places among the ``ranking``
     (every matching article: every version counts)."""
     values = facet_values(searcher)
+    docnums = ranking.docnums.tolist()
     found = {}
     for name, by_docnum in values.items():
-        counts = Counter(value for scored in ranking for value in by_docnum.get(scored.docnum, ()))
+        counts = Counter(value for docnum in docnums for value in by_docnum.get(docnum, ()))
         ordered = sorted((FacetValue(value, count) for value, count in counts.items()), key=lambda f: (-f.count, f.value))
         found[name] = tuple(ordered[:top])
     return found

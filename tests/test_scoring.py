@@ -1,0 +1,133 @@
+"""The numpy scoring of plain OR queries ranks exactly as Whoosh does: same articles, same order,
+bit-for-bit the same scores, across segments and with deleted articles."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+import newsearch
+from newsearch import scoring
+from newsearch.search import parse_query
+
+WORDS = (
+    "aleppo ceasefire talks geneva oil prices pound shares london regime silence diplomats syria "
+    "truce aid road rain market bank rates growth exports wheat coffee gold strike union vote"
+).split()
+
+
+def article(rng: random.Random) -> str:
+    """A title and a body of random length drawn from a small vocabulary, so that words repeat
+    within articles (term frequencies above 1) and articles match several query words."""
+    title = " ".join(rng.choices(WORDS, k=rng.randint(1, 5))).capitalize()
+    body = " ".join(rng.choices(WORDS, k=rng.randint(3, 120)))
+    return f"{title}\n\n{body}."
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    """An index in several segments, some with deleted articles: built, then updated twice
+    with new, changed and removed files."""
+    rng = random.Random(7)
+    corpus = tmp_path_factory.mktemp("corpus")
+    index = tmp_path_factory.mktemp("index")
+    names = [f"{n:03}.txt" for n in range(60)]
+    for name in names[:40]:
+        (corpus / name).write_text(article(rng), encoding="utf-8")
+    newsearch.index_corpus(corpus, index, analyse=False)
+    for round_ in (0, 1):
+        for name in names[40 + 10 * round_ : 50 + 10 * round_]:
+            (corpus / name).write_text(article(rng), encoding="utf-8")
+        for name in rng.sample(names[:40], 4):
+            (corpus / name).write_text(article(rng), encoding="utf-8")
+        for name in rng.sample([n for n in names[:40] if (corpus / n).exists()], 3):
+            (corpus / name).unlink()
+        newsearch.index_corpus(corpus, index, analyse=False)
+    with newsearch.open_index(index) as ix:
+        yield ix._searcher
+
+
+def whoosh_ranking(searcher, query: wq.Query) -> tuple[list[float], list[int]]:
+    top = searcher.search(query, limit=None).top_n
+    return [score for score, _ in top], [docnum for _, docnum in top]
+
+
+def random_queries(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.sample(WORDS, rng.randint(1, 12))) for _ in range(count)]
+
+
+def test_the_test_index_has_several_segments_and_deleted_articles(searcher):
+    leaves = [leaf.reader() for leaf, _ in searcher.leaf_searchers()]
+    assert len(leaves) > 1
+    assert any(reader.has_deletions() for reader in leaves)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ranks_random_or_queries_exactly_as_whoosh(searcher, seed):
+    for text in random_queries(40, seed):
+        query = parse_query(text, searcher.schema, "any").query
+        assert scoring.plain_terms(query) is not None
+        ranking = scoring.rank(searcher, query)
+        scores, docnums = whoosh_ranking(searcher, query)
+        assert ranking.docnums.tolist() == docnums, text
+        assert ranking.scores.tolist() == scores, text
+
+
+@pytest.mark.parametrize("text", ["oil", "title:oil", "body:oil", "oil title:gold body:wheat", "(oil OR gold)^2 london", "unindexedword oil"])
+def test_ranks_single_and_fielded_words_exactly_as_whoosh(searcher, text):
+    query = parse_query(text, searcher.schema, "any").query
+    assert scoring.plain_terms(query) is not None
+    ranking = scoring.rank(searcher, query)
+    assert (ranking.scores.tolist(), ranking.docnums.tolist()) == whoosh_ranking(searcher, query)
+
+
+def test_sums_pairwise_as_whoosh_does_in_large_segments(searcher, monkeypatch):
+    # Whoosh adds term scores pairwise in segments of over 5,000 articles; make both sides do
+    # that in this small index.
+    monkeypatch.setattr(scoring, "PRELOAD_MAX_DOCS", 0)
+    monkeypatch.setattr(wq.Or, "matcher_type", wq.Or.DEFAULT_MATCHER)
+    for text in random_queries(40, 99):
+        query = parse_query(text, searcher.schema, "any").query
+        ranking = scoring.rank(searcher, query)
+        scores, docnums = whoosh_ranking(searcher, query)
+        assert (ranking.docnums.tolist(), ranking.scores.tolist()) == (docnums, scores), text
+
+
+def test_never_returns_or_counts_deleted_articles(searcher):
+    query = parse_query(" ".join(WORDS), searcher.schema, "any").query
+    ranking = scoring.rank(searcher, query)
+    assert len(ranking) == searcher.doc_count()  # every live article, each once
+    assert not any(searcher.reader().is_deleted(docnum) for docnum in ranking.docnums.tolist())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"oil prices" london', "oil* london", "oil NOT london", "oil AND london"],
+)
+def test_other_queries_are_left_to_whoosh_and_rank_the_same(searcher, text):
+    query = parse_query(text, searcher.schema, "any").query
+    assert scoring.plain_terms(query) is None
+    ranking = scoring.rank(searcher, query)
+    assert (ranking.scores.tolist(), ranking.docnums.tolist()) == whoosh_ranking(searcher, query)
+
+
+def test_an_or_with_a_coordination_bonus_is_left_to_whoosh(searcher):
+    query = wq.Or([wq.Term("body", "oil"), wq.Term("body", "london")], scale=0.9)
+    assert scoring.plain_terms(query) is None
+
+
+def test_term_scores_add_each_terms_whoosh_score(searcher):
+    rng = random.Random(3)
+    terms = [wq.Term("body", word, boost=rng.uniform(0.01, 0.5)) for word in rng.sample(WORDS, 12)]
+    terms.append(wq.Term("body", "unindexedword", boost=0.3))
+    live = [docnum for docnum in range(searcher.doc_count_all()) if not searcher.reader().is_deleted(docnum)]
+    docnums = np.array(rng.sample(live, 25), dtype=np.int64)
+    expected = [0.0] * len(docnums)
+    for term in terms:  # as the matchers would give them, term by term
+        found = {docnum: score for score, docnum in searcher.search(term, limit=None).top_n}
+        expected = [total + found.get(docnum, 0.0) for total, docnum in zip(expected, docnums.tolist())]
+    assert scoring.term_scores(searcher, terms, docnums).tolist() == expected
