@@ -171,9 +171,37 @@ def test_word_tokenizer_matches_nltk(nltk_data):
         "\"I cannot go,\" he said -- 'tis gonna rain... (maybe) [or not] on 3,36 euros; $3.88 at 5:30.",
         "They'll say it isn't so: \u201cwanna bet?\u201d \u2013 Smith's dog's ball.",
         "He said: 'Don't!' and left.",
+        "WE CANNOT, Gotta go: 'TWAS the night",  # contractions in capitals
+        "Naïve café owners? Lemme see… 'tis — d'ye know?",  # non-ASCII text, contractions
+        "No punctuation at all here",
+        'A "quoted" end."',
     ]
     for sentence in sentences:
         assert ours.tokenize(sentence) == reference.tokenize(sentence)
+
+
+def test_word_tokenizer_skips_only_passes_that_cannot_match(nltk_data):
+    """Every match of a pass holds one of its marks, and a contraction is never missed, so
+    skipping changes no token (random texts of the characters the patterns look for)."""
+    import random
+
+    tokenizer = entities._models().word_tokenizer
+    passes = [p for p in (*tokenizer._before, *tokenizer._after) if p[2] is not None]
+    assert passes
+    rng = random.Random(11)
+    pieces = [*"aZs t.,:;'\"`()[]{}<>?!*-&$\u2013\u201c\u201d\u2019\u00ab\n", "''", "``", "--", "..", "'s", "n't"]
+    words = ["cannot", "gimme", "gonna", "gotta", "lemme", "more'n", "wanna", " 'tis", " 'twas", "d'ye", "caf\u00e9"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        for pattern, _replacement, marks in passes:
+            if pattern.search(text):
+                assert any(mark in text for mark in marks), (pattern.pattern, text)
+        text = " ".join(
+            "".join(c.upper() if rng.random() < 0.5 else c for c in rng.choice(words + pieces))
+            for _ in range(rng.randint(1, 5))
+        )
+        if any(pattern.search(text) for pattern in tokenizer._contractions):
+            assert tokenizer._has_contraction(text), text
 
 
 def test_grammar_matches_nltk_regexp_parser():

@@ -49,12 +49,15 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from operator import add
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..models import Entity, EntityKind
 from . import gazetteer as gz
 from . import resources
 from .sentences import sentence_spans
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PERSON: EntityKind = "PERSON"
 ORGANIZATION: EntityKind = "ORGANIZATION"
@@ -76,7 +79,7 @@ _MULTICLASS_KINDS: dict[str, EntityKind] = {
 }
 
 # Curly quotes become straight ones so the word tokenizer splits "Assad’s" like "Assad's".
-_STRAIGHTEN = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
+_STRAIGHTEN = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"}
 
 # After these a word is capitalised by position; after a quote only if the quote opens a sentence.
 _OPENERS = frozenset({"(", "[", "-", "--", ":", "*", ";", ".", "!", "?", "\u2013", "\u2014"})
@@ -492,7 +495,8 @@ def extract_entities(text: str, speakers: Iterable[str] = ()) -> tuple[Entity, .
 
 def tokenize(text: str) -> list[list[str]]:
     """The sentences of ``text`` as lists of word tokens (quotes straightened first)."""
-    text = text.translate(_STRAIGHTEN)
+    for curly, straight in _STRAIGHTEN.items():  # far faster than str.translate, same text
+        text = text.replace(curly, straight)
     tokenizer = _models().word_tokenizer
     return [tokenizer.tokenize(text[span.start : span.end]) for span in sentence_spans(text)]
 
@@ -524,10 +528,15 @@ def recognize(sentences: Sequence[Sequence[str]], speakers: Iterable[str] = ()) 
 
 @dataclass(slots=True)
 class _Sentence:
-    """A tokenised sentence with tags, token classes and the chunker's spans."""
+    """A tokenised sentence with tags, token classes and the chunker's spans.
+
+    ``starts`` are the positions capitalised by position (see ``_start_positions``), found
+    once: tagging, chunking, classes and candidates all ask.
+    """
 
     tokens: list[str]
     tags: list[str]
+    starts: tuple[int, ...]
     classes: list[str] = field(default_factory=list)
     chunk_kinds: dict[tuple[int, int], EntityKind] = field(default_factory=dict)
 
@@ -536,17 +545,17 @@ def _analyse(tokens: list[str], models: _Models) -> _Sentence:
     """Re-case, tag, chunk and classify the tokens of one sentence.
 
     Tags and chunks are read only for words capitalised by their position (see
-    ``_token_class``), so only the tokens up to the last such word are chunked, and tagged
+    ``_start_class``), so only the tokens up to the last such word are chunked, and tagged
     with the one after it, whose tag the chunker looks at. Tagger and chunker decide left to
     right, so these are the labels a whole-sentence run gives, at a fraction of the cost.
     The multiclass chunker's types count everywhere, so it gets the whole sentence.
     """
     if _is_shouting(tokens):
         tokens = _recase_sentence(tokens, models.common_words)
-    sentence = _Sentence(tokens, [_shape_tag(token) for token in tokens])
+    sentence = _Sentence(tokens, [_shape_tag(token) for token in tokens], _start_positions(tokens))
     in_chunk = None
-    if models.tagger is not None and (models.multiclass or _has_open_start(tokens, models)):
-        stop = len(tokens) if models.multiclass else _last_start(tokens) + 1
+    if models.tagger is not None and (models.multiclass or _has_open_start(sentence, models)):
+        stop = len(tokens) if models.multiclass else sentence.starts[-1] + 1
         sentence.tags[: stop + 1] = models.tagger.tags(tokens, min(stop + 1, len(tokens)))
         if _needs_chunker(sentence, models):
             in_chunk = _chunk(sentence, models, stop)
@@ -554,12 +563,7 @@ def _analyse(tokens: list[str], models: _Models) -> _Sentence:
     return sentence
 
 
-def _last_start(tokens: Sequence[str]) -> int:
-    """The last position whose word is capitalised by position (see ``_starts_sentence``)."""
-    return max(i for i in range(len(tokens)) if _starts_sentence(tokens, i))
-
-
-def _has_open_start(tokens: Sequence[str], models: _Models) -> bool:
+def _has_open_start(sentence: _Sentence, models: _Models) -> bool:
     """Whether a word capitalised only by its position might be a name ("Brown said…").
 
     Only such words need the tagger (and perhaps the chunker); inside a sentence,
@@ -567,12 +571,11 @@ def _has_open_start(tokens: Sequence[str], models: _Models) -> bool:
     the main cost and most sentences start with "The", "He", "But" or a known name.
     """
     return any(
-        tokens[i][:1].isupper()
-        and tokens[i] not in models.closed_words
-        and tokens[i] not in gz.NON_ENTITY_WORDS
-        and not _is_name_in_lists(tokens[i])
-        for i in range(len(tokens))
-        if _starts_sentence(tokens, i)
+        token[:1].isupper()
+        and token not in models.closed_words
+        and token not in gz.NON_ENTITY_WORDS
+        and not _is_name_in_lists(token)
+        for token in (sentence.tokens[i] for i in sentence.starts)
     )
 
 
@@ -631,8 +634,7 @@ def _needs_chunker(sentence: _Sentence, models: _Models) -> bool:
     tokens, tags = sentence.tokens, sentence.tags
     return any(
         tags[i] in _PROPER and tokens[i][:1].isupper() and not _is_name_in_lists(tokens[i])
-        for i in range(len(tokens))
-        if _starts_sentence(tokens, i)
+        for i in sentence.starts
     )
 
 
@@ -670,18 +672,25 @@ class _Tagger:
     tags. NLTK keeps a dict per feature, which is slow to load (75,000 of them); here one
     index maps a feature to its slice of three flat arrays, which load from the model cache
     as bytes. ``tags`` can also stop early, when only a sentence's first words matter.
+
+    The scores of all tags are summed as numpy vectors, a feature's row at a time: the same
+    additions in the same order as NLTK's per-tag loop (numpy adds elementwise, one IEEE
+    addition per tag), four times faster than adding lists of Python floats.
     """
 
     _START, _END = ("-START-", "-START2-"), ("-END-", "-END2-")
 
     def __init__(self, data: dict[str, Any]) -> None:
+        import numpy  # not at the top: writing index metadata imports this module, loading no model
+
         self._index = dict(zip(data["features"], range(len(data["features"]))))
         self._offsets = array("I", data["offsets"])
-        self._labels = array("H", data["labels"])
-        self._weights = array("d", data["weights"])
+        self._labels = numpy.frombuffer(data["labels"], dtype=numpy.uint16)  # array("H") bytes
+        self._weights = numpy.frombuffer(data["weights"], dtype=numpy.float64)  # array("d") bytes
         self._classes: tuple[str, ...] = data["classes"]  # sorted: the last best one wins ties
         self._tagdict: dict[str, str] = data["tagdict"]
-        self._rows: list[tuple[float, ...] | None] = [None] * len(self._index)
+        self._zeros = numpy.zeros(len(self._classes))
+        self._rows: list[np.ndarray | None] = [None] * len(self._index)  # unpacked on first use
 
     @staticmethod
     def data_from(nltk_tagger) -> dict[str, Any]:
@@ -740,23 +749,22 @@ class _Tagger:
         return tags
 
     def _predict(self, features: Iterable[str]) -> str:
-        scores = [0.0] * len(self._classes)
+        scores = self._zeros.copy()
         for feature in features:
             k = self._index.get(feature)
             if k is not None:
-                scores = list(map(add, scores, self._rows[k] or self._unpack(k)))
-        best = max(scores)
-        return self._classes[len(scores) - 1 - scores[::-1].index(best)]
+                row = self._rows[k]
+                scores += self._unpack(k) if row is None else row
+        return self._classes[len(scores) - 1 - int(scores[::-1].argmax())]  # the last best one
 
-    def _unpack(self, k: int) -> tuple[float, ...]:
+    def _unpack(self, k: int) -> np.ndarray:
         """Feature ``k``'s weight for every class (0.0 where it has none), on first use: most
         features are never seen. Adding 0.0 changes no sum, so the scores stay NLTK's."""
         first, end = self._offsets[k], self._offsets[k + 1]
-        row = [0.0] * len(self._classes)
-        for label, weight in zip(self._labels[first:end], self._weights[first:end]):
-            row[label] = weight
-        self._rows[k] = tuple(row)
-        return self._rows[k]
+        row = self._zeros.copy()
+        row[self._labels[first:end]] = self._weights[first:end]
+        self._rows[k] = row
+        return row
 
 
 def _normalize(word: str) -> str:
@@ -893,6 +901,11 @@ class _WordTokenizer:
     under a timeout), which made tokenising a sixth of extraction time. These are NLTK's own
     fixed patterns, not caller-supplied ones, so ``re`` runs them safely, about three times
     faster, with the same tokens. The steps are those of ``NLTKWordTokenizer.tokenize``.
+
+    Even so, scanning each sentence some 25 times was a third of extraction time, though
+    most passes find nothing to change. So a pass whose every match contains one of a few
+    fixed strings (``_PASS_MARKS``) runs only when one of them is in the text: a pass that
+    cannot match changes nothing, so the tokens stay NLTK's.
     """
 
     _FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.UNICODE
@@ -901,13 +914,20 @@ class _WordTokenizer:
         def compiled(pattern: tuple[str, int]) -> re.Pattern[str]:
             return re.compile(pattern[0], pattern[1] & self._FLAGS)
 
-        self._before = [(compiled(p), replacement) for p, replacement in data["before"]]
-        self._after = [(compiled(p), replacement) for p, replacement in data["after"]]
+        def passes(patterns: Iterable[tuple[tuple[str, int], str]]) -> list[_Pass]:
+            return [(compiled(p), replacement, _PASS_MARKS.get(p[0])) for p, replacement in patterns]
+
+        self._before = passes(data["before"])
+        self._after = passes(data["after"])
         self._contractions = [compiled(p) for p in data["contractions"]]
         # Their union, case-insensitive (so it matches wherever any of them does): a sentence
         # without "cannot", "gonna", "'tis"… skips the ten passes, which would change nothing.
         union = "|".join(f"(?:{p.pattern.removeprefix('(?i)')})" for p in self._contractions)
         self._any_contraction = re.compile(union, re.IGNORECASE)
+        # The union is slow to search (ten case-insensitive alternatives tried at every
+        # position); in ASCII text looking for the words they spell, lower-cased, is enough.
+        words = [_CONTRACTION_WORDS.get(p[0]) for p in data["contractions"]]
+        self._contraction_words = None if None in words else tuple(words)
 
     @staticmethod
     def data_from_nltk() -> dict[str, Any] | None:
@@ -929,42 +949,126 @@ class _WordTokenizer:
             return None
 
     def tokenize(self, text: str) -> list[str]:
-        for pattern, replacement in self._before:
-            text = pattern.sub(replacement, text)
-        text = f" {text} "
-        for pattern, replacement in self._after:
-            text = pattern.sub(replacement, text)
-        if self._any_contraction.search(text):
+        text = _substitute(self._before, text)
+        text = _substitute(self._after, f" {text} ")
+        if self._has_contraction(text):
             for pattern in self._contractions:
                 text = pattern.sub(r" \1 \2 ", text)
         return text.split()
+
+    def _has_contraction(self, text: str) -> bool:
+        """False only when no contraction pattern can match ``text`` (True may be a false
+        alarm: the passes then change nothing).
+
+        In ASCII text a case-insensitive match is the word, lower-cased, in the lower-cased
+        text; other text may hold letters that ``re`` folds to ASCII ones (the Kelvin sign).
+        """
+        if self._contraction_words is not None and text.isascii():
+            lowered = text.lower()
+            return any(word in lowered for word in self._contraction_words)
+        return self._any_contraction.search(text) is not None
+
+
+# A substitution pass: pattern, replacement, and the strings one of which every match contains
+# (None: not known, the pass always runs).
+_Pass = tuple[re.Pattern[str], str, tuple[str, ...] | None]
+
+# For the patterns of NLTK's word tokenizer (3.9-3.10), by their source: strings one of which
+# every match contains. Only patterns listed here are ever skipped, so a pattern that NLTK
+# changes simply always runs. None of these strings has a case, so case-insensitive patterns
+# need no case folding.
+_PASS_MARKS: dict[str, tuple[str, ...]] = {
+    r"([«“‘„]|[`]+)": ("«", "“", "‘", "„", "`"),
+    r"^\"": ('"',),
+    r"(``)": ("``",),
+    r"([ \(\[{<])(\"|\'{2})": ('"', "''"),
+    r"(?i)(?<!\w)(\')(?!(?:re|ve|ll|m|t|s|d|n)\b)(?=\w)": ("'",),
+    r"""([^\.])(\.)([\]\)}>"\'»”’ ]*+)\s*$""": (".",),
+    r"([:,])([^\d])": (":", ","),
+    r"([:,])$": (":", ","),
+    r"\.{2,}": ("..",),
+    r"[;@#$%&]": tuple(";@#$%&"),
+    r"[\u2012-\u2015]": tuple("\u2012\u2013\u2014\u2015"),
+    r"""([^\.])(\.)([\]\)}>"\']*)\s*$""": (".",),
+    r"[?!]": ("?", "!"),
+    r"([^'])' ": ("' ",),
+    r"[*]": ("*",),
+    r"[\]\[\(\)\{\}\<\>]": tuple("[](){}<>"),
+    r"--": ("--",),
+    r"([»”’])": ("»", "”", "’"),
+    r"''": ("''",),
+    r'"': ('"',),
+    r"([^' ])('[sS]|'[mM]|'[dD]|') ": ("'",),
+    r"([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ": ("'",),
+}
+
+# NLTK's contraction patterns, by their source: the word each one matches, lower-cased.
+_CONTRACTION_WORDS: dict[str, str] = {
+    r"(?i)\b(can)(?#X)(not)\b": "cannot",
+    r"(?i)\b(d)(?#X)('ye)\b": "d'ye",
+    r"(?i)\b(gim)(?#X)(me)\b": "gimme",
+    r"(?i)\b(gon)(?#X)(na)\b": "gonna",
+    r"(?i)\b(got)(?#X)(ta)\b": "gotta",
+    r"(?i)\b(lem)(?#X)(me)\b": "lemme",
+    r"(?i)\b(more)(?#X)('n)\b": "more'n",
+    r"(?i)\b(wan)(?#X)(na)(?=\s)": "wanna",
+    r"(?i) ('t)(?#X)(is)\b": " 'tis",
+    r"(?i) ('t)(?#X)(was)\b": " 'twas",
+}
+
+
+def _substitute(passes: Sequence[_Pass], text: str) -> str:
+    """``text`` after each pass in turn, skipping those that cannot match it."""
+    for pattern, replacement, marks in passes:
+        if marks is None or any(map(text.__contains__, marks)):
+            text = pattern.sub(replacement, text)
+    return text
 
 
 def _classify(sentence: _Sentence, in_chunk: set[int] | None, models: _Models) -> list[str]:
     """The grammar class of each token (see ``_CLASS_LETTERS``)."""
     tokens = sentence.tokens
-    classes = [_token_class(i, sentence, in_chunk, models) for i in range(len(tokens))]
+    classes = [_inner_class(token) for token in tokens]
+    for i in sentence.starts:
+        classes[i] = _start_class(i, sentence, in_chunk, models)
     _mark_nationality_pairs(tokens, classes)
     _mark_title_phrases(tokens, classes)
     return classes
 
 
-def _token_class(i: int, sentence: _Sentence, in_chunk: set[int] | None, models: _Models) -> str:
-    token = sentence.tokens[i]
+@lru_cache(maxsize=1 << 16)
+def _inner_class(token: str) -> str:
+    """The class of a word that is not capitalised by its position.
+
+    There its capital is its own, so the word alone decides the class; cached, like
+    ``_word_class``, because this is asked for every token.
+    """
     fixed = _word_class(token)
     if fixed is not None:
         return fixed
     lower = token.lower()
-    if _starts_sentence(sentence.tokens, i):
-        named = _is_name_in_lists(token) or (
-            token not in models.closed_words
-            and sentence.tags[i] in _PROPER
-            and (not _is_common(lower, models.common_words) if in_chunk is None else i in in_chunk)
-        )
-        if not named:
-            return "O"
-    elif lower in _LINK_WORDS or lower in {"and", "the"}:
+    if lower in _LINK_WORDS or lower in {"and", "the"}:
         return "CLNK"
+    return _name_class(token)
+
+
+def _start_class(i: int, sentence: _Sentence, in_chunk: set[int] | None, models: _Models) -> str:
+    """The class of word ``i``, capitalised by its position: "O" unless the name lists, or
+    the tagger and the chunker (without a chunker: not being an English word), make it a name."""
+    token = sentence.tokens[i]
+    fixed = _word_class(token)
+    if fixed is not None:
+        return fixed
+    named = _is_name_in_lists(token) or (
+        token not in models.closed_words
+        and sentence.tags[i] in _PROPER
+        and (not _is_common(token.lower(), models.common_words) if in_chunk is None else i in in_chunk)
+    )
+    return _name_class(token) if named else "O"
+
+
+def _name_class(token: str) -> str:
+    """The class of a capitalised word taken as part of a name."""
     if token in gz.ORG_WORDS:
         return "ORGW"
     if token in gz.PLACE_SUFFIXES or token in gz.PLACE_PREFIXES:
@@ -1000,12 +1104,16 @@ def _is_compound_adjective(token: str) -> bool:
     return bool(head) and tail.islower() and tail in _COMPOUND_TAILS
 
 
-def _starts_sentence(tokens: Sequence[str], i: int) -> bool:
-    """True when token ``i`` is capitalised by position: first word, after a colon or dash, or
-    after a quote that itself opens the sentence (not after ``, " Frater said``)."""
-    while i > 0 and tokens[i - 1] in _QUOTES:
-        i -= 1
-    return i == 0 or tokens[i - 1] in _OPENERS
+def _start_positions(tokens: Sequence[str]) -> tuple[int, ...]:
+    """The positions whose word is capitalised by position: first word, after a colon or dash,
+    or after a quote that itself opens the sentence (not after ``, " Frater said``)."""
+    starts, opening = [], True  # opening: whether a word here is capitalised by position
+    for i, token in enumerate(tokens):
+        if opening:
+            starts.append(i)
+        if token not in _QUOTES:
+            opening = token in _OPENERS
+    return tuple(starts)
 
 
 def _is_name_in_lists(token: str) -> bool:
@@ -1084,7 +1192,7 @@ def _candidates(index: int, sentence: _Sentence) -> list[_Candidate]:
             name,
             _own_votes(sentence.tokens[start:end], name),
             _context_votes(sentence, start, end, titled),
-            _starts_sentence(sentence.tokens, start),
+            start in sentence.starts,
             _forced_kind(sentence.tokens, start, end, name),
         )
         found.append(candidate)
@@ -1329,8 +1437,8 @@ def _mark_known_starts(sentence: _Sentence, known: frozenset[str]) -> bool:
     anything changed.
     """
     changed = False
-    for i, token in enumerate(sentence.tokens):
-        if sentence.classes[i] == "O" and token in known and _starts_sentence(sentence.tokens, i):
+    for i in sentence.starts:
+        if sentence.classes[i] == "O" and sentence.tokens[i] in known:
             sentence.classes[i] = "CAP"
             changed = True
     return changed
