@@ -148,7 +148,13 @@ def open_index(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLi
 
 
 class Index:
-    """An open newsearch index. Use as a context manager, or call ``close()``."""
+    """An open newsearch index. Use as a context manager, or call ``close()``.
+
+    Use each ``Index`` from one thread at a time (its Whoosh searcher is not thread-safe);
+    separate ``Index`` objects may serve separate threads. Searches keep decoded postings
+    between queries, up to ``segment_cache.MAX_BYTES`` per process, dropped with the searcher
+    a commit replaces.
+    """
 
     def __init__(self, path: Path, last_update: UpdateSummary | None = None) -> None:
         meta = check_schema(path)

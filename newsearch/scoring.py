@@ -29,6 +29,8 @@ from whoosh.matching import FilterMatcher
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
+from . import segment_cache
+
 # Whoosh's ``Or`` sums term by term in an array (``ArrayUnionMatcher``) in a segment of up to
 # this many documents, and pairwise in a tree of ``UnionMatcher`` in a larger one.
 PRELOAD_MAX_DOCS = 5000
@@ -91,9 +93,10 @@ def rank(searcher, query: wq.Query) -> Ranking:
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
         segment = _Segment(reader)
+        postings = [segment.postings(term) for term in terms]
         summed = _sum_as_whoosh_does(
-            [segment.scores(term, scorer) for term, scorer in zip(terms, scorers)],
-            [term.estimate_size(reader) for term in terms],
+            [segment.scores(term, found, scorer) for term, found, scorer in zip(terms, postings, scorers)],
+            [len(docnums) for docnums, _ in postings],  # each term's ``estimate_size``
             reader.doc_count_all(),
         )
         matching = np.flatnonzero(segment.matched & segment.live)
@@ -115,7 +118,7 @@ def term_scores(searcher, terms: Sequence[wq.Term], docnums: np.ndarray) -> np.n
         if inside.any():
             segment, local = _Segment(reader), docnums[inside] - offset
             for term, scorer in zip(terms, scorers):
-                summed[inside] += segment.scores(term, scorer)[local]
+                summed[inside] += segment.scores(term, segment.postings(term), scorer)[local]
     return summed
 
 
@@ -173,7 +176,8 @@ def _sum_as_whoosh_does(scores: list[np.ndarray], sizes: list[int], doc_count: i
 
 
 class _Segment:
-    """One segment's postings and field lengths, read in bulk and scored with numpy."""
+    """One segment's postings and field lengths, read in bulk (once per reader: ``segment_cache.CACHE`` keeps
+    them between queries) and scored with numpy."""
 
     def __init__(self, reader: SegmentReader) -> None:
         self.reader = reader
@@ -182,30 +186,42 @@ class _Segment:
         self.live = np.ones(size, dtype=bool)
         if reader.has_deletions():
             self.live[list(reader.deleted_docs_set)] = False
-        self._lengths: dict[str, np.ndarray] = {}
 
-    def scores(self, term: wq.Term, scorer: scoring.BM25FScorer | None) -> np.ndarray:
-        """``term``'s score in every document of the segment (0.0 where it does not occur), as
-        Whoosh's ``BM25FScorer`` and the term's boost give it; marks its documents matched."""
-        scores = np.zeros(len(self.live))
+    def postings(self, term: wq.Term) -> tuple[np.ndarray, np.ndarray]:
+        """``term``'s document numbers and weights (frequencies) in the segment, none if it
+        does not occur; deleted documents included (``live`` masks them)."""
         text = self.reader.schema[term.fieldname].to_bytes(term.text)
-        if scorer is None or (term.fieldname, text) not in self.reader:
+        return segment_cache.CACHE.get(self.reader, (term.fieldname, text), lambda: self._decode(term.fieldname, text))
+
+    def scores(
+        self, term: wq.Term, postings: tuple[np.ndarray, np.ndarray], scorer: scoring.BM25FScorer | None
+    ) -> np.ndarray:
+        """``term``'s score in every document of the segment (0.0 where it does not occur), from
+        its ``postings``, as Whoosh's ``BM25FScorer`` and the term's boost give it; marks its
+        documents matched."""
+        scores = np.zeros(len(self.live))
+        docnums, weights = postings
+        if scorer is None or not len(docnums):
             return scores
-        docnums, weights = self._postings(term.fieldname, text)
-        lengths = self._field_lengths(term.fieldname)[docnums]
+        (field_lengths,) = segment_cache.CACHE.get(
+            self.reader, (term.fieldname, None), lambda: (self._field_lengths(term.fieldname),)
+        )
+        lengths = field_lengths[docnums]
         scores[docnums] = scoring.bm25(scorer.idf, weights, lengths, scorer.avgfl, scorer.B, scorer.K1) * term.boost
         self.matched[docnums] = True
         return scores
 
-    def _postings(self, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """A term's document numbers and weights (frequencies), deleted documents included
-        (``live`` masks them). A posting list on disk is read a block at a time through the
-        codec's block reads; a one-document list inlined in the term index, a posting at a time."""
+    def _decode(self, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """A term's postings read from the segment. A posting list on disk is read a block at a
+        time through the codec's block reads; a one-document list inlined in the term index, a
+        posting at a time."""
+        docnums: list[int] = []
+        weights: list[float] = []
+        if (field, text) not in self.reader:
+            return np.array(docnums, dtype=np.int64), np.array(weights, dtype=np.float64)
         matcher = self.reader.postings(field, text)
         if isinstance(matcher, FilterMatcher):  # the segment's deleted documents left out
             matcher = matcher.child
-        docnums: list[int] = []
-        weights: list[float] = []
         if isinstance(matcher, W3LeafMatcher):
             while matcher.is_active():
                 matcher._read_ids()
@@ -223,10 +239,8 @@ class _Segment:
     def _field_lengths(self, field: str) -> np.ndarray:
         """Every document's length in ``field``, as Whoosh's scorer sees it: decoded from the
         lossy byte the codec stores per document, the whole column read at once."""
-        if field not in self._lengths:
-            column = self.reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
-            raw = np.zeros(len(self.live), dtype=np.uint8)
-            stored = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
-            raw[: len(stored)] = stored
-            self._lengths[field] = _LENGTH_OF_BYTE[raw]
-        return self._lengths[field]
+        column = self.reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+        raw = np.zeros(len(self.live), dtype=np.uint8)
+        stored = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+        raw[: len(stored)] = stored
+        return _LENGTH_OF_BYTE[raw]

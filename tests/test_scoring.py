@@ -3,6 +3,7 @@ bit-for-bit the same scores, across segments and with deleted articles."""
 
 from __future__ import annotations
 
+import gc
 import random
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from whoosh import query as wq
 
 import newsearch
-from newsearch import scoring
+from newsearch import scoring, segment_cache
 from newsearch.search import parse_query
 
 WORDS = (
@@ -131,3 +132,93 @@ def test_term_scores_add_each_terms_whoosh_score(searcher):
         found = {docnum: score for score, docnum in searcher.search(term, limit=None).top_n}
         expected = [total + found.get(docnum, 0.0) for total, docnum in zip(expected, docnums.tolist())]
     assert scoring.term_scores(searcher, terms, docnums).tolist() == expected
+
+
+
+@pytest.fixture
+def cache(monkeypatch) -> segment_cache.SegmentCache:
+    """An empty cache of decoded postings and lengths, for this test alone."""
+    fresh = segment_cache.SegmentCache()
+    monkeypatch.setattr(segment_cache, "CACHE", fresh)
+    return fresh
+
+
+def shown(ix: newsearch.Index, texts: list[str]) -> list:
+    """What scoring decides in each search: the total, and each hit's id, score and versions."""
+    found = [ix.search(text, limit=20, mode="any", passages=0) for text in texts]
+    return [(r.total, [(hit.id, hit.score, [v.id for v in hit.versions]) for hit in r.hits]) for r in found]
+
+
+def small_index(tmp_path, rng: random.Random, count: int) -> tuple:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    names = [f"{n:03}.txt" for n in range(count)]
+    for name in names:
+        (corpus / name).write_text(article(rng), encoding="utf-8")
+    newsearch.index_corpus(corpus, index, analyse=False)
+    return corpus, index, names
+
+
+def test_a_query_repeated_from_the_cache_ranks_the_same(searcher, cache):
+    queries = [parse_query(text, searcher.schema, "any").query for text in random_queries(20, 5)]
+    first = [scoring.rank(searcher, query) for query in queries]
+    held = cache.size
+    assert held > 0
+    for query, before in zip(queries, first):
+        again = scoring.rank(searcher, query)
+        assert (again.scores.tolist(), again.docnums.tolist()) == (before.scores.tolist(), before.docnums.tolist())
+        assert (again.scores.tolist(), again.docnums.tolist()) == whoosh_ranking(searcher, query)
+    assert cache.size == held  # all of it read from the cache
+
+
+def test_an_open_index_searches_an_update_exactly_as_a_fresh_one(tmp_path, cache):
+    # Postings and lengths cached before an update (changed, deleted and new articles) must
+    # not leak into the searches after it.
+    rng = random.Random(11)
+    corpus, index, names = small_index(tmp_path, rng, 40)
+    texts = random_queries(30, 8)
+    with newsearch.open_index(index) as ix:
+        before = shown(ix, texts)
+        for name in rng.sample(names, 8):
+            (corpus / name).write_text(article(rng), encoding="utf-8")
+        for name in rng.sample(names, 6):
+            (corpus / name).unlink()
+        for n in range(40, 50):
+            (corpus / f"{n:03}.txt").write_text(article(rng), encoding="utf-8")
+        newsearch.index_corpus(corpus, index, analyse=False)
+        after = shown(ix, texts)
+        with newsearch.open_index(index) as fresh:
+            assert after == shown(fresh, texts)
+    assert after != before
+
+
+def test_the_entries_of_a_replaced_searcher_are_dropped(tmp_path, monkeypatch, cache):
+    rng = random.Random(12)
+    corpus, index, names = small_index(tmp_path, rng, 30)
+    texts = random_queries(10, 9)
+    with newsearch.open_index(index) as ix:
+        shown(ix, texts)
+        (corpus / names[0]).write_text(article(rng), encoding="utf-8")
+        newsearch.index_corpus(corpus, index, analyse=False)
+        ix._see_latest_commit()
+        gc.collect()  # the replaced searcher's readers, should a reference cycle hold them
+        shown(ix, texts)
+    fresh_cache = segment_cache.SegmentCache()
+    monkeypatch.setattr(segment_cache, "CACHE", fresh_cache)
+    with newsearch.open_index(index) as fresh:
+        shown(fresh, texts)
+    assert cache.size == fresh_cache.size  # what the new searcher's readers use, and no more
+
+
+def test_the_cache_holds_no_more_than_its_limit(searcher, monkeypatch, cache):
+    queries = [parse_query(text, searcher.schema, "any").query for text in random_queries(40, 13)]
+    for query in queries:
+        scoring.rank(searcher, query)
+    limit = cache.size // 4  # room for some of what the queries read
+    small = segment_cache.SegmentCache(limit)
+    monkeypatch.setattr(segment_cache, "CACHE", small)
+    for query in queries:
+        ranking = scoring.rank(searcher, query)
+        assert (ranking.scores.tolist(), ranking.docnums.tolist()) == whoosh_ranking(searcher, query)
+        assert 0 < small.size <= limit
+    assert small.peak <= limit
