@@ -41,6 +41,8 @@ from pathlib import Path
 
 import psutil
 
+from newsearch.indexer import BATCH_SIZE
+
 from bench.report import CORPORA, ROOT, markdown_table, use_shared_nltk_data, write_section
 from bench.speed import PeakRss, percentile
 
@@ -162,7 +164,7 @@ def build_mpwriter(corpus: Path, target: Path) -> int:
         if isinstance(article, Skipped):
             continue
         sig, sentences = signature(article.body), tuple(sentence_spans(article.body))
-        writer.add_document(**_document(article, None, stories.assign(article.id, sig), sig, sentences))
+        writer.add_document(**_document(article, None, sig, sentences), story=stories.assign(article.id, sig))
         manifest[article.id] = ManifestEntry(article.size, article.mtime_ns, article.sha256)
         articles += 1
     writer.commit()
@@ -544,10 +546,10 @@ def build_section(builds: dict[str, list[BuildResult]], corpus_bytes: int, repea
         "themselves (newsearch's own pool has a watchdog for this, `indexer._exit_with`); (2) "
         "`MpWriter._commit` waits one second for each sub-writer's result and silently drops the "
         "documents of any that is late (`except queue.Empty: pass`); (3) it commits once per writer, so "
-        "committing in batches of 500 (a kill loses at most one batch) would start new sub-processes "
-        "for every batch. Its speed-up comes from running Whoosh's analysis in two processes, which our "
-        "one writer does in the main process (the \"main CPU s\" column); making that safe would mean "
-        "replacing Whoosh's sub-writer processes, not configuring them."),
+        f"committing in batches of {BATCH_SIZE:,} (a kill loses at most one batch) would start new "
+        "sub-processes for every batch. Its speed-up came from running Whoosh's analysis in two "
+        "processes; newsearch now tokenises and stems in its own worker processes, which are safe "
+        "(`schema.pre_analyse`), and hands the writer the analysed words."),
     ])
 
 
@@ -622,8 +624,8 @@ def merge_section(result: MergeResult) -> str:
     return "\n".join([
         ("**Segment merging.** Each commit uses Whoosh's default policy, `MERGE_SMALL`: segments are sorted by "
         "size and the smallest are merged, up to the first point (from the 5th segment on) where their total is "
-        "below a Fibonacci number, `fib(i + 5)`; larger segments are left alone. A full build commits every 500 "
-        f"articles, each commit merging small segments. Here: {result.runs} updates of one new article each "
+        "below a Fibonacci number, `fib(i + 5)`; larger segments are left alone. A full build commits every "
+        f"{BATCH_SIZE:,} articles, each commit merging small segments. Here: {result.runs} updates of one new article each "
         "(in one process, NLP off) on a copy of the full no-NLP index, then the same index after "
         f"`ix.optimize()` (all segments merged into one, {result.optimize_seconds:.1f} s)."),
         "",

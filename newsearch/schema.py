@@ -8,7 +8,8 @@ message (search), never read wrongly.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
 
 from whoosh import fields
 
@@ -63,6 +64,35 @@ def build_schema() -> fields.Schema:
         mtime_ns=fields.STORED(),
         encoding=fields.STORED(),
     )
+
+
+@cache
+def _text_fields() -> dict[str, fields.TEXT]:
+    """The TEXT fields of one schema per process, whose analyzers (and stem caches) are reused."""
+    schema = build_schema()
+    return {name: field for name, field in schema.items() if isinstance(field, fields.TEXT)}
+
+
+def pre_analyse(document: Mapping[str, object]) -> dict[str, object]:
+    """``document`` with every TEXT value replaced by its analysed words, ready for Whoosh.
+
+    Tokenising and stemming are most of the indexing work that does not need the index, so the
+    indexer's worker processes run them and the single writing process does not. Whoosh indexes
+    a list of words as tokens at positions 0, 1, 2... with boost 1, which is exactly what our
+    analyzers yield for the text (they drop no word and set no boost), so the postings and field
+    lengths are the same as for the text itself. The text is still stored, as ``_stored_<name>``.
+    """
+    prepared = dict(document)
+    for name, field in _text_fields().items():
+        value = document.get(name)
+        if not isinstance(value, str):
+            continue
+        prepared[name] = [
+            token.text for token in field.analyzer(value, positions=True, mode="index") if not token.stopped
+        ]
+        if field.stored:
+            prepared[f"_stored_{name}"] = value
+    return prepared
 
 
 def pack_spans(spans: Sequence[Span]) -> bytes:
