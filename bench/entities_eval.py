@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.report import CORPORA, markdown_table, write_section
+from bench.report import CORPORA, markdown_table, use_shared_nltk_data, write_section
 from newsearch.nlp import entities, resources
 
 CONLL = CORPORA / "conll2003" / "eng.testa"
@@ -219,6 +219,7 @@ def main() -> None:
         "--limit", type=int, default=None, help="documents and BBC articles (smoke run; prints only)"
     )
     args = parser.parse_args()
+    use_shared_nltk_data()
     resources.configure()
     started = time.perf_counter()
     entities._models()

@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.report import CORPORA, ROOT, markdown_table, write_section
+from bench.report import CORPORA, ROOT, markdown_table, use_shared_nltk_data, write_section
 
 BBC = CORPORA / "bbc"
 RUNS = 3  # fresh processes per load-time and update measurement; the median is reported
@@ -226,6 +226,7 @@ def main() -> None:
         "--limit", type=int, default=None, help="only the first N articles (smoke run; prints only)"
     )
     args = parser.parse_args()
+    use_shared_nltk_data()
     start_load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="nlp-throughput-") as temporary:
         workdir = Path(temporary)

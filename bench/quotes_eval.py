@@ -50,7 +50,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bench.report import CORPORA, markdown_table, write_section
+from bench.report import CORPORA, markdown_table, use_shared_nltk_data, write_section
 from newsearch.models import Quote
 from newsearch.nlp.quotes import extract_quotes
 
@@ -372,6 +372,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--split", choices=("dev", "train"), default="dev")
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
     args = parser.parse_args(argv)
+    use_shared_nltk_data()
 
     documents = load_polnear(args.split, args.limit)
     ours, baseline = score(documents, extract_quotes), score(documents, baseline_extract)
