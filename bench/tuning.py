@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index, query as wq, scoring
 from whoosh.analysis import LowercaseFilter, StemFilter
 
 import newsearch
-from newsearch import nlp, schema as newsearch_schema, search
+from newsearch import indexer, nlp, schema as newsearch_schema, search
 from newsearch.text import AcronymFilter, NewsTokenizer
 from bench.corpora import time_corpus, time_docid, time_qrels_path, time_topics, write_corpus
 from bench.engines import Ranked, tie_break
@@ -64,6 +64,16 @@ def with_fields(extra: dict[str, float]) -> dict[str, object]:
     }
 
 
+def snowball_analyzer():
+    """newsearch's analyzer with Whoosh's Snowball English stemmer in place of Porter."""
+    return NewsTokenizer() | AcronymFilter() | LowercaseFilter() | StemFilter(lang="en", cachesize=-1)
+
+
+def snowball_words(text: str) -> list[tuple[str, int, int]]:
+    """``text.news_words`` with the Snowball analyzer, for feedback and marking on its index."""
+    return [(t.text, t.startchar, t.endchar) for t in snowball_analyzer()(text, chars=True)]
+
+
 ENTITY_FIELDS = ("people", "organisations", "places")
 NO_STOPS = {"STOP_WORDS": frozenset()}
 STEPS = (
@@ -96,7 +106,7 @@ ONE_CHANGE = (
     Variant("final, feedback share 0.5", {"FEEDBACK_SHARE": 0.5}),
     Variant("final, + word pairs within 3 positions, boost 0.25", pairs=(3, 0.25)),
     Variant("final, + adjacent word pairs, boost 0.5", pairs=(1, 0.5)),
-    Variant("final, Snowball stemming instead of Porter", snowball=True),
+    Variant("final, Snowball stemming instead of Porter", {"news_words": snowball_words}, snowball=True),
 )
 
 
@@ -117,18 +127,17 @@ def weighting_for(idf: IdfKind) -> scoring.WeightingModel:
     return search.weighting()
 
 
-def snowball_analyzer():
-    """newsearch's analyzer with Whoosh's Snowball English stemmer in place of Porter."""
-    return NewsTokenizer() | AcronymFilter() | LowercaseFilter() | StemFilter(lang="en", cachesize=-1)
-
-
 def build_index(source: Path, workdir: Path, snowball: bool, analysed: bool) -> Path:
     """A newsearch index of the TIME bodies in ``source``, optionally Snowball-stemmed or
     with NLP analysis (quotes and entities)."""
     index = workdir / f"{'snowball' if snowball else 'porter'}{'-nlp' if analysed else ''}"
     with ExitStack() as stack:
         if snowball:
+            # Whoosh analyses the text with the index's (Snowball) schema, in this process: the
+            # indexer's workers would stem with newsearch's own analyzer (``schema.pre_analyse``).
             stack.enter_context(mock.patch.object(newsearch_schema, "news_analyzer", snowball_analyzer))
+            stack.enter_context(mock.patch.object(indexer, "pre_analyse", dict))
+            stack.enter_context(mock.patch.object(indexer, "PARALLEL_THRESHOLD", len(list(source.rglob("*.txt"))) + 1))
         newsearch.index_corpus(source, index, full=True, analyse=analysed)
     return index
 

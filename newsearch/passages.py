@@ -2,8 +2,9 @@
 
 Small swappable parts, as in ``whoosh.highlight``:
 
-- ``mark(text, patterns, analyzer)`` finds the matches, as spans, with the index's own analyzer
-  (so stemming agrees with search) and phrase-aware (a phrase is marked only where it occurs);
+- ``mark(text, patterns)`` finds the matches, as spans, with the analysis title, body and
+  quotes are indexed with (``text.news_words``, so stemming agrees with search) and
+  phrase-aware (a phrase is marked only where it occurs);
 - a *fragmenter* cuts candidate windows: ``sentence_windows`` (1–3 sentences) is the default;
   the sentence spans come from the index (split once, at index time), so no NLP model is
   needed to answer a query;
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .models import Passage, Span
+from .text import news_words
 
 MAX_WINDOW_CHARS = 420
 MAX_SENTENCES = 3
@@ -75,11 +77,9 @@ class Match:
     weight: float = 1.0
 
 
-def mark(text: str, patterns: Sequence[MatchPattern], analyzer) -> list[Match]:
+def mark(text: str, patterns: Sequence[MatchPattern]) -> list[Match]:
     """Every occurrence of the patterns in ``text``, sorted by offset; phrases only where whole."""
-    tokens = [
-        _Token(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(text, positions=True, chars=True)
-    ]
+    tokens = [_Token(word, position, start, end) for position, (word, start, end) in enumerate(news_words(text))]
     where: dict[str, list[int]] = {}
     for i, token in enumerate(tokens):
         where.setdefault(token.text, []).append(i)

@@ -30,10 +30,9 @@ def find_quotes(
     article_query = _article_query(parsed, speaker)
     found: list[QuoteHit] = []
     with whoosh_index.searcher(weighting=weighting()) as searcher:
-        analyzer = schema["body"].analyzer
         for result in searcher.search(article_query, limit=None):
             stored = result.fields()
-            matches = mark(stored["body"], parsed.body_patterns, analyzer) if parsed else []
+            matches = mark(stored["body"], parsed.body_patterns) if parsed else []
             for quote in Analysis.from_json(stored.get("analysis")).quotes:
                 if quote.partial or not _said_by(quote, speaker):
                     continue

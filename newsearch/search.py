@@ -25,7 +25,7 @@ from .models import FacetValue, Hit, QueryError, Version
 from .nlp import Analysis
 from .passages import MatchPattern, WordPattern, choose_passages, lead_passage, mark
 from .schema import FIELD_ALIASES, SEARCHABLE_FIELDS, unpack_spans
-from .text import STOP_WORDS, name_analyzer, news_analyzer, normalise
+from .text import STOP_WORDS, name_analyzer, news_analyzer, news_words, normalise
 
 if TYPE_CHECKING:  # scoring (and numpy) are imported by the first search, not by ``import newsearch``
     from .scoring import Ranking, Scored
@@ -267,9 +267,8 @@ def run_search(
     if feedback and parsed.ranked and len(ranking):
         ranking = rerank(searcher, parsed.query, ranking)
     best = _one_per_story(searcher, ranking, limit) if collapse else list(ranking.head(limit))
-    analyzer = searcher.schema["body"].analyzer
     parsed = dataclasses.replace(parsed, body_patterns=weigh(parsed.body_patterns, searcher, "body"))
-    hits = [_hit(searcher.stored_fields(s.docnum), s.score, parsed, analyzer, corpus, passages) for s in best]
+    hits = [_hit(searcher.stored_fields(s.docnum), s.score, parsed, corpus, passages) for s in best]
     if collapse:
         hits = [dataclasses.replace(hit, versions=_other_versions(searcher, hit, corpus)) for hit in hits]
     hits.sort(key=lambda hit: (-hit.score, hit.id))
@@ -321,10 +320,9 @@ def expansion(searcher, query: wq.Query, top: list[Scored]) -> list[wq.Term]:
     best = top[0].score
     likelihoods = [exp(s.score - best) for s in top]
     total = sum(likelihoods)
-    analyzer = searcher.schema["body"].analyzer
     model: Counter[str] = Counter()
     for scored, likelihood in zip(top, likelihoods):
-        words = Counter(token.text for token in analyzer(searcher.stored_fields(scored.docnum).get("body", "")))
+        words = Counter(word for word, _, _ in news_words(searcher.stored_fields(scored.docnum).get("body", "")))
         length = sum(words.values()) or 1
         for word, count in words.items():
             model[word] += likelihood / total * count / length
@@ -427,11 +425,11 @@ def weigh(patterns: tuple[MatchPattern, ...], searcher, field: str) -> tuple[Mat
     return tuple(dataclasses.replace(p, weight=sum(idf(w) for w in p.words)) for p in patterns)
 
 
-def _hit(stored: dict, score: float, parsed: ParsedQuery, analyzer, corpus: str, passages: int) -> Hit:
+def _hit(stored: dict, score: float, parsed: ParsedQuery, corpus: str, passages: int) -> Hit:
     body, title = stored.get("body", ""), stored.get("title", "")
     chosen: tuple = ()
     if passages:
-        matches = mark(body, parsed.body_patterns, analyzer)
+        matches = mark(body, parsed.body_patterns)
         sentences = unpack_spans(stored.get("sentences"))
         chosen = choose_passages(body, matches, sentences, top=passages) if matches else lead_passage(body, sentences)
     analysis = Analysis.from_json(stored.get("analysis"))
@@ -441,7 +439,7 @@ def _hit(stored: dict, score: float, parsed: ParsedQuery, analyzer, corpus: str,
         title=title,
         score=round(float(score), 6),
         passages=chosen,
-        title_highlights=tuple(m.span for m in mark(title, parsed.title_patterns, analyzer)),
+        title_highlights=tuple(m.span for m in mark(title, parsed.title_patterns)),
         story=stored.get("story", ""),
         quotes=analysis.quotes,
         entities=analysis.entities,

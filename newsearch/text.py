@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 
 from whoosh.analysis import Filter, LowercaseFilter, StemFilter, Token, Tokenizer
 
@@ -161,3 +162,24 @@ def news_analyzer():
 def name_analyzer():
     """The analyzer for names (speakers, people, organisations, places): no stemming."""
     return NewsTokenizer() | AcronymFilter() | LowercaseFilter()
+
+
+def news_words(text: str) -> list[tuple[str, int, int]]:
+    """What ``news_analyzer`` yields for ``text``, as (indexed word, start, end), the list index
+    being the position: the same words, several times faster.
+
+    Passages mark matches by analysing each hit's body again, so this is on every search's path.
+    The analyzer treats every word on its own (normalising is per character, the filters are
+    per token), so a word found by the tokenizer's pattern always analyses alike and can be
+    looked up once; only the offsets come from the text.
+    """
+    return [(_indexed_word(match.group()), match.start(), match.end()) for match in _WORD.finditer(normalise(text))]
+
+
+_ONE_WORD = news_analyzer()
+
+
+@lru_cache(maxsize=1 << 17)
+def _indexed_word(word: str) -> str:
+    """The indexed form of one word the tokenizer found ("Talks" -> "talk", "U.S" -> "us")."""
+    return next(iter(_ONE_WORD(word))).text

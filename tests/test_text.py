@@ -38,3 +38,33 @@ def test_token_offsets_point_into_the_original_text():
     text = "Assad’s “forces”"
     slices = [text[t.startchar : t.endchar] for t in news_analyzer()(text, chars=True)]
     assert slices == ["Assad", "s", "forces"]
+
+
+def analysed(text: str) -> list[tuple[str, int, int]]:
+    """The analyzer's tokens (one ``Token`` object, changed in place: read as it goes)."""
+    tokens = [(t.pos, t.text, t.startchar, t.endchar) for t in news_analyzer()(text, positions=True, chars=True)]
+    assert [pos for pos, *_ in tokens] == list(range(len(tokens)))
+    return [(word, start, end) for _, word, start, end in tokens]
+
+
+# Pieces of news text that the analyzer treats specially: acronyms, numbers, ligatures, letters
+# whose case or NFKC form changes length, curly quotes, dashes.
+NEWS_TEXT = st.lists(
+    st.sampled_from(list("aeiostTSU.-'’“” \n5½ﬁéİß") + ["Talks", "U.S.", "talking", "3.5", "e.g.", "ponies"]),
+    max_size=40,
+).map("".join)
+
+
+@given(st.one_of(st.text(), NEWS_TEXT))
+def test_news_words_are_the_analyzers_tokens(text):
+    from newsearch.text import news_words
+
+    assert news_words(text) == analysed(text)
+
+
+def test_news_words_on_the_seed_articles(seed_corpus):
+    from newsearch.text import news_words
+
+    for path in seed_corpus.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert news_words(text) == analysed(text)
