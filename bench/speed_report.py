@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from newsearch import segment_cache
+
 from bench.engines import BASELINES
 from bench.passages import passage_quality
 from bench.report import markdown_table, write_section
@@ -100,7 +102,10 @@ def speed_markdown(corpus: str, results: Sequence[SpeedResult], queries: int) ->
         "builds and queries in its own fresh process. Latency is warm, in process, "
         f"{queries} queries per set, top {K} hits with excerpts: newsearch passages with "
         'highlights, FTS5 `snippet()`, Whoosh `highlights("body")`; bm25 ranks only (no '
-        "excerpts) and keeps its index in memory. Short: 2–3 title words, AND. Verbose: the "
+        "excerpts) and keeps its index in memory. newsearch keeps the postings it decodes between "
+        f"queries (`segment_cache`, at most {segment_cache.MAX_BYTES // MB} MB per process), as a long-running "
+        "server would; "
+        "SQLite keeps its page cache. Short: 2–3 title words, AND. Verbose: the "
         "first 10–16 words of an article, OR. Peak RSS is measured at the end of the build and "
         "includes the interpreter and the corpus loaded for query sampling (in brackets: RSS "
         "before the build)."
