@@ -82,12 +82,13 @@ def tie_break(ranked: Iterable[Ranked]) -> list[Ranked]:
 # rank_bm25 only disables the engine that needs it.
 ENGINES = {
     "newsearch": ("bench.newsearch_engine", "NewsearchEngine"),
+    "newsearch-semantic": ("bench.newsearch_engine", "SemanticNewsearchEngine"),
     "fts5": ("bench.baselines", "Fts5Engine"),
     "whoosh": ("bench.baselines", "WhooshEngine"),
     "bm25": ("bench.bm25_engine", "Bm25Engine"),
 }
 ENGINE_NAMES = tuple(ENGINES)
-BASELINES = tuple(name for name in ENGINE_NAMES if name != "newsearch")
+BASELINES = tuple(name for name in ENGINE_NAMES if not name.startswith("newsearch"))
 
 
 def make_engine(name: str, workdir: Path) -> Engine:

@@ -543,7 +543,7 @@ def build_section(builds: dict[str, list[BuildResult]], corpus_bytes: int, repea
         "index's writer lock, and after a SIGKILL of the indexer they live on holding it, so every later "
         "`newsearch index` fails with \"being written by another process\"; with `spawn` the lock is free "
         "but the sub-writers still outlive the indexer, waiting on a job queue whose write end they hold "
-        "themselves (newsearch's own pool has a watchdog for this, `indexer._exit_with`); (2) "
+        "themselves (newsearch's own pool has a watchdog for this, `indexer._start_worker`); (2) "
         "`MpWriter._commit` waits one second for each sub-writer's result and silently drops the "
         "documents of any that is late (`except queue.Empty: pass`); (3) it commits once per writer, so "
         f"committing in batches of {BATCH_SIZE:,} (a kill loses at most one batch) would start new "

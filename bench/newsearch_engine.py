@@ -21,6 +21,7 @@ class NewsearchEngine:
     """
 
     name = "newsearch"
+    semantic = False
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
@@ -31,7 +32,7 @@ class NewsearchEngine:
         source = corpus.directory
         if corpus.drop_titles:
             source = write_corpus(corpus.docs, self.workdir / "corpus")
-        newsearch.index_corpus(source, self.index_dir, full=True, analyse=False)
+        newsearch.index_corpus(source, self.index_dir, full=True, analyse=False, semantic=self.semantic)
         self.index = newsearch.open_index(self.index_dir)
 
     def search(self, query: str, k: int, mode: Mode = "any") -> list[Ranked]:
@@ -65,3 +66,11 @@ def passage_excerpt(passage) -> Excerpt:
         passage.text[h.start - passage.start : h.end - passage.start] for h in passage.highlights
     )
     return Excerpt(passage.text, marked)
+
+
+class SemanticNewsearchEngine(NewsearchEngine):
+    """newsearch with semantic ranking: the index built with ``semantic=True`` (articles
+    embedded), so that searches mix word matching with closeness in meaning."""
+
+    name = "newsearch-semantic"
+    semantic = True

@@ -75,19 +75,21 @@ def relevance_markdown(results: Sequence[EngineRelevance], topics: int, articles
 
 
 def ratio_row(results: Sequence[EngineRelevance]) -> str:
-    """newsearch divided by the best baseline, measure by measure (>1 means newsearch is better)."""
-    ours = next((r for r in results if r.engine == "newsearch"), None)
+    """Each newsearch variant divided by the best baseline, measure by measure (>1 means
+    newsearch is better)."""
+    ours = [r for r in results if r.engine not in BASELINES]
     baselines = [r for r in results if r.engine in BASELINES]
-    if ours is None or not baselines:
+    if not ours or not baselines:
         return ""
-    cells = []
-    for measure in MEASURES:
-        best = max(baselines, key=lambda r: r.scores[measure])
-        value = (
-            ours.scores[measure] / best.scores[measure] if best.scores[measure] else float("nan")
-        )
-        cells.append(f"{value:.3f} (vs {best.engine})")  # 3 places: 1.046 must not read as 1.05
-    return markdown_table(["newsearch / best baseline", *MEASURES], [["ratio", *cells]])
+    rows = []
+    for variant in ours:
+        cells = []
+        for measure in MEASURES:
+            best = max(baselines, key=lambda r: r.scores[measure])
+            value = variant.scores[measure] / best.scores[measure] if best.scores[measure] else float("nan")
+            cells.append(f"{value:.3f} (vs {best.engine})")  # 3 places: 1.046 must not read as 1.05
+        rows.append([variant.engine, *cells])
+    return markdown_table(["newsearch / best baseline", *MEASURES], rows)
 
 
 def run_relevance(engines: Sequence[str], topic_count: int | None = None) -> list[EngineRelevance]:

@@ -40,18 +40,24 @@ def index_corpus(
     *,
     full: bool = False,
     analyse: bool = True,
+    semantic: bool | None = None,
     progress: Progress | None = None,
     optimize: bool = False,
 ) -> UpdateSummary:
     """Build or incrementally update the index at ``index`` from the article files in ``corpus``.
 
     Only new and changed files are read; deleted files are removed. ``full=True`` rebuilds from
-    scratch. ``analyse=False`` skips the NLP stage (quotes, entities). ``progress(done, total)``
-    is called after each file that had to be read. ``optimize=True`` merges the index into one
-    segment afterwards (worth it after many small updates: queries get faster). Raises
-    ``CorpusNotFound`` or ``IndexLocked``.
+    scratch. ``analyse=False`` skips the NLP stage (quotes, entities). ``semantic=True`` embeds
+    every article so that searches also rank by meaning (needs the ``semantic`` extra; about
+    10x slower to build), ``False`` stops doing so, ``None`` (the default) keeps what the index
+    does; switching rebuilds the index. ``progress(done, total)`` is called after each file
+    that had to be read. ``optimize=True`` merges the index into one segment afterwards (worth
+    it after many small updates: queries get faster). Raises ``CorpusNotFound``,
+    ``IndexLocked`` or ``SemanticUnavailable``.
     """
-    return update_index(Path(corpus), Path(index), full=full, with_nlp=analyse, progress=progress, optimize=optimize)
+    return update_index(
+        Path(corpus), Path(index), full=full, with_nlp=analyse, semantic=semantic, progress=progress, optimize=optimize
+    )
 
 
 def watch(
@@ -161,6 +167,7 @@ class Index:
         self.path = path
         self.corpus = Path(meta.corpus)
         self.nlp_backends = dict(meta.nlp)
+        self.semantic = meta.semantic  # articles embedded: searches rank by meaning too
         self.last_update = last_update
         self._whoosh = whoosh_index.open_dir(str(path))
         self._searcher = self._whoosh.searcher(weighting=weighting())
@@ -175,6 +182,7 @@ class Index:
         collapse: bool = True,
         facets: int = 0,
         feedback: bool = True,
+        semantic: bool = True,
     ) -> SearchResults:
         """Rank the articles matching ``query`` and return the best ``limit``, with passages.
 
@@ -189,21 +197,31 @@ class Index:
         article are listed in ``Hit.versions``; ``collapse=False`` shows every article.
         ``facets=N`` also counts the N most frequent people, organisations and places among
         all matching articles (``SearchResults.facets``).
-        Raises ``QueryError`` for a query that cannot be understood.
+        In an index built with ``semantic=True``, the matching articles are ranked by a mix of
+        their word-matching score and how close they are in meaning to the query (scores are
+        then z-scores: 0 is the average match); ``semantic=False`` ranks by words alone.
+        Raises ``QueryError`` for a query that cannot be understood, ``SemanticUnavailable``
+        when the index is semantic but the model is not installed.
         """
         if limit < 1:
             raise ValueError("limit must be at least 1")
         if passages < 0:
             raise ValueError("passages must be 0 (none) or more")
         parsed = parse_query(query, self._whoosh.schema, mode)
+        meaning = None
+        if semantic and self.semantic:
+            from .embeddings import embed_query
+
+            meaning = embed_query(query)
         self._see_latest_commit()
+        options = (str(self.corpus), limit, passages, collapse, facets, feedback, meaning)
         try:
-            found = run_search(self._searcher, parsed, str(self.corpus), limit, passages, collapse, facets, feedback)
+            found = run_search(self._searcher, parsed, *options)
         except OSError:
             # A commit merged away a segment file this searcher had not opened yet: the
             # newest generation has everything, so search that instead.
             self._see_latest_commit(force=True)
-            found = run_search(self._searcher, parsed, str(self.corpus), limit, passages, collapse, facets, feedback)
+            found = run_search(self._searcher, parsed, *options)
         return SearchResults(
             query=query,
             total=found.total,

@@ -130,6 +130,15 @@ def index_command(
     index: IndexOption = Path(api.DEFAULT_INDEX),
     full: Annotated[bool, typer.Option("--full", help="Rebuild from scratch instead of updating.")] = False,
     nlp: Annotated[bool, typer.Option("--nlp/--no-nlp", help="Extract quotes and entities.")] = True,
+    semantic: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--semantic/--no-semantic",
+            help="Embed articles so that searches also rank by meaning (needs the semantic extra; "
+            "switching rebuilds) [default: as the index is].",
+            show_default=False,
+        ),
+    ] = None,
     optimize: Annotated[
         bool, typer.Option("--optimize", help="Merge the index into one segment afterwards (after many small updates).")
     ] = False,
@@ -142,7 +151,13 @@ def index_command(
     """
     with errors_exit_2(), progress_bar(quiet, "indexing") as report:
         summary = api.index_corpus(
-            corpus or Path(api.DEFAULT_CORPUS), index, full=full, analyse=nlp, progress=report, optimize=optimize
+            corpus or Path(api.DEFAULT_CORPUS),
+            index,
+            full=full,
+            analyse=nlp,
+            semantic=semantic,
+            progress=report,
+            optimize=optimize,
         )
     if as_json:
         print(json.dumps(summary_json(summary), ensure_ascii=False))
@@ -193,6 +208,10 @@ def query_command(
     feedback: Annotated[
         bool, typer.Option("--feedback/--no-feedback", help="Re-rank ranked (any-term) queries with words of their best hits.")
     ] = True,
+    semantic: Annotated[
+        bool,
+        typer.Option("--semantic/--no-semantic", help="Rank by meaning too, if the index was built with --semantic."),
+    ] = True,
     passages: Annotated[int, typer.Option("--passages", min=1, max=10, help="Passages per hit.")] = 3,
     collapse: Annotated[
         bool, typer.Option("--collapse/--no-collapse", help="One hit per story (copies and rewrites listed under it).")
@@ -225,6 +244,7 @@ def query_command(
                 collapse=collapse,
                 facets=FACET_VALUES if facets else 0,
                 feedback=feedback,
+                semantic=semantic,
             )
     if as_json:
         print(json.dumps(results_json(results), ensure_ascii=False))

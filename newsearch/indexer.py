@@ -2,7 +2,8 @@
 
 The index directory holds the Whoosh index plus two files of ours:
 
-- ``newsearch.json`` — the schema version, the corpus it was built from, the NLP backends;
+- ``newsearch.json`` — the schema version, the corpus it was built from, the NLP backends,
+  and whether articles are embedded for semantic ranking (``--semantic``);
 - ``state.sqlite3`` — the manifest (for each indexed file: size, mtime and content hash), the
   story state, and the Whoosh generation they belong to (see ``state``).
 
@@ -69,6 +70,7 @@ class IndexMeta:
     schema_version: int
     corpus: str
     nlp: dict[str, str]
+    semantic: bool = False  # articles embedded for semantic ranking (see ``semantic``)
 
 
 # --------------------------------------------------------------------------- files
@@ -78,7 +80,9 @@ def read_meta(index_dir: Path) -> IndexMeta | None:
     """The index's metadata, or None when there is no newsearch index there."""
     try:
         data = json.loads((Path(index_dir) / META_FILE).read_text(encoding="utf-8"))
-        return IndexMeta(int(data["schema_version"]), str(data["corpus"]), dict(data.get("nlp", {})))
+        return IndexMeta(
+            int(data["schema_version"]), str(data["corpus"]), dict(data.get("nlp", {})), bool(data.get("semantic", False))
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -228,10 +232,11 @@ class Prepared:
 _caches: dict[Path, AnalysisCache] = {}  # one connection per process and cache file
 
 
-def _prepare(file: ArticleFile, cache_path: Path | None) -> Prepared:
-    """Load one file, analyse it (unless cached, or ``cache_path`` is None: no NLP) and build its
-    document, text fields already tokenised and stemmed. Runs in a worker process for large
-    batches, so that only Whoosh's own work is left to the one process that writes."""
+def _prepare(file: ArticleFile, cache_path: Path | None, semantic: bool = False) -> Prepared:
+    """Load one file, analyse it (unless cached, or ``cache_path`` is None: no NLP), embed it
+    (``semantic``) and build its document, text fields already tokenised and stemmed. Runs in a
+    worker process for large batches, so that only Whoosh's own work is left to the one process
+    that writes."""
     from .stories import signature
 
     loaded = load_article(file)
@@ -247,27 +252,35 @@ def _prepare(file: ArticleFile, cache_path: Path | None) -> Prepared:
             analysis = analyse(loaded)
             new_cache_entry = (key, analysis)
     document = pre_analyse(_document(loaded, analysis, story_signature, sentences))
+    if semantic:
+        from .embeddings import embed_article
+
+        document["embedding"] = embed_article(loaded.title, loaded.body)
     return Prepared(loaded, document, new_cache_entry, story_signature)
 
 
-def _prepare_all(files: list[ArticleFile], cache_path: Path | None) -> Iterator[Prepared]:
+def _prepare_all(files: list[ArticleFile], cache_path: Path | None, semantic: bool) -> Iterator[Prepared]:
     """Prepare files in order, on every core when there are enough of them to pay for it."""
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_THRESHOLD or workers < 2:
         for file in files:
-            yield _prepare(file, cache_path)
+            yield _prepare(file, cache_path, semantic)
         return
     # spawn, not fork: a forked worker would inherit (and outlive us holding) the write lock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
     ) as pool:
-        yield from pool.map(_prepare, files, [cache_path] * len(files), chunksize=16)
+        yield from pool.map(_prepare, files, [cache_path] * len(files), [semantic] * len(files), chunksize=16)
 
 
-def _exit_with(indexer_pid: int) -> None:
+def _start_worker(indexer_pid: int) -> None:
     """Make this worker exit when the indexer that started it is gone (killed with SIGKILL,
-    it cannot tell its workers; they would otherwise wait for work forever)."""
+    it cannot tell its workers; they would otherwise wait for work forever), and keep its
+    matrix arithmetic (embeddings) to one thread: there is a worker per core already. numpy is
+    not imported yet here, so its BLAS library still reads the environment when it loads."""
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
 
     def watch() -> None:
         while True:
@@ -308,11 +321,16 @@ def update_index(
     *,
     full: bool = False,
     with_nlp: bool = True,
+    semantic: bool | None = None,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
     optimize: bool = False,
 ) -> UpdateSummary:
     """Bring ``index_dir`` up to date with ``corpus``; see the module docstring for how.
+
+    ``semantic`` embeds every article for semantic ranking (True) or not (False); None keeps
+    what the index does (no embeddings for a new index). Turning it on or off rebuilds the
+    index, as every article gains or loses its embedding.
 
     Each commit merges small segments (Whoosh's ``MERGE_SMALL``); many small updates still
     leave several segments, which slows queries (about 2x after 100 one-file updates, see
@@ -328,7 +346,12 @@ def update_index(
         if outdated:
             notes.append(f"index schema {meta.schema_version} is outdated (now {SCHEMA_VERSION}); rebuilt from scratch")
         needs_new = meta is None or outdated or not whoosh_index.exists_in(str(index_dir))
-        fresh = full or needs_new
+        was_semantic = meta is not None and meta.semantic
+        semantic = was_semantic if semantic is None else semantic
+        switched = not needs_new and semantic != was_semantic
+        if switched:
+            notes.append(f"semantic ranking turned {'on' if semantic else 'off'}: every article indexed again")
+        fresh = full or needs_new or switched
         if needs_new:
             ix = whoosh_index.create_in(str(index_dir), build_schema())
         else:
@@ -337,10 +360,15 @@ def update_index(
             with IndexState(index_dir) as state:
                 manifest = Manifest() if fresh else _current_manifest(ix, state)
                 plan = _plan(files, manifest)
+                if semantic and plan.to_read:
+                    from .embeddings import model_dir
+
+                    model_dir()  # SemanticUnavailable now, before anything is written
                 if fresh or plan.to_read or plan.to_remove:
                     nlp = backends() if with_nlp else {}
-                    write_json_atomically(index_dir / META_FILE, asdict(IndexMeta(SCHEMA_VERSION, str(corpus.resolve()), nlp)))
-                summary = _apply(ix, state, manifest, plan, with_nlp, fresh, progress, batch_size)
+                    meta = IndexMeta(SCHEMA_VERSION, str(corpus.resolve()), nlp, semantic)
+                    write_json_atomically(index_dir / META_FILE, asdict(meta))
+                summary = _apply(ix, state, manifest, plan, with_nlp, semantic, fresh, progress, batch_size)
                 if optimize and _segment_count(ix) > 1:
                     _optimize(ix, state)
             if with_nlp and plan.to_read:
@@ -473,6 +501,7 @@ def _apply(
     manifest: Manifest,
     plan: _Plan,
     with_nlp: bool,
+    semantic: bool,
     fresh: bool,
     progress: Progress | None,
     batch_size: int,
@@ -481,7 +510,7 @@ def _apply(
     if not (fresh or plan.to_read or plan.to_remove):
         return tally  # nothing changed: not even the story state needs loading
     cache_path = state.path.parent / CACHE_FILE if with_nlp else None
-    prepared: Iterator[Prepared] = _prepare_all(plan.to_read, cache_path)
+    prepared: Iterator[Prepared] = _prepare_all(plan.to_read, cache_path, semantic)
     if fresh:
         from .stories import StoryIndex
 

@@ -240,3 +240,7 @@ class SchemaMismatch(NewsearchError):
 
 class QueryError(NewsearchError):
     """The query cannot be understood (empty, unbalanced quotes or parentheses, bare field:)."""
+
+
+class SemanticUnavailable(NewsearchError):
+    """Semantic ranking was asked for, but its model (the ``semantic`` extra) is not installed."""

@@ -11,13 +11,13 @@ from array import array
 from collections.abc import Mapping, Sequence
 from functools import cache
 
-from whoosh import fields
+from whoosh import columns, fields
 
 from .models import Span
 
 from .text import name_analyzer, news_analyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Names users type in queries -> fields of the schema.
 FIELD_ALIASES = {
@@ -57,6 +57,9 @@ def build_schema() -> fields.Schema:
         story_signature=fields.STORED(),
         # Sentence spans of the body, split at index time so passages need no NLP model.
         sentences=fields.STORED(),
+        # Semantic indexes only: the article's window embeddings (``embeddings.embed_article``),
+        # a column so that a search reads a whole segment's at once.
+        embedding=fields.COLUMN(columns.VarBytesColumn()),
         # Display data: quotes and entities as JSON, and file identity for the manifest.
         analysis=fields.STORED(),
         sha256=fields.ID(stored=True),

