@@ -65,7 +65,10 @@ def relevance_markdown(results: Sequence[EngineRelevance], topics: int, articles
         "Queries lower-cased, punctuation dropped (the text every engine receives; lower case "
         "also keeps AND/OR/NOT from being parsed as operators), terms OR-ed. Synthetic titles "
         "are dropped for every engine: only bodies are indexed. Measures from `ir_measures` "
-        "(trec_eval definitions); ties broken by (-score, docid).",
+        "(trec_eval definitions); ties broken by (-score, docid). newsearch-semantic is newsearch "
+        "with an index built by `newsearch index --semantic`: the same matches, ranked by an "
+        "equal-weight mix of the z-scored word-matching score and the closeness in meaning "
+        "(all-MiniLM-L6-v2) of each article's closest window to the query.",
         markdown_table(header, rows),
     ]
     ratio = ratio_row(results)

@@ -23,7 +23,8 @@ from whoosh import index as whoosh_index, query as wq, scoring
 from whoosh.analysis import LowercaseFilter, StemFilter
 
 import newsearch
-from newsearch import indexer, nlp, schema as newsearch_schema, search
+from newsearch import indexer, nlp, schema as newsearch_schema, search, semantic
+from newsearch.embeddings import embed_query
 from newsearch.text import AcronymFilter, NewsTokenizer
 from bench.corpora import time_corpus, time_docid, time_qrels_path, time_topics, write_corpus
 from bench.engines import Ranked, tie_break
@@ -54,6 +55,11 @@ class Variant:
     pairs: tuple[int, float] | None = None
     snowball: bool = False
     analysed: bool = False
+    semantic_share: float | None = None
+
+    @property
+    def index_kind(self) -> tuple[bool, bool, bool]:
+        return self.snowball, self.analysed, self.semantic_share is not None
 
 
 def with_fields(extra: dict[str, float]) -> dict[str, object]:
@@ -107,6 +113,11 @@ ONE_CHANGE = (
     Variant("final, + word pairs within 3 positions, boost 0.25", pairs=(3, 0.25)),
     Variant("final, + adjacent word pairs, boost 0.5", pairs=(1, 0.5)),
     Variant("final, Snowball stemming instead of Porter", {"news_words": snowball_words}, snowball=True),
+    Variant("final, + semantic mix 0.3", semantic_share=0.3),
+    Variant("final, + semantic mix 0.5 (index --semantic)", semantic_share=0.5),
+    Variant("final, + semantic mix 0.7", semantic_share=0.7),
+    Variant("final, + semantic mix 0.5, no feedback", feedback=False, semantic_share=0.5),
+    Variant("semantic closeness alone (mix 1.0)", semantic_share=1.0),
 )
 
 
@@ -127,10 +138,10 @@ def weighting_for(idf: IdfKind) -> scoring.WeightingModel:
     return search.weighting()
 
 
-def build_index(source: Path, workdir: Path, snowball: bool, analysed: bool) -> Path:
-    """A newsearch index of the TIME bodies in ``source``, optionally Snowball-stemmed or
-    with NLP analysis (quotes and entities)."""
-    index = workdir / f"{'snowball' if snowball else 'porter'}{'-nlp' if analysed else ''}"
+def build_index(source: Path, workdir: Path, snowball: bool, analysed: bool, semantic: bool) -> Path:
+    """A newsearch index of the TIME bodies in ``source``, optionally Snowball-stemmed, with
+    NLP analysis (quotes and entities) or with embeddings (semantic)."""
+    index = workdir / f"{'snowball' if snowball else 'porter'}{'-nlp' if analysed else ''}{'-semantic' if semantic else ''}"
     with ExitStack() as stack:
         if snowball:
             # Whoosh analyses the text with the index's (Snowball) schema, in this process: the
@@ -138,7 +149,7 @@ def build_index(source: Path, workdir: Path, snowball: bool, analysed: bool) -> 
             stack.enter_context(mock.patch.object(newsearch_schema, "news_analyzer", snowball_analyzer))
             stack.enter_context(mock.patch.object(indexer, "pre_analyse", dict))
             stack.enter_context(mock.patch.object(indexer, "PARALLEL_THRESHOLD", len(list(source.rglob("*.txt"))) + 1))
-        newsearch.index_corpus(source, index, full=True, analyse=analysed)
+        newsearch.index_corpus(source, index, full=True, analyse=analysed, semantic=semantic)
     return index
 
 
@@ -166,7 +177,8 @@ def ranker(index: Path, variant: Variant) -> Callable[[str], list[Ranked]]:
         parsed = search.parse_query(text, ix.schema, variant.mode)
         if variant.pairs:
             parsed = with_pairs(parsed, *variant.pairs)
-        found = search.run_search(searcher, parsed, "", DEPTH, 0, False, 0, variant.feedback)
+        meaning = None if variant.semantic_share is None else embed_query(text)
+        found = search.run_search(searcher, parsed, "", DEPTH, 0, False, 0, variant.feedback, meaning)
         return [Ranked(hit.id, hit.score) for hit in found.hits]
 
     return rank
@@ -174,7 +186,8 @@ def ranker(index: Path, variant: Variant) -> Callable[[str], list[Ranked]]:
 
 def measure(variant: Variant, index: Path) -> dict[str, float]:
     topics = time_topics()
-    with patched(variant.settings):
+    share = semantic.SEMANTIC_SHARE if variant.semantic_share is None else variant.semantic_share
+    with patched(variant.settings), mock.patch.object(semantic, "SEMANTIC_SHARE", share):
         # Settings such as BM25_K1 are read when the searcher is made: make it inside the patch.
         rank = ranker(index, variant)
         rankings = {t.qid: tie_break(rank(normalise_query(t.text))) for t in topics}
@@ -187,7 +200,9 @@ def tuning_markdown(rows: list[tuple[str, dict[str, float]]]) -> str:
         "with one setting of `newsearch.search` changed. The first five rows are cumulative, "
         "from the ranking before issue 5 to the final one; every later row changes one setting "
         "of the final ranking. Rows that search quotes or entities rank on an index built with "
-        f"NLP (entities backend: `{nlp.backends()['entities']}`), whose other fields are the same. "
+        f"NLP (entities backend: `{nlp.backends()['entities']}`), whose other fields are the same; "
+        "semantic rows on an index built with `--semantic`, the mix being the weight of the "
+        "z-scored closeness in meaning against the z-scored word-matching score. "
         "Produced by `python -m bench.tuning`."
     )
     table = markdown_table(["variant", *MEASURES], [[label, *scores.values()] for label, scores in rows])
@@ -200,10 +215,10 @@ def run_tuning() -> list[tuple[str, dict[str, float]]]:
     with tempfile.TemporaryDirectory(prefix="bench-tuning-") as tmp:
         source = write_corpus(corpus.docs, Path(tmp) / "corpus")
         variants = (*STEPS, *ONE_CHANGE)
-        kinds = sorted({(v.snowball, v.analysed) for v in variants})
+        kinds = sorted({v.index_kind for v in variants})
         indexes = {kind: build_index(source, Path(tmp), *kind) for kind in kinds}
         for variant in variants:
-            rows.append((variant.label, measure(variant, indexes[variant.snowball, variant.analysed])))
+            rows.append((variant.label, measure(variant, indexes[variant.index_kind])))
             print(variant.label, {k: round(v, 3) for k, v in rows[-1][1].items()}, flush=True)
     markdown = tuning_markdown(rows)
     print(markdown)
