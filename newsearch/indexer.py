@@ -43,7 +43,8 @@ from .articles import ArticleFile, find_article_files, load_article
 from .files import write_json_atomically
 from .models import Article, IndexLocked, IndexNotFound, SchemaMismatch, Skipped, Span, UpdateSummary
 from .nlp import Analysis, analyse, backends
-from .nlp.cache import CACHE_FILE, AnalysisCache, cache_key
+from .nlp.cache import analysis_cache, cache_key
+from .result_cache import CACHE_FILE, ResultCache
 from .nlp.sentences import sentence_spans
 from .schema import SCHEMA_VERSION, build_schema, pack_spans, pre_analyse
 from .state import IndexState, Manifest, ManifestEntry, StoryChanges
@@ -221,57 +222,87 @@ def _optimize(ix: whoosh_index.Index, state: IndexState) -> None:
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """A loaded file, its Whoosh document (all but the story id, which depends on the articles
-    assigned before it), and the cache entry to write when the NLP analysis is new."""
+    assigned before it), and the cache entries to write for an NLP analysis or embeddings that
+    were not cached."""
 
     loaded: Article | Skipped
     document: dict[str, object] | None = None
-    new_cache_entry: tuple[str, Analysis] | None = None
+    new_analysis: tuple[str, Analysis] | None = None
     signature: Signature | None = None
+    new_embedding: tuple[str, bytes] | None = None
 
 
-_caches: dict[Path, AnalysisCache] = {}  # one connection per process and cache file
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """What preparing a file involves besides loading it: NLP analysis, embeddings (for
+    semantic ranking), and the cache file of their results."""
+
+    cache_path: Path
+    with_nlp: bool
+    semantic: bool
 
 
-def _prepare(file: ArticleFile, cache_path: Path | None, semantic: bool = False) -> Prepared:
-    """Load one file, analyse it (unless cached, or ``cache_path`` is None: no NLP), embed it
-    (``semantic``) and build its document, text fields already tokenised and stemmed. Runs in a
-    worker process for large batches, so that only Whoosh's own work is left to the one process
-    that writes."""
+_caches: dict[tuple[Path, str], ResultCache] = {}  # one connection per process, cache file and table
+
+
+def _cache(path: Path, table: str) -> ResultCache:
+    found = _caches.get((path, table))
+    if found is None:
+        if table == "analysis":
+            found = analysis_cache(path)
+        else:
+            from .embeddings import embedding_cache
+
+            found = embedding_cache(path)
+        _caches[path, table] = found
+    return found
+
+
+def _prepare(file: ArticleFile, work: _Work) -> Prepared:
+    """Load one file, analyse and embed it as ``work`` says (or take the results from the
+    cache) and build its document, text fields already tokenised and stemmed. Runs in a worker
+    process for large batches, so that only Whoosh's own work is left to the one process that
+    writes."""
     from .stories import signature
 
     loaded = load_article(file)
     if isinstance(loaded, Skipped):
         return Prepared(loaded)
     story_signature, sentences = signature(loaded.body), tuple(sentence_spans(loaded.body))
-    analysis, new_cache_entry = None, None
-    if cache_path is not None:
-        cache = _caches.get(cache_path) or _caches.setdefault(cache_path, AnalysisCache(cache_path))
+    analysis, new_analysis = None, None
+    if work.with_nlp:
         key = cache_key(loaded.sha256)
-        analysis = cache.get(key)
+        analysis = _cache(work.cache_path, "analysis").get(key)
         if analysis is None:
             analysis = analyse(loaded)
-            new_cache_entry = (key, analysis)
+            new_analysis = (key, analysis)
     document = pre_analyse(_document(loaded, analysis, story_signature, sentences))
-    if semantic:
-        from .embeddings import embed_article
+    new_embedding = None
+    if work.semantic:
+        from . import embeddings
 
-        document["embedding"] = embed_article(loaded.title, loaded.body)
-    return Prepared(loaded, document, new_cache_entry, story_signature)
+        key = embeddings.cache_key(loaded.sha256)
+        embedding = _cache(work.cache_path, "embedding").get(key)
+        if embedding is None:
+            embedding = embeddings.embed_article(loaded.title, loaded.body)
+            new_embedding = (key, embedding)
+        document["embedding"] = embedding
+    return Prepared(loaded, document, new_analysis, story_signature, new_embedding)
 
 
-def _prepare_all(files: list[ArticleFile], cache_path: Path | None, semantic: bool) -> Iterator[Prepared]:
+def _prepare_all(files: list[ArticleFile], work: _Work) -> Iterator[Prepared]:
     """Prepare files in order, on every core when there are enough of them to pay for it."""
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_THRESHOLD or workers < 2:
         for file in files:
-            yield _prepare(file, cache_path, semantic)
+            yield _prepare(file, work)
         return
     # spawn, not fork: a forked worker would inherit (and outlive us holding) the write lock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
     ) as pool:
-        yield from pool.map(_prepare, files, [cache_path] * len(files), [semantic] * len(files), chunksize=16)
+        yield from pool.map(_prepare, files, [work] * len(files), chunksize=16)
 
 
 def _start_worker(indexer_pid: int) -> None:
@@ -446,6 +477,7 @@ class _Batch:
         self.writer: IndexWriter | None = None
         self.pending = 0
         self.new_analyses: list[tuple[str, Analysis]] = []
+        self.new_embeddings: list[tuple[str, bytes]] = []
 
     def _writer(self) -> IndexWriter:
         if self.writer is None:
@@ -479,11 +511,19 @@ class _Batch:
         then the state; without documents to commit, only the manifest (mtimes that moved)."""
         from .stories import SIGNATURE_PARAMS
 
+        cache_path = self.state.path.parent / CACHE_FILE
         if self.new_analyses:
-            cache = AnalysisCache(self.state.path.parent / CACHE_FILE)
+            cache = analysis_cache(cache_path)
             cache.put_many(self.new_analyses)
             cache.close()
             self.new_analyses = []
+        if self.new_embeddings:
+            from .embeddings import embedding_cache
+
+            cache = embedding_cache(cache_path)
+            cache.put_many(self.new_embeddings)
+            cache.close()
+            self.new_embeddings = []
         replace = self.clear_first
         if self.pending or self.clear_first:
             writer = self._writer()
@@ -509,8 +549,8 @@ def _apply(
     tally = _Tally([], [], [], len(plan.unchanged), [], [])
     if not (fresh or plan.to_read or plan.to_remove):
         return tally  # nothing changed: not even the story state needs loading
-    cache_path = state.path.parent / CACHE_FILE if with_nlp else None
-    prepared: Iterator[Prepared] = _prepare_all(plan.to_read, cache_path, semantic)
+    work = _Work(state.path.parent / CACHE_FILE, with_nlp, semantic)
+    prepared: Iterator[Prepared] = _prepare_all(plan.to_read, work)
     if fresh:
         from .stories import StoryIndex
 
@@ -544,8 +584,10 @@ def _write_changes(
     total = len(plan.to_read)
     for done, prepared in enumerate(prepared_files, start=1):
         loaded = prepared.loaded
-        if prepared.new_cache_entry is not None:
-            batch.new_analyses.append(prepared.new_cache_entry)
+        if prepared.new_analysis is not None:
+            batch.new_analyses.append(prepared.new_analysis)
+        if prepared.new_embedding is not None:
+            batch.new_embeddings.append(prepared.new_embedding)
         if isinstance(loaded, Skipped):
             tally.skipped.append(loaded)
             if loaded.path in manifest:  # it was an article once; it is not any more

@@ -42,9 +42,9 @@ def index_content(index: Path) -> dict:
     return {"postings": postings, "lengths": lengths, "stored": stored}
 
 
-def test_workers_hand_the_writer_stemmed_words_and_the_text_to_store(corpus):
+def test_workers_hand_the_writer_stemmed_words_and_the_text_to_store(corpus, tmp_path):
     file = next(f for f in find_article_files(corpus) if f.id == "us.txt")
-    document = indexer._prepare(file, None).document
+    document = indexer._prepare(file, indexer._Work(tmp_path / "cache.sqlite3", with_nlp=False, semantic=False)).document
     assert document["title"] == ["us", "and", "us", "talk"]
     assert document["_stored_title"] == "U.S. and US talks"
     assert document["body"][:3] == ["the", "us", "envoi"]

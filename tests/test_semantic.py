@@ -131,6 +131,23 @@ def test_the_index_keeps_its_setting_and_switching_rebuilds(tmp_path):
     assert set(stored_closeness(index).values()) == {-1.0}  # no embedding left
 
 
+def test_a_full_rebuild_takes_unchanged_articles_embeddings_from_the_cache(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    index = tmp_path / "index"
+    newsearch.index_corpus(corpus, index, analyse=False, semantic=True)
+    before = stored_closeness(index)
+    embedded: list[str] = []
+    real = embeddings.embed_article
+    monkeypatch.setattr(embeddings, "embed_article", lambda title, body: embedded.append(title) or real(title, body))
+    write_corpus(corpus, {"weather.txt": "Storm warning\n\nThe storm has passed; the ceasefire talks go on."})
+    rebuilt = newsearch.index_corpus(corpus, index, analyse=False, full=True)
+    assert rebuilt.full_rebuild and len(rebuilt.added) == 4
+    assert embedded == ["Storm warning"]  # only the changed article went through the model
+    after = stored_closeness(index)
+    assert {k: v for k, v in after.items() if k != "weather.txt"} == {k: v for k, v in before.items() if k != "weather.txt"}
+    assert after["weather.txt"] != before["weather.txt"]
+
+
 def test_cli_builds_and_queries_a_semantic_index(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", ARTICLES)
     index = str(tmp_path / "index")

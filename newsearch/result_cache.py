@@ -1,0 +1,64 @@
+"""Results of slow per-article work — NLP analyses, embeddings — kept by content hash in
+``nlp-cache.sqlite3`` beside the index, so that unchanged text is never worked on twice, even
+by a ``--full`` rebuild or after a schema change.
+
+Each kind of result has its own table and builds its own keys (the content hash qualified by
+whatever else the result depends on). Reads happen in the indexer's worker processes; only its
+main process writes. A broken or unwritable cache file only costs time: it reads as empty.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Generic, TypeVar
+
+CACHE_FILE = "nlp-cache.sqlite3"  # the name from when it held NLP analyses only
+
+Result = TypeVar("Result")
+
+
+class ResultCache(Generic[Result]):
+    """``get``/``put_many`` of one kind of result by key, in its own table of the cache file."""
+
+    def __init__(
+        self,
+        path: Path,
+        table: str,
+        encode: Callable[[Result], str | bytes],
+        decode: Callable[[str | bytes], Result],
+    ) -> None:
+        self.path = Path(path)
+        self.table, self.encode, self.decode = table, encode, decode
+        self._connection: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self._connection = sqlite3.connect(self.path, timeout=30)
+            self._connection.execute(f"CREATE TABLE IF NOT EXISTS {self.table} (key TEXT PRIMARY KEY, value NOT NULL)")
+        return self._connection
+
+    def get(self, key: str) -> Result | None:
+        try:
+            row = self._connect().execute(f"SELECT value FROM {self.table} WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return self.decode(row[0]) if row else None
+
+    def put_many(self, items: list[tuple[str, Result]]) -> None:
+        if not items:
+            return
+        try:
+            with self._connect() as connection:
+                connection.executemany(
+                    f"INSERT OR REPLACE INTO {self.table} (key, value) VALUES (?, ?)",
+                    [(key, self.encode(result)) for key, result in items],
+                )
+        except sqlite3.DatabaseError:
+            pass  # a cache that cannot be written only costs time
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
