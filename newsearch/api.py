@@ -122,7 +122,11 @@ def diagnose(index: str | os.PathLike = DEFAULT_INDEX) -> Diagnosis:
     index = Path(index)
     try:
         with Index(index) as ix:
-            state = f"{len(ix)} articles from {ix.corpus}, schema {SCHEMA_VERSION}, built with NLP {ix.nlp_backends or 'off'}"
+            semantic = "on" if ix.semantic else "off"
+            state = (
+                f"{len(ix)} articles from {ix.corpus}, schema {SCHEMA_VERSION}, built with NLP "
+                f"{ix.nlp_backends or 'off'}, semantic ranking {semantic}"
+            )
     except NewsearchError as error:
         state = str(error)
     return Diagnosis(

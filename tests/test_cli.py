@@ -117,6 +117,7 @@ def test_doctor_reports_backends_and_index(seeds):
     result = run("doctor", "--index", seeds[3])
     assert result.exit_code == 0
     assert "NLP backends:" in result.stdout and "2 articles from" in result.stdout
+    assert "semantic ranking off" in result.stdout
 
 
 def test_setup_from_a_local_copy_installs_without_network(tmp_path):

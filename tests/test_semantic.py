@@ -159,6 +159,7 @@ def test_cli_builds_and_queries_a_semantic_index(tmp_path):
     assert json.loads(found.stdout)["hits"][0]["id"] == "truce.txt"
     words = runner.invoke(app, ["query", QUERY, *where, "--any", "--no-feedback", "--no-semantic", "--json"])
     assert json.loads(words.stdout)["hits"][0]["id"] == "football.txt"
+    assert "semantic ranking on" in runner.invoke(app, ["doctor", "--index", index]).stdout
 
 
 def test_without_the_model_semantic_is_a_one_line_error_and_nothing_is_written(tmp_path, monkeypatch):
