@@ -307,7 +307,7 @@ STEPS = {
     "Whoosh writer (lock, TOC)": "whoosh.index:FileIndex.writer",
     "Whoosh `update_document`": "whoosh.writing:IndexWriter.update_document",
     "Whoosh commit (incl. merges)": "whoosh.writing:SegmentWriter.commit",
-    "cache write (NLP analyses, embeddings)": "newsearch.result_cache:ResultCache.put_many",
+    "NLP cache write": "newsearch.result_cache:ResultCache.put_many",
     "state save (manifest and story rows, one SQLite transaction)": "newsearch.state:IndexState.write",
 }
 
