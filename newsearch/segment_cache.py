@@ -1,5 +1,6 @@
-"""Arrays decoded from an index segment (a term's postings, a field's lengths), kept between
-queries so that a long-running ``Index`` decodes each only once, in a byte-bounded LRU.
+"""Arrays decoded from an index segment (a term's postings, a field's lengths, the articles'
+embeddings in a semantic index), kept between queries so that a long-running ``Index``
+decodes each only once, in a byte-bounded LRU.
 
 Decoding posting blocks is most of what a ranked query costs once scoring is done with numpy
 (``newsearch.scoring``), and the same common words come back query after query, through
