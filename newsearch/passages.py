@@ -61,14 +61,6 @@ class MatchPattern:
 
 
 @dataclass(frozen=True, slots=True)
-class _Token:
-    text: str
-    position: int
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
 class Match:
     """A marked word, which pattern it belongs to (for counting distinct terms) and its weight."""
 
@@ -77,46 +69,51 @@ class Match:
     weight: float = 1.0
 
 
+Word = tuple[str, int, int]  # (indexed word, start, end), as ``news_words`` gives; its position is its index
+
+
 def mark(text: str, patterns: Sequence[MatchPattern]) -> list[Match]:
     """Every occurrence of the patterns in ``text``, sorted by offset; phrases only where whole."""
-    tokens = [_Token(word, position, start, end) for position, (word, start, end) in enumerate(news_words(text))]
+    words = news_words(text)
+    first_terms = {pattern.words[0].text for pattern in patterns if pattern.words[0].kind == "term"}
     where: dict[str, list[int]] = {}
-    for i, token in enumerate(tokens):
-        where.setdefault(token.text, []).append(i)
+    for i, (word, _, _) in enumerate(words):
+        if word in first_terms:
+            where.setdefault(word, []).append(i)
     found: dict[tuple[int, int], Match] = {}
     for index, pattern in enumerate(patterns):
-        for run in _occurrences(tokens, where, pattern):
-            for token in run:
-                found.setdefault((token.start, token.end), Match(Span(token.start, token.end), index, pattern.weight))
+        for run in _occurrences(words, where, pattern):
+            for i in run:
+                _, start, end = words[i]
+                found.setdefault((start, end), Match(Span(start, end), index, pattern.weight))
     return sorted(found.values(), key=lambda m: m.span.start)
 
 
-def _occurrences(tokens: list[_Token], where: dict[str, list[int]], pattern: MatchPattern) -> list[list[_Token]]:
-    """Runs of tokens matching the pattern; ``where`` maps a token text to its indices, so a
-    plain term is looked up instead of scanned for."""
+def _occurrences(words: list[Word], where: dict[str, list[int]], pattern: MatchPattern) -> list[list[int]]:
+    """Runs of positions whose words match the pattern; ``where`` maps a word to its
+    positions, so a plain term is looked up instead of scanned for."""
     first, rest = pattern.words[0], pattern.words[1:]
     if first.kind == "term":
         starts = where.get(first.text, [])
     else:
-        starts = [i for i, token in enumerate(tokens) if first.matches(token.text)]
+        starts = [i for i, (word, _, _) in enumerate(words) if first.matches(word)]
     runs = []
     for i in starts:
-        run, j = [tokens[i]], i
+        run = [i]
         for word in rest:
-            j = _next_match(tokens, j, word, run[-1].position + pattern.slop)
+            j = _next_match(words, run[-1], word, run[-1] + pattern.slop)
             if j is None:
                 break
-            run.append(tokens[j])
+            run.append(j)
         else:
             runs.append(run)
     return runs
 
 
-def _next_match(tokens: list[_Token], after: int, word: WordPattern, max_position: int) -> int | None:
-    for j in range(after + 1, len(tokens)):
-        if tokens[j].position > max_position:
-            return None
-        if word.matches(tokens[j].text):
+def _next_match(words: list[Word], after: int, word: WordPattern, last: int) -> int | None:
+    """The first position after ``after``, and at most ``last``, whose word matches ``word``."""
+    for j in range(after + 1, min(last, len(words) - 1) + 1):
+        if word.matches(words[j][0]):
             return j
     return None
 
