@@ -49,9 +49,9 @@ def index_corpus(
     Only new and changed files are read; deleted files are removed. ``full=True`` rebuilds from
     scratch. ``analyse=False`` skips the NLP stage (quotes, entities). ``semantic=True`` embeds
     every article so that searches also rank by meaning (needs the ``semantic`` extra; builds
-    take 30-40x as long: BBC's 2,225 articles about 4 minutes instead of 6 s on two cores), ``False``
-    stops doing so, ``None`` (the default) keeps what the index does; switching rebuilds the
-    index. ``progress(done, total)`` is called after each file that had to be read.
+    take 30-40x as long: BBC's 2,225 articles about 4 minutes instead of 6 s on two cores),
+    ``False`` stops doing so, ``None`` (the default) keeps what the index does; switching
+    rebuilds the index. ``progress(done, total)`` is called after each file that had to be read.
     ``optimize=True`` merges the index into one segment afterwards (worth it after many small
     updates: queries get faster). Raises ``CorpusNotFound``, ``IndexLocked`` or
     ``SemanticUnavailable``.
