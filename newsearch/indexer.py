@@ -242,19 +242,14 @@ class _Work:
     semantic: bool
 
 
-_caches: dict[tuple[Path, str], ResultCache] = {}  # one connection per process, cache file and table
+# One connection per process, kind of result and cache file (``analysis_cache``, ``embedding_cache``).
+_caches: dict[tuple[Callable[[Path], ResultCache], Path], ResultCache] = {}
 
 
-def _cache(path: Path, table: str) -> ResultCache:
-    found = _caches.get((path, table))
+def _cache(open_cache: Callable[[Path], ResultCache], path: Path) -> ResultCache:
+    found = _caches.get((open_cache, path))
     if found is None:
-        if table == "analysis":
-            found = analysis_cache(path)
-        else:
-            from .embeddings import embedding_cache
-
-            found = embedding_cache(path)
-        _caches[path, table] = found
+        found = _caches[open_cache, path] = open_cache(path)
     return found
 
 
@@ -271,22 +266,17 @@ def _prepare(file: ArticleFile, work: _Work) -> Prepared:
     story_signature, sentences = signature(loaded.body), tuple(sentence_spans(loaded.body))
     analysis, new_analysis = None, None
     if work.with_nlp:
-        key = cache_key(loaded.sha256)
-        analysis = _cache(work.cache_path, "analysis").get(key)
-        if analysis is None:
-            analysis = analyse(loaded)
-            new_analysis = (key, analysis)
+        analyses = _cache(analysis_cache, work.cache_path)
+        analysis, new_analysis = analyses.get_or_compute(cache_key(loaded.sha256), lambda: analyse(loaded))
     document = pre_analyse(_document(loaded, analysis, story_signature, sentences))
     new_embedding = None
     if work.semantic:
         from . import embeddings
 
-        key = embeddings.cache_key(loaded.sha256)
-        embedding = _cache(work.cache_path, "embedding").get(key)
-        if embedding is None:
-            embedding = embeddings.embed_article(loaded.title, loaded.body)
-            new_embedding = (key, embedding)
-        document["embedding"] = embedding
+        stored = _cache(embeddings.embedding_cache, work.cache_path)
+        document["embedding"], new_embedding = stored.get_or_compute(
+            embeddings.cache_key(loaded.sha256), lambda: embeddings.embed_article(loaded.title, loaded.body)
+        )
     return Prepared(loaded, document, new_analysis, story_signature, new_embedding)
 
 
@@ -513,16 +503,12 @@ class _Batch:
 
         cache_path = self.state.path.parent / CACHE_FILE
         if self.new_analyses:
-            cache = analysis_cache(cache_path)
-            cache.put_many(self.new_analyses)
-            cache.close()
+            _store(analysis_cache(cache_path), self.new_analyses)
             self.new_analyses = []
         if self.new_embeddings:
-            from .embeddings import embedding_cache
+            from .embeddings import embedding_cache  # not at the top: embeddings imports numpy
 
-            cache = embedding_cache(cache_path)
-            cache.put_many(self.new_embeddings)
-            cache.close()
+            _store(embedding_cache(cache_path), self.new_embeddings)
             self.new_embeddings = []
         replace = self.clear_first
         if self.pending or self.clear_first:
@@ -533,6 +519,12 @@ class _Batch:
         if changes or replace:
             generation = self.ix.latest_generation()
             self.state.write(generation, SIGNATURE_PARAMS, changes, self.stories.take_changes(), replace=replace)
+
+
+def _store(cache: ResultCache, entries: list[tuple[str, object]]) -> None:
+    """Write a batch's new cache entries, then close the cache (the writer holds no connection)."""
+    cache.put_many(entries)
+    cache.close()
 
 
 def _apply(

@@ -46,6 +46,15 @@ class ResultCache(Generic[Result]):
             return None
         return self.decode(row[0]) if row else None
 
+    def get_or_compute(self, key: str, compute: Callable[[], Result]) -> tuple[Result, tuple[str, Result] | None]:
+        """The result cached under ``key``, else ``compute()``'s together with the entry to
+        ``put_many`` later (workers only read; the main process writes)."""
+        found = self.get(key)
+        if found is not None:
+            return found, None
+        result = compute()
+        return result, (key, result)
+
     def put_many(self, items: list[tuple[str, Result]]) -> None:
         if not items:
             return

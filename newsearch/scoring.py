@@ -112,14 +112,21 @@ def term_scores(searcher, terms: Sequence[wq.Term], docnums: np.ndarray) -> np.n
     scorers = _bm25f_scorers(searcher, terms)
     if scorers is None:
         raise TypeError(f"feedback needs BM25F scoring, not {type(searcher.weighting).__name__}")
+    for reader, inside, local in by_segment(searcher, docnums):
+        segment = _Segment(reader)
+        for term, scorer in zip(terms, scorers):
+            summed[inside] += segment.scores(term, segment.postings(term), scorer)[local]
+    return summed
+
+
+def by_segment(searcher, docnums: np.ndarray) -> Iterator[tuple[SegmentReader, np.ndarray, np.ndarray]]:
+    """For each segment holding some of ``docnums`` (searcher-wide document numbers): its
+    reader, which of ``docnums`` it holds (a mask) and their numbers within it."""
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
         inside = (docnums >= offset) & (docnums < offset + reader.doc_count_all())
         if inside.any():
-            segment, local = _Segment(reader), docnums[inside] - offset
-            for term, scorer in zip(terms, scorers):
-                summed[inside] += segment.scores(term, segment.postings(term), scorer)[local]
-    return summed
+            yield reader, inside, docnums[inside] - offset
 
 
 def plain_terms(query: wq.Query) -> tuple[wq.Term, ...] | None:

@@ -15,15 +15,11 @@ segment reader (``segment_cache``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from . import segment_cache
 from .embeddings import DIMENSIONS
-
-if TYPE_CHECKING:
-    from .scoring import Ranking
+from .scoring import Ranking, by_segment
 
 SEMANTIC_SHARE = 0.5  # the embedding's weight in the mix; word matching has the rest
 EMBEDDING_FIELD = "embedding"
@@ -32,8 +28,6 @@ EMBEDDING_FIELD = "embedding"
 def fuse(searcher, ranking: Ranking, query_vector: np.ndarray) -> Ranking:
     """``ranking`` re-ordered by ``(1 - SEMANTIC_SHARE) z(word scores) + SEMANTIC_SHARE
     z(closeness)``; a ranking of fewer than two articles is left as it is."""
-    from .scoring import Ranking
-
     if len(ranking) < 2:
         return ranking
     closeness = closeness_to(searcher, query_vector, ranking.docnums)
@@ -45,11 +39,7 @@ def closeness_to(searcher, query_vector: np.ndarray, docnums: np.ndarray) -> np.
     """The cosine similarity of each article's closest window to ``query_vector`` (an article
     stored without an embedding counts as -1, the farthest there is)."""
     closeness = np.full(len(docnums), -1.0)
-    for leaf, offset in searcher.leaf_searchers():
-        reader = leaf.reader()
-        inside = (docnums >= offset) & (docnums < offset + reader.doc_count_all())
-        if not inside.any():
-            continue
+    for reader, inside, local in by_segment(searcher, docnums):
         windows, first_window, window_count = segment_cache.CACHE.get(reader, EMBEDDING_FIELD, lambda: _read(reader))
         per_document = np.full(len(window_count), -1.0)
         stored = window_count > 0
@@ -58,7 +48,7 @@ def closeness_to(searcher, query_vector: np.ndarray, docnums: np.ndarray) -> np.
             # windows take up no rows, so each run ends where the next stored article's begins.)
             similarity = windows @ query_vector.astype(np.float32)
             per_document[stored] = np.maximum.reduceat(similarity, first_window[stored])
-        closeness[inside] = per_document[docnums[inside] - offset]
+        closeness[inside] = per_document[local]
     return closeness
 
 
