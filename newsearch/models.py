@@ -23,10 +23,15 @@ SpeakerSource = Literal["name", "pronoun", "previous"]
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """One article file, decoded and split into title and body.
+    """One article: a file (``.txt``, ``.html``) or a record of a dump (JSON Lines, CSV), decoded
+    and split into title and body, with what the archive says about it.
 
-    ``id`` is the path relative to the corpus directory, with ``/`` separators; it is the
-    unique key in the index.
+    ``id`` is the unique key in the index: a file's path relative to the corpus directory (with
+    ``/`` separators), or a record's id (see ``newsearch.sources``). ``path`` is the file it
+    came from (for a record, its dump). ``date`` is ``YYYY-MM-DDTHH:MM:SSZ`` (UTC) or
+    ``YYYY-MM-DD`` when the source gives a day only, or None; never guessed from a file's mtime.
+    ``metadata`` holds every other field of the record (e.g. Reuters' ``places``), by name.
+    ``notes`` are problems that did not stop it being indexed ("unparseable date ...").
     """
 
     id: str
@@ -38,11 +43,18 @@ class Article:
     size: int
     mtime_ns: int
     sha256: str
+    date: str | None = None
+    source: str | None = None
+    author: str | None = None
+    url: str | None = None
+    metadata: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """A file that was not indexed, and why (binary, empty, unreadable, ...)."""
+    """A file or record that was not indexed, and why (binary, empty, unreadable, ...). For a
+    record of a dump, ``path`` is ``<dump>:<line number>``."""
 
     path: str
     reason: str
