@@ -20,6 +20,7 @@ from .api import (
     index_exists,
     install_nlp_data,
     open_index,
+    source_for,
     watch,
 )
 from .models import (
@@ -30,6 +31,7 @@ from .models import (
     Hit,
     IndexLocked,
     IndexNotFound,
+    MassRemoval,
     NewsearchError,
     Pair,
     Passage,
@@ -40,6 +42,8 @@ from .models import (
     SearchResults,
     SemanticUnavailable,
     Skipped,
+    SourceMismatch,
+    SourceMissing,
     Span,
     StoryGroup,
     UpdateSummary,
@@ -60,6 +64,7 @@ __all__ = [
     "Index",
     "IndexLocked",
     "IndexNotFound",
+    "MassRemoval",
     "NewsearchError",
     "Pair",
     "Passage",
@@ -70,6 +75,8 @@ __all__ = [
     "SearchResults",
     "SemanticUnavailable",
     "Skipped",
+    "SourceMismatch",
+    "SourceMissing",
     "Span",
     "StoryGroup",
     "UpdateSummary",
@@ -80,5 +87,6 @@ __all__ = [
     "index_exists",
     "install_nlp_data",
     "open_index",
+    "source_for",
     "watch",
 ]

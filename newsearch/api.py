@@ -22,8 +22,8 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .indexer import Progress, check_schema, index_exists, load_stories, update_index
-from .models import CorpusNotFound, NewsearchError, QuoteHit, SearchResults, StoryGroup, UpdateSummary, Version
+from .indexer import Progress, check_schema, index_exists, load_stories, source_of, update_index
+from .models import CorpusNotFound, NewsearchError, SourceMissing, QuoteHit, SearchResults, StoryGroup, UpdateSummary, Version
 from .nlp import backends, resources
 from .schema import SCHEMA_VERSION
 from .watcher import watch_corpus
@@ -34,8 +34,28 @@ DEFAULT_INDEX = "index"
 DEFAULT_CORPUS = "corpus"
 
 
+def source_for(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLike | None = None) -> Path:
+    """The source an update of ``index`` reads: ``corpus`` when given; else the source an
+    existing index was built from (``SourceMissing`` when it is gone); else ``./corpus``.
+
+    ``./corpus`` is only ever the default for *creating* an index: an existing index is never
+    pointed at it by default, whatever the current directory holds.
+    """
+    if corpus is not None:
+        return Path(corpus)
+    recorded = source_of(Path(index))
+    if recorded is None:
+        return Path(DEFAULT_CORPUS)
+    if not recorded.exists():
+        raise SourceMissing(
+            f"index {index} was built from {recorded}, which is gone (moved or not mounted?); "
+            f"to make it mirror another source, run `newsearch index --corpus NEW --index {index} --replace`"
+        )
+    return recorded
+
+
 def index_corpus(
-    corpus: str | os.PathLike = DEFAULT_CORPUS,
+    corpus: str | os.PathLike | None = None,
     index: str | os.PathLike = DEFAULT_INDEX,
     *,
     full: bool = False,
@@ -43,9 +63,17 @@ def index_corpus(
     semantic: bool | None = None,
     progress: Progress | None = None,
     optimize: bool = False,
+    replace: bool = False,
+    allow_mass_removal: bool = False,
 ) -> UpdateSummary:
     """Build or incrementally update the index at ``index`` from the article files in ``corpus``.
 
+    ``corpus=None`` means the index's own source (see ``source_for``); an existing index is only
+    ever updated from the source it was built from: naming another raises ``SourceMismatch``,
+    unless ``replace=True``, which makes the index mirror ``corpus`` from now on (incrementally:
+    articles that are in both are not read again). An update that would remove more than half
+    of the index's articles (and more than 10) raises ``MassRemoval`` — the usual cause is a
+    wrong path or an unmounted disk — unless ``allow_mass_removal=True`` (or ``replace=True``).
     Only new and changed files are read; deleted files are removed. ``full=True`` rebuilds from
     scratch. ``analyse=False`` skips the NLP stage (quotes, entities). ``semantic=True`` embeds
     every article so that searches also rank by meaning (needs the ``semantic`` extra; builds
@@ -53,25 +81,37 @@ def index_corpus(
     ``False`` stops doing so, ``None`` (the default) keeps what the index does; switching
     rebuilds the index. ``progress(done, total)`` is called after each file that had to be read.
     ``optimize=True`` merges the index into one segment afterwards (worth it after many small
-    updates: queries get faster). Raises ``CorpusNotFound``, ``IndexLocked`` or
-    ``SemanticUnavailable``.
+    updates: queries get faster). Raises ``CorpusNotFound`` (``SourceMissing``),
+    ``SourceMismatch``, ``MassRemoval``, ``IndexLocked`` or ``SemanticUnavailable``.
     """
     return update_index(
-        Path(corpus), Path(index), full=full, with_nlp=analyse, semantic=semantic, progress=progress, optimize=optimize
+        source_for(index, corpus),
+        Path(index),
+        full=full,
+        with_nlp=analyse,
+        semantic=semantic,
+        progress=progress,
+        optimize=optimize,
+        replace=replace,
+        allow_mass_removal=allow_mass_removal,
     )
 
 
 def watch(
-    corpus: str | os.PathLike = DEFAULT_CORPUS,
+    corpus: str | os.PathLike | None = None,
     index: str | os.PathLike = DEFAULT_INDEX,
     on_update: Callable[[UpdateSummary], None] = lambda summary: None,
     *,
     stop: threading.Event | None = None,
     analyse: bool = True,
 ) -> None:
-    """Keep ``index`` current with ``corpus`` until ``stop`` is set (or Ctrl-C): one update
-    now, then one per burst of file changes; ``on_update`` receives each ``UpdateSummary``."""
-    corpus = Path(corpus)
+    """Keep ``index`` current with ``corpus`` (default: the index's own source, see
+    ``source_for``) until ``stop`` is set (or Ctrl-C): one update now, then one per burst of
+    file changes; ``on_update`` receives each ``UpdateSummary``. The same source rule as
+    ``index_corpus`` holds (``SourceMismatch`` before anything is watched); an update that
+    would remove most of the index is not made: its summary carries a note saying so, and
+    watching goes on."""
+    corpus = source_for(index, corpus)
     if not corpus.is_dir():
         raise CorpusNotFound(f"corpus directory not found: {corpus}; pass --corpus DIR")
     watch_corpus(corpus, Path(index), on_update, stop=stop, with_nlp=analyse)
@@ -124,8 +164,9 @@ def diagnose(index: str | os.PathLike = DEFAULT_INDEX) -> Diagnosis:
     try:
         with Index(index) as ix:
             semantic = "on" if ix.semantic else "off"
+            gone = "" if ix.corpus.exists() else " (gone: searched as it is, not updated)"
             state = (
-                f"{len(ix)} articles from {ix.corpus}, schema {SCHEMA_VERSION}, built with NLP "
+                f"{len(ix)} articles from {ix.corpus}{gone}, schema {SCHEMA_VERSION}, built with NLP "
                 f"{ix.nlp_backends or 'off'}, semantic ranking {semantic}"
             )
     except NewsearchError as error:
@@ -149,8 +190,10 @@ def check_query(query: str) -> None:
 def open_index(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLike | None = None) -> Index:
     """Open the index at ``index`` for searching.
 
-    With ``corpus``, the index is first built (if missing) or brought up to date; the summary of
-    that run is ``Index.last_update``. Raises ``IndexNotFound`` or ``SchemaMismatch``.
+    With ``corpus``, the index is first built (if missing) or brought up to date by
+    ``index_corpus`` (so the same source rule holds: an existing index built from another source
+    raises ``SourceMismatch``); the summary of that run is ``Index.last_update``. Raises
+    ``IndexNotFound`` or ``SchemaMismatch``.
     """
     summary = None
     if corpus is not None:
@@ -296,5 +339,6 @@ __all__ = [
     "index_exists",
     "install_nlp_data",
     "open_index",
+    "source_for",
     "watch",
 ]

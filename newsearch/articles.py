@@ -104,7 +104,7 @@ def load_article(file: ArticleFile) -> Article | Skipped:
     try:
         data = Path(file.path).read_bytes()
     except OSError as error:
-        return Skipped(file.id, f"unreadable: {error.strerror or error}")
+        return Skipped(file.id, f"unreadable: {error.strerror or error}", transient=True)
     return parse_article(file, data)
 
 

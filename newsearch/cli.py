@@ -22,7 +22,7 @@ from rich.text import Text
 
 from . import api
 from .indexer import Progress as ProgressCallback
-from .models import CorpusNotFound, IndexLocked, NewsearchError, UpdateSummary
+from .models import IndexLocked, MassRemoval, NewsearchError, SourceMissing, UpdateSummary
 from .render import (
     print_quotes,
     print_results,
@@ -54,7 +54,8 @@ CorpusOption = Annotated[
     typer.Option(
         "--corpus",
         envvar="NEWSEARCH_CORPUS",
-        help="Corpus directory of .txt articles [default: ./corpus].",
+        help="Source of the articles: a directory of .txt files [default: the index's own source; "
+        "./corpus for a new index]. An existing index is only updated from its own source (see --replace).",
         show_default=False,
     ),
 ]
@@ -142,22 +143,35 @@ def index_command(
     optimize: Annotated[
         bool, typer.Option("--optimize", help="Merge the index into one segment afterwards (after many small updates).")
     ] = False,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Make an existing index mirror --corpus instead of the source it was built from."),
+    ] = False,
+    allow_mass_removal: Annotated[
+        bool,
+        typer.Option(
+            "--allow-mass-removal", help="Allow an update that removes more than half of the index (articles deleted on purpose)."
+        ),
+    ] = False,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Build or update the index from the corpus (wraps ``newsearch.index_corpus``).
+    """Build or update the index from its source (wraps ``newsearch.index_corpus``).
 
-    Incremental by default: new and changed files are indexed, deleted ones removed.
+    Incremental by default: new and changed files are indexed, deleted ones removed. An existing
+    index is updated from the source it was built from; --replace points it at another.
     """
     with errors_exit_2(), progress_bar(quiet, "indexing") as report:
         summary = api.index_corpus(
-            corpus or Path(api.DEFAULT_CORPUS),
+            corpus,
             index,
             full=full,
             analyse=nlp,
             semantic=semantic,
             progress=report,
             optimize=optimize,
+            replace=replace,
+            allow_mass_removal=allow_mass_removal,
         )
     if as_json:
         print(json.dumps(summary_json(summary), ensure_ascii=False))
@@ -176,18 +190,21 @@ def watch_command(
 ) -> None:
     """Keep the index current while files arrive (wraps ``newsearch.watch``); Ctrl-C stops.
 
-    Each burst of changes becomes one incremental update, summarised on one line.
+    Each burst of changes becomes one incremental update, summarised on one line. An update
+    that would remove more than half of the index is not made (a note says so).
     """
     console = stdout()
 
     def report(summary: UpdateSummary) -> None:
         if as_json:  # JSON Lines, flushed, so a script reading the pipe sees each update at once
             print(json.dumps(summary_json(summary), ensure_ascii=False), flush=True)
-        else:
+            return
+        if summary.changed or not summary.notes:
             console.print(summary_line(summary, str(index)), markup=False)
+        print_notes(summary)
 
     with errors_exit_2():
-        api.watch(corpus or Path(api.DEFAULT_CORPUS), index, report, analyse=nlp)
+        api.watch(corpus, index, report, analyse=nlp)
 
 
 # --------------------------------------------------------------------------- query
@@ -338,36 +355,51 @@ def doctor_command(index: IndexOption = Path(api.DEFAULT_INDEX)) -> None:
 
 
 def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:
-    """Build the index when missing, or update it when the corpus changed; a note on stderr.
+    """Build the index when missing, or update it from its source when that changed; a note
+    on stderr.
 
-    Without an explicit corpus, ``./corpus`` is used if it exists; an existing index is then
-    searched as it is. An index being written by another process is searched as it is.
+    Which source: ``corpus`` when given (``--corpus`` or ``NEWSEARCH_CORPUS``; an existing index
+    built from another is refused, exit 2); else the index's own (``./corpus`` only for a new
+    index). An existing index is searched as it is, with a note, when its own source is gone,
+    when the update would remove most of it, or while another process writes it.
     """
-    explicit = corpus is not None
-    corpus = corpus or Path(api.DEFAULT_CORPUS)
-    if not corpus.is_dir():
-        if explicit:
-            raise CorpusNotFound(f"corpus directory not found: {corpus}; pass --corpus DIR")
-        if not api.index_exists(index):
-            raise NewsearchError(f"no index in {index} and no corpus at {corpus}; pass --corpus DIR")
-        return
     building = not api.index_exists(index)
-    if building and not quiet:
-        stderr().print(f"newsearch: building index {index} from {corpus} ...", markup=False, style="dim")
+    try:
+        source = api.source_for(index, corpus)
+    except SourceMissing as gone:
+        note(quiet, f"{gone}; searching it as it is")
+        return
+    if building and not source.is_dir():
+        if corpus is not None:
+            raise NewsearchError(f"corpus directory not found: {source}; pass --corpus DIR")
+        raise NewsearchError(f"no index in {index} and no corpus at {source}; pass --corpus DIR")
+    if building:
+        note(quiet, f"building index {index} from {source} ...")
     try:
         with progress_bar(quiet, "indexing") as report:
-            summary = api.index_corpus(corpus, index, progress=report)
-    except IndexLocked:
+            summary = api.index_corpus(source, index, progress=report)
+    except (IndexLocked, MassRemoval) as not_now:
         if building:
             raise
-        if not quiet:
-            stderr().print("newsearch: index is being updated elsewhere; searching it as it is", style="dim")
+        reason = "index is being updated elsewhere" if isinstance(not_now, IndexLocked) else str(not_now)
+        note(quiet, f"{reason}; searching it as it is")
         return
-    if (summary.changed or summary.notes) and not quiet:
-        console = stderr()
-        console.print(f"newsearch: {summary_line(summary, str(index))}", markup=False, style="dim")
-        for note in summary.notes:
-            console.print(f"newsearch: note: {note}", markup=False, style="dim")
+    if summary.changed and not quiet:
+        stderr().print(f"newsearch: {summary_line(summary, str(index))}", markup=False, style="dim")
+    if not quiet:
+        print_notes(summary)
+
+
+def note(quiet: bool, message: str) -> None:
+    """``newsearch: message`` on stderr, dimmed, unless --quiet."""
+    if not quiet:
+        stderr().print(f"newsearch: {message}", markup=False, style="dim")
+
+
+def print_notes(summary: UpdateSummary) -> None:
+    """An update's notes on stderr, one line each."""
+    for text in summary.notes:
+        stderr().print(f"newsearch: note: {text}", markup=False, style="dim")
 
 
 def main() -> None:  # pragma: no cover - console-script convenience

@@ -41,7 +41,17 @@ from whoosh.writing import CLEAR, IndexWriter
 
 from .articles import ArticleFile, find_article_files, load_article
 from .files import write_json_atomically
-from .models import Article, IndexLocked, IndexNotFound, SchemaMismatch, Skipped, Span, UpdateSummary
+from .models import (
+    Article,
+    IndexLocked,
+    IndexNotFound,
+    MassRemoval,
+    SchemaMismatch,
+    Skipped,
+    SourceMismatch,
+    Span,
+    UpdateSummary,
+)
 from .nlp import Analysis, analyse, backends
 from .nlp.cache import analysis_cache, cache_key
 from .result_cache import CACHE_FILE, ResultCache
@@ -59,6 +69,10 @@ BATCH_SIZE = 2000  # see _Batch: the work a killed build loses, against the merg
 PARALLEL_THRESHOLD = 64
 FEW_CHANGES = 256  # up to this many files to read or remove, load only the story rows they need
 LOCK_TIMEOUT = 5.0
+# An update may remove at most this share of an index's articles, or this many, whichever is
+# more, unless told to: losing most of an archive at once is nearly always a wrong path or an
+# unmounted disk, not a real deletion.
+MASS_REMOVAL_SHARE, MASS_REMOVAL_FLOOR = 0.5, 10
 WORKER_WATCH_SECONDS = 1.0
 
 Progress = Callable[[int, int], None]
@@ -92,6 +106,36 @@ def index_exists(index_dir: Path) -> bool:
     """True when ``index_dir`` holds a newsearch index (of any schema version)."""
     index_dir = Path(index_dir)
     return read_meta(index_dir) is not None and whoosh_index.exists_in(str(index_dir))
+
+
+def source_of(index_dir: Path) -> Path | None:
+    """The source (corpus) an existing index was built from, as recorded; None for no index."""
+    meta = read_meta(index_dir)
+    return Path(meta.corpus) if meta is not None else None
+
+
+def check_source(index_dir: Path, meta: IndexMeta, corpus: Path) -> None:
+    """Raise ``SourceMismatch`` unless ``corpus`` is the source the index was built from."""
+    recorded = Path(meta.corpus)
+    if corpus.resolve() == recorded:
+        return
+    raise SourceMismatch(
+        f"index {index_dir} was built from {recorded}, not {corpus}; to update it, leave out --corpus "
+        f"(and NEWSEARCH_CORPUS); to make it mirror {corpus} instead, run "
+        f"`newsearch index --corpus {corpus} --index {index_dir} --replace`"
+    )
+
+
+def check_removals(index_dir: Path, corpus: Path, removing: int, indexed: int) -> None:
+    """Raise ``MassRemoval`` when removing ``removing`` of ``indexed`` articles is too many to
+    be a deliberate deletion (see ``MASS_REMOVAL_SHARE``)."""
+    if removing <= max(MASS_REMOVAL_FLOOR, indexed * MASS_REMOVAL_SHARE):
+        return
+    raise MassRemoval(
+        f"not updated: {removing:,} of the {indexed:,} articles in {index_dir} are gone from {corpus} "
+        f"(a wrong path or an unmounted disk?); if they were deleted on purpose, run "
+        f"`newsearch index --index {index_dir} --allow-mass-removal`"
+    )
 
 
 def check_schema(index_dir: Path) -> IndexMeta:
@@ -346,8 +390,16 @@ def update_index(
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
     optimize: bool = False,
+    replace: bool = False,
+    allow_mass_removal: bool = False,
 ) -> UpdateSummary:
     """Bring ``index_dir`` up to date with ``corpus``; see the module docstring for how.
+
+    An existing index is only ever updated from the source it was built from: another
+    ``corpus`` raises ``SourceMismatch`` unless ``replace`` (then the index mirrors ``corpus``
+    from now on: an incremental update, so a source that merely moved is not read again). An
+    update that would remove most of the index (see ``check_removals``) raises ``MassRemoval``
+    unless ``allow_mass_removal`` or ``replace``. Both are checked before anything is written.
 
     ``semantic`` embeds every article for semantic ranking (True) or not (False); None keeps
     what the index does (no embeddings for a new index). Turning it on or off rebuilds the
@@ -363,6 +415,8 @@ def update_index(
     notes: list[str] = []
     with write_lock(index_dir):
         meta = read_meta(index_dir)
+        if meta is not None and not replace:
+            check_source(index_dir, meta, corpus)
         outdated = meta is not None and meta.schema_version != SCHEMA_VERSION
         if outdated:
             notes.append(f"index schema {meta.schema_version} is outdated (now {SCHEMA_VERSION}); rebuilt from scratch")
@@ -379,7 +433,11 @@ def update_index(
             ix = whoosh_index.open_dir(str(index_dir))
         try:
             with IndexState(index_dir) as state:
-                manifest = Manifest() if fresh else _current_manifest(ix, state)
+                manifest = Manifest() if needs_new else _current_manifest(ix, state)
+                if not (replace or allow_mass_removal):  # a full rebuild drops the missing too
+                    check_removals(index_dir, corpus, len(_plan(files, manifest).to_remove), len(manifest))
+                if fresh:
+                    manifest = Manifest()
                 plan = _plan(files, manifest)
                 if semantic and plan.to_read:
                     from .embeddings import model_dir
@@ -582,7 +640,7 @@ def _write_changes(
             batch.new_embeddings.append(prepared.new_embedding)
         if isinstance(loaded, Skipped):
             tally.skipped.append(loaded)
-            if loaded.path in manifest:  # it was an article once; it is not any more
+            if loaded.path in manifest and not loaded.transient:  # it was an article once; it is not any more
                 batch.remove(loaded.path)
                 tally.removed.append(loaded.path)
         else:

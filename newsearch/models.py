@@ -54,10 +54,13 @@ class Article:
 @dataclass(frozen=True, slots=True)
 class Skipped:
     """A file or record that was not indexed, and why (binary, empty, unreadable, ...). For a
-    record of a dump, ``path`` is ``<dump>:<line number>``."""
+    record of a dump, ``path`` is ``<dump>:<line number>``. A ``transient`` problem (a file that
+    cannot be read just now) keeps the version already indexed, if any: only what a file holds
+    can take its article out of the index, never a failure to read it."""
 
     path: str
     reason: str
+    transient: bool = False
 
 
 # --------------------------------------------------------------------------- analysis
@@ -236,6 +239,18 @@ class NewsearchError(Exception):
 
 class CorpusNotFound(NewsearchError):
     """The corpus directory does not exist or is not a directory."""
+
+
+class SourceMissing(CorpusNotFound):
+    """The source an existing index was built from is gone (moved, deleted, not mounted)."""
+
+
+class SourceMismatch(NewsearchError):
+    """An existing index was asked to update from a source other than its own."""
+
+
+class MassRemoval(NewsearchError):
+    """An update would remove most of an index's articles; refused unless allowed explicitly."""
 
 
 class IndexNotFound(NewsearchError):

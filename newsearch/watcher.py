@@ -15,7 +15,7 @@ import watchfiles
 
 from .articles import ARTICLE_SUFFIX
 from .indexer import update_index
-from .models import IndexLocked, UpdateSummary
+from .models import IndexLocked, MassRemoval, UpdateSummary
 
 DEBOUNCE_MS = 1000
 # Files that arrive while the first update runs, before watching starts, send no event: the
@@ -44,7 +44,7 @@ def watch_corpus(
     ones only when something did). When another process holds the index, the burst is retried
     with the next one.
     """
-    on_update(update_index(corpus, index_dir, with_nlp=with_nlp))
+    on_update(_update(corpus, index_dir, with_nlp))
     caught_up = False
     for changes in watchfiles.watch(
         corpus,
@@ -59,9 +59,18 @@ def watch_corpus(
         if not changes and caught_up:
             continue
         try:
-            summary = update_index(corpus, index_dir, with_nlp=with_nlp)
+            summary = _update(corpus, index_dir, with_nlp)
         except IndexLocked:
             continue
         if changes or summary.changed:
             on_update(summary)
         caught_up = True
+
+
+def _update(corpus: Path, index_dir: Path, with_nlp: bool) -> UpdateSummary:
+    """One incremental update; one that would remove most of the index is not made (nobody is
+    there to confirm it): its summary says so in a note, and the next burst tries again."""
+    try:
+        return update_index(corpus, index_dir, with_nlp=with_nlp)
+    except MassRemoval as refused:
+        return UpdateSummary(notes=(str(refused),))
