@@ -16,6 +16,7 @@ from typing import Literal
 
 EntityKind = Literal["PERSON", "ORGANIZATION", "PLACE"]
 SpeakerSource = Literal["name", "pronoun", "previous"]
+Bucket = Literal["day", "week", "month", "year"]
 
 
 # --------------------------------------------------------------------------- articles
@@ -157,6 +158,26 @@ class FacetValue:
 
     value: str
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineCount:
+    """How many matching articles fall in one bucket of a timeline. ``start`` is the bucket's
+    first day, ``YYYY-MM-DD`` (a week starts on Monday, a month on its 1st, a year on 1 January)."""
+
+    start: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """When a query's matches were published: counts per ``bucket``, in date order from the
+    bucket of the earliest match to that of the latest, empty buckets included; ``undated``
+    counts the matches without a date, so the counts and ``undated`` add up to the matches."""
+
+    bucket: Bucket
+    counts: tuple[TimelineCount, ...]
+    undated: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,14 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from .models import Hit, Passage, QuoteHit, SearchResults, Span, StoryGroup, UpdateSummary
+from .models import Bucket, Hit, Passage, QuoteHit, SearchResults, Span, StoryGroup, Timeline, UpdateSummary
 from .quote_search import explain_attribution
 
 HIGHLIGHT_STYLE = "bold yellow"
+BAR_STYLE = "cyan"
+# A bar is whole blocks and then one of these for the remaining eighths (index = eighths), so
+# two buckets whose counts differ by less than a character's worth still look different.
+PARTIAL_BLOCKS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")
 
 
 def display_path(path: str) -> str:
@@ -120,6 +124,47 @@ def summary_line(summary: UpdateSummary, index: str) -> str:
     )
 
 
+def print_timeline(timeline: Timeline, console: Console) -> None:
+    """A header (how many matches, by which bucket), then one row per bucket: its start on the
+    left, a bar scaled so the biggest bucket fills what the console width leaves, the count;
+    then how many matches are undated. One row a bucket keeps every label readable at any width
+    (about 60 of them, more only by year) where columns would have to drop labels."""
+    console.print(Text(_timeline_header(timeline), style="bold"))
+    if not timeline.counts:
+        return
+    labels = [_bucket_label(c.start, timeline.bucket) for c in timeline.counts]
+    top = max(c.count for c in timeline.counts)
+    label_width = max(len(label) for label in labels)
+    bar_width = max(1, console.width - label_width - len(f"{top:,}") - 2)
+    for label, bucket in zip(labels, timeline.counts):
+        row = Text(f"{label:<{label_width}} ").append(_bar(bucket.count, top, bar_width), style=BAR_STYLE)
+        console.print(row.append(f" {bucket.count:,}", style="dim" if bucket.count == 0 else ""), no_wrap=True)
+    if timeline.undated:
+        console.print(Text(f"{timeline.undated:,} undated, not in the chart", style="dim"))
+
+
+def _timeline_header(timeline: Timeline) -> str:
+    total = sum(c.count for c in timeline.counts) + timeline.undated
+    matches = f"{total:,} match{'es' if total != 1 else ''}"
+    if not timeline.counts:
+        return f"{matches}, none dated" if total else "no matches"
+    return f"{matches} by {timeline.bucket}" + (" (Mon-Sun)" if timeline.bucket == "week" else "")
+
+
+def _bucket_label(start: str, bucket: Bucket) -> str:
+    """A month as ``1987-03`` and a year as ``1987``: the day would only repeat ``-01``."""
+    return start[:4] if bucket == "year" else start[:7] if bucket == "month" else start
+
+
+def _bar(count: int, top: int, width: int) -> str:
+    """``count`` as a bar of eighths of a character, ``width`` characters for ``top``; any
+    non-zero count shows at least a sliver, so a lone match is not mistaken for none."""
+    eighths = round(count * width * 8 / top)
+    if count:
+        eighths = max(1, eighths)
+    return "█" * (eighths // 8) + PARTIAL_BLOCKS[eighths % 8]
+
+
 # --------------------------------------------------------------------------- JSON
 
 
@@ -169,6 +214,14 @@ def story_json(story: StoryGroup) -> dict[str, Any]:
         "id": story.id,
         "versions": [asdict(v) for v in story.versions],
         "pairs": [asdict(p) for p in story.pairs],
+    }
+
+
+def timeline_json(timeline: Timeline) -> dict[str, Any]:
+    return {
+        "bucket": timeline.bucket,
+        "counts": [{"start": c.start, "count": c.count} for c in timeline.counts],
+        "undated": timeline.undated,
     }
 
 
