@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
 
 from .indexer import Progress, check_schema, index_exists, load_stories, source_of, update_index
 from .models import CorpusNotFound, NewsearchError, SourceMissing, QuoteHit, SearchResults, StoryGroup, UpdateSummary, Version
@@ -30,7 +33,9 @@ from .watcher import watch_corpus
 from .quote_search import find_quotes
 from .search import Mode, clean_query, parse_query, run_search, weighting
 
+T = TypeVar("T")
 DEFAULT_INDEX = "index"
+COMMIT_RACE_RETRIES = 5
 DEFAULT_CORPUS = "corpus"
 
 
@@ -261,15 +266,8 @@ class Index:
             from .embeddings import embed_query
 
             meaning = embed_query(query)
-        self._see_latest_commit()
         options = (str(self.corpus), limit, passages, collapse, facets, feedback, meaning)
-        try:
-            found = run_search(self._searcher, parsed, *options)
-        except OSError:
-            # A commit merged away a segment file this searcher had not opened yet: the
-            # newest generation has everything, so search that instead.
-            self._see_latest_commit(force=True)
-            found = run_search(self._searcher, parsed, *options)
+        found = self._with_latest(lambda searcher: run_search(searcher, parsed, *options))
         return SearchResults(
             query=query,
             total=found.total,
@@ -278,6 +276,20 @@ class Index:
             suggestion=found.suggestion,
             facets=found.facets,
         )
+
+    def _with_latest(self, work: Callable[[Searcher], T]) -> T:
+        """``work(searcher)`` on the newest committed generation. A commit of another process
+        may merge away segment files between our reading its table of contents and opening
+        (or reading) them; the generation after it has everything, so try again on that."""
+        for attempt in range(COMMIT_RACE_RETRIES):
+            try:
+                self._see_latest_commit(force=attempt > 0)
+                return work(self._searcher)
+            except OSError:
+                if attempt == COMMIT_RACE_RETRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def _see_latest_commit(self, force: bool = False) -> None:
         """Search the newest committed generation. (Not ``Searcher.refresh()``: in whoosh3 3.54
