@@ -2,7 +2,9 @@
 
 Extraction is trafilatura's (imported only when a page is loaded, so ``import newsearch``
 stays light): the main text with the navigation, cookie banners, related-article teasers,
-newsletter boxes, footers, scripts and comments left out. It is run with ``favor_recall``,
+newsletter boxes, footers, scripts and comments left out (``<nav>``, ``<footer>`` and elements
+with a navigation/banner/contentinfo role are pruned first, so that a page with no article
+yields nothing rather than its menu). It is run with ``favor_recall``,
 because a search engine loses more by dropping a paragraph of the story than by keeping a
 stray line, and with tables kept. Each extracted block (paragraph, heading, list item, table
 row) becomes a paragraph of the body, separated by blank lines; a leading heading that repeats
@@ -39,6 +41,9 @@ _PUBLISHED_XPATH = (
     '//meta[@property="article:published_time" or @name="article:published_time"'
     ' or @itemprop="datePublished" or @name="datePublished" or @property="og:published_time"]/@content'
 )
+# Page furniture that trafilatura's fallbacks would otherwise return for a page with no
+# article (its last resort is all the text of the page).
+_PRUNE = ["//nav", "//footer", '//*[@role="navigation"]', '//*[@role="contentinfo"]', '//*[@role="banner"]']
 # htmldate: markup and url only (no guessing from the text, e.g. a "© 2024" footer).
 _DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"}
 _quiet = False
@@ -136,6 +141,7 @@ def _extract(text: str):
             favor_recall=True,
             deduplicate=False,
             date_extraction_params=dict(_DATE_PARAMS),
+            prune_xpath=list(_PRUNE),
         )
     except Exception as error:  # a third-party parser on arbitrary input: a bad page is a value
         return f"HTML extraction failed: {type(error).__name__}: {error}"
