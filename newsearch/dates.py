@@ -26,7 +26,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-__all__ = ["parse_date", "date_range", "format_datetime"]
+__all__ = ["date_range", "format_datetime", "parse_date"]
 
 _MONTHS = {
     name: number
@@ -139,7 +139,9 @@ def format_datetime(moment: datetime) -> str:
 
 # --------------------------------------------------------------------------- query side
 
-_RANGE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
+_RANGE = re.compile(
+    r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?)?)?$"
+)
 
 
 def date_range(text: str) -> tuple[datetime, datetime]:

@@ -137,14 +137,21 @@ TABLE_TSV = (
 
 
 def test_metadata_tsv_fills_date_source_author_and_keeps_other_columns(make_corpus):
-    corpus = make_corpus({"aleppo.txt": "Its own title\n\nBody.", "sub/dir/deep.txt": "Deep\n\nBody.", "metadata.tsv": TABLE_TSV})
+    corpus = make_corpus(
+        {"aleppo.txt": "Its own title\n\nBody.", "sub/dir/deep.txt": "Deep\n\nBody.", "metadata.tsv": TABLE_TSV}
+    )
     found = scan(corpus)
     assert [c.id for c in found.files] == ["aleppo.txt", "sub/dir/deep.txt"]
     assert found.dumps == ()  # the table is not a dump
     assert found.problems == (Skipped("metadata.tsv:4", "metadata row names no file: 'ghost'"),)
     items = {c.id: load(c) for c in found.files}
     aleppo = items["aleppo.txt"]
-    assert (aleppo.title, aleppo.date, aleppo.source, aleppo.author) == ("Its own title", "2016-10-05", "nyt", "Anne Barnard")
+    assert (aleppo.title, aleppo.date, aleppo.source, aleppo.author) == (
+        "Its own title",
+        "2016-10-05",
+        "nyt",
+        "Anne Barnard",
+    )
     assert aleppo.metadata == (("level", "14"),)
     deep = items["sub/dir/deep.txt"]
     assert (deep.source, deep.date, deep.author) == ("politico", None, None)
@@ -168,7 +175,9 @@ def test_metadata_csv_and_metadata_given_by_path(make_corpus, tmp_path):
 
 
 def test_editing_a_metadata_row_changes_the_hash_and_mtime(make_corpus):
-    corpus = make_corpus({"aleppo.txt": "T\n\nBody.", "other.txt": "T\n\nBody.", "metadata.tsv": "filename\tsource\naleppo\tnyt\n"})
+    corpus = make_corpus(
+        {"aleppo.txt": "T\n\nBody.", "other.txt": "T\n\nBody.", "metadata.tsv": "filename\tsource\naleppo\tnyt\n"}
+    )
     before = articles_of(corpus)
     assert before["other.txt"].sha256 != before["aleppo.txt"].sha256  # same bytes, but one has a row
     table = corpus / "metadata.tsv"
@@ -304,8 +313,13 @@ def test_gzipped_jsonl_and_a_field_mapping(make_corpus):
     corpus = make_corpus({"a.jsonl.gz": gzip.compress(data.encode())})
     fields = {"id": "key", "body": "story_text", "date": "WHEN"}
     articles, problems = records_of(corpus, fields)
+    assert problems == []
     article = articles["a.jsonl.gz#k1"]
-    assert (article.body, article.date, article.metadata) == ("The story.", "2016-10-05T14:03:00Z", (("text", "a teaser"),))
+    assert (article.body, article.date, article.metadata) == (
+        "The story.",
+        "2016-10-05T14:03:00Z",
+        (("text", "a teaser"),),
+    )
     with pytest.raises(ValueError, match="unknown field 'bdy'"):
         read_dump(scan(corpus).dumps[0], {"bdy": "x"})
 
@@ -335,7 +349,13 @@ def test_csv_rows_with_quoted_newlines_bom_crlf_and_bad_rows(make_corpus):
         articles, problems = records_of(corpus)
         assert sorted(articles) == [f"{name}#a", f"{name}#d"]
         a = articles[f"{name}#a"]
-        assert (a.title, a.body, a.date, a.source, a.metadata) == ("First", "Para one.\n\nPara two.", "1987-02-26", "AP", (("tags", "x"),))
+        assert (a.title, a.body, a.date, a.source, a.metadata) == (
+            "First",
+            "Para one.\n\nPara two.",
+            "1987-02-26",
+            "AP",
+            (("tags", "x"),),
+        )
         assert [(p.path, p.reason) for p in problems] == [
             (f"{name}:5", "7 fields where the header has 6"),
             (f"{name}:7", "no body (body/text/content missing or empty)"),
@@ -396,7 +416,15 @@ def test_html_page_keeps_the_article_and_drops_the_page_around_it(make_corpus):
     assert len(paragraphs) == 4
     assert paragraphs[0].startswith("The ceasefire in the Syrian city of Aleppo")
     assert paragraphs[3].endswith("the regime of silence would be tested in the coming week.")
-    for junk in ("TRACKING", "cookies", "World news", "Related stories", "Celebrity chef", "newsletter", "All rights reserved"):
+    for junk in (
+        "TRACKING",
+        "cookies",
+        "World news",
+        "Related stories",
+        "Celebrity chef",
+        "newsletter",
+        "All rights reserved",
+    ):
         assert junk not in article.body
     assert (article.date, article.source, article.author, article.url) == (
         "2016-10-05T12:03:00Z",
@@ -408,7 +436,9 @@ def test_html_page_keeps_the_article_and_drops_the_page_around_it(make_corpus):
 
 def test_html_date_comes_from_the_page_never_from_the_footer_or_today(make_corpus):
     undated = PAGE.format(charset="utf-8", published="").replace("/2016/10/05", "")
-    corpus = make_corpus({"undated.html": undated, "latin.htm": PAGE.format(charset="windows-1252", published="").encode("cp1252")})
+    corpus = make_corpus(
+        {"undated.html": undated, "latin.htm": PAGE.format(charset="windows-1252", published="").encode("cp1252")}
+    )
     items = articles_of(corpus)
     assert items["undated.html"].date is None
     latin = items["latin.htm"]
@@ -417,7 +447,9 @@ def test_html_date_comes_from_the_page_never_from_the_footer_or_today(make_corpu
 
 
 def test_html_without_article_text_is_skipped(make_corpus):
-    corpus = make_corpus({"empty.html": "<html><head><title>Nothing</title></head><body><nav><a href='/'>Home</a></nav></body></html>"})
+    corpus = make_corpus(
+        {"empty.html": "<html><head><title>Nothing</title></head><body><nav><a href='/'>Home</a></nav></body></html>"}
+    )
     item = articles_of(corpus)["empty.html"]
     assert isinstance(item, Skipped) and "no article text" in item.reason
 

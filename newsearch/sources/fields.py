@@ -72,7 +72,9 @@ def check_fields(fields: FieldMapping | None) -> None:
             raise ValueError(f"unknown field {name!r} in the field mapping; the fields are {', '.join(FIELDS)}")
 
 
-def read_fields(record: Mapping[str, Any], fields: FieldMapping | None = None, *, only: tuple[str, ...] = FIELDS) -> Fields:
+def read_fields(
+    record: Mapping[str, Any], fields: FieldMapping | None = None, *, only: tuple[str, ...] = FIELDS
+) -> Fields:
     """Split one record into our fields (those in ``only``) and its extra metadata."""
     lowered: dict[str, str] = {}
     for key in record:

@@ -143,7 +143,7 @@ def _extract(text: str):
             date_extraction_params=dict(_DATE_PARAMS),
             prune_xpath=list(_PRUNE),
         )
-    except Exception as error:  # a third-party parser on arbitrary input: a bad page is a value
+    except Exception as error:  # noqa: BLE001 -- third-party parser, arbitrary page
         return f"HTML extraction failed: {type(error).__name__}: {error}"
     if document is None or not (document.text or "").strip():
         return "no article text found in the page"

@@ -64,7 +64,9 @@ def read_table(path: Path, shown_as: str) -> MetadataTable:
         mtime_ns = os.stat(path).st_mtime_ns
         data = Path(path).read_bytes()
     except OSError as error:
-        return MetadataTable(shown_as, 0, {}, (Skipped(shown_as, f"unreadable metadata table: {error.strerror or error}"),))
+        return MetadataTable(
+            shown_as, 0, {}, (Skipped(shown_as, f"unreadable metadata table: {error.strerror or error}"),)
+        )
     kind = "csv" if str(path).lower().endswith(".csv") else "tsv"
     rows: dict[str, MetadataRow] = {}
     problems: list[Skipped] = []
@@ -80,7 +82,9 @@ def read_table(path: Path, shown_as: str) -> MetadataTable:
             name_column = next((lowered.index(c) for c in FILE_NAME_COLUMNS if c in lowered), -1)
             if name_column < 0:
                 wanted = ", ".join(FILE_NAME_COLUMNS)
-                return MetadataTable(shown_as, mtime_ns, {}, (Skipped(shown_as, f"metadata table has no file-name column ({wanted})"),))
+                return MetadataTable(
+                    shown_as, mtime_ns, {}, (Skipped(shown_as, f"metadata table has no file-name column ({wanted})"),)
+                )
             continue
         if len(row) != len(header):
             problems.append(Skipped(f"{shown_as}:{line}", f"{len(row)} fields where the header has {len(header)}"))
@@ -91,7 +95,9 @@ def read_table(path: Path, shown_as: str) -> MetadataTable:
             problems.append(Skipped(f"{shown_as}:{line}", "metadata row names no file (empty file name)"))
             continue
         if key in rows:
-            problems.append(Skipped(f"{shown_as}:{line}", f"second metadata row for {name!r} (first on line {rows[key].line})"))
+            problems.append(
+                Skipped(f"{shown_as}:{line}", f"second metadata row for {name!r} (first on line {rows[key].line})")
+            )
             continue
         values = {column: value for i, (column, value) in enumerate(zip(header, row)) if i != name_column}
         rows[key] = MetadataRow(line, name, json.dumps(values, ensure_ascii=False).encode("utf-8"))

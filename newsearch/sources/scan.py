@@ -68,7 +68,11 @@ def scan(corpus: Path, *, metadata: Path | None = None) -> Scan:
     used: set[str] = set()
     for entry_id, path, size, mtime_ns in entries:
         found = kind_of(entry_id)
-        if found is None or entry_id in reserved or (os.path.basename(path) == table_name and _real(path) == table_real):
+        if (
+            found is None
+            or entry_id in reserved
+            or (os.path.basename(path) == table_name and _real(path) == table_real)
+        ):
             continue
         role, kind = found
         if role == "dump":
