@@ -76,13 +76,30 @@ def read_fields(
     record: Mapping[str, Any], fields: FieldMapping | None = None, *, only: tuple[str, ...] = FIELDS
 ) -> Fields:
     """Split one record into our fields (those in ``only``) and its extra metadata."""
+    found, used = find_fields(record, fields, only)
+    return Fields(
+        id=found.get("id"),
+        title=found.get("title"),
+        body=found.get("body"),
+        date=found.get("date"),
+        source=found.get("source"),
+        author=found.get("author"),
+        url=found.get("url"),
+        metadata=extras(record, used),
+    )
+
+
+def find_fields(
+    record: Mapping[str, Any], fields: FieldMapping | None = None, only: tuple[str, ...] = FIELDS
+) -> tuple[dict[str, Any], set[str]]:
+    """({our field: value}, the record's keys used for them): the cheap part of ``read_fields``,
+    enough for a scan to know a record's id and whether it has a body."""
     lowered: dict[str, str] = {}
     for key in record:
         lowered.setdefault(str(key).strip().lower(), key)
-    wanted = _candidates(tuple(sorted((fields or {}).items())), only)
     found: dict[str, Any] = {}
     used: set[str] = set()
-    for name, keys in wanted:
+    for name, keys in _candidates(tuple(sorted((fields or {}).items())), only):
         for key in keys:
             original = lowered.get(key)
             if original is None:
@@ -97,16 +114,7 @@ def read_fields(
                 found[name] = text
                 used.add(original)
                 break
-    return Fields(
-        id=found.get("id"),
-        title=found.get("title"),
-        body=found.get("body"),
-        date=found.get("date"),
-        source=found.get("source"),
-        author=found.get("author"),
-        url=found.get("url"),
-        metadata=extras(record, used),
-    )
+    return found, used
 
 
 @lru_cache(maxsize=64)

@@ -25,7 +25,7 @@ from ..dates import parse_date
 from ..models import Article, Skipped
 from ..nlp.sentences import paragraph_spans
 from .candidates import Candidate, DumpFile, DumpRecords
-from .fields import FIELD_NAMES, FieldMapping, read_fields
+from .fields import FIELD_NAMES, FieldMapping, find_fields, read_fields
 from .txt import normalise_newlines
 
 # What a format reader yields for each line/row: (line, record, raw payload) or (line, reason).
@@ -46,11 +46,11 @@ def collect(dump: DumpFile, items: Iterable[tuple], fields: FieldMapping | None,
             problems.append(Skipped(f"{dump.id}:{line}", item[1]))
             continue
         record, payload = item[1], item[2]
-        found = read_fields(record, fields, only=("id", "body"))
-        if found.body is None:
+        found, _ = find_fields(record, fields, ("id", "body"))
+        if "body" not in found:
             problems.append(Skipped(f"{dump.id}:{line}", f"no body ({_body_keys(fields)} missing or empty)"))
             continue
-        record_id = found.id if found.id is not None else f"L{line}"
+        record_id = found.get("id") or f"L{line}"
         if record_id in first_line:
             problems.append(
                 Skipped(f"{dump.id}:{line}", f"duplicate id {record_id!r} (first on line {first_line[record_id]})")
