@@ -199,6 +199,11 @@ def test_bad_metadata_tables_are_problems_not_errors(make_corpus, tmp_path):
     )
     rows = make_corpus({"a.txt": "T\n\nB", "metadata.tsv": "filename\tsource\na\tnyt\textra\na\tap\n"}, name="rows")
     assert scan(rows).problems == (Skipped("metadata.tsv:2", "3 fields where the header has 2"),)
+    both = make_corpus(
+        {"a.txt": "T\n\nB", "metadata.tsv": "file\tsource\na\tnyt\n", "metadata.csv": "file"}, name="both"
+    )
+    assert scan(both).problems == (Skipped("metadata.csv", "ignored: metadata.tsv is the metadata table"),)
+    assert scan(both).dumps == ()
     missing = scan(make_corpus({"a.txt": "T\n\nB"}, name="m"), metadata=tmp_path / "nope.tsv")
     assert [p.reason.startswith("unreadable metadata table") for p in missing.problems] == [True]
 

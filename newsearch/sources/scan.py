@@ -80,6 +80,12 @@ def scan(corpus: Path, *, metadata: Path | None = None) -> Scan:
             continue
         files.append(_file_candidate(entry_id, path, size, mtime_ns, kind, table, used))
     problems: list[Skipped] = []
+    if metadata is None and corpus.is_dir() and table_path is not None:
+        problems.extend(
+            Skipped(name, f"ignored: {table_path.name} is the metadata table")
+            for name in TABLE_NAMES
+            if name != table_path.name and (corpus / name).is_file()
+        )
     if table is not None:
         problems.extend(table.problems)
         for key, row in table.rows.items():
