@@ -488,3 +488,11 @@ def test_reuters_jsonl_archive():
     assert dict(first.metadata)["places"] == ("el-salvador", "usa", "uruguay")
     dates = sorted(json.loads(c.payload)["date"][:10] for c in records.candidates)
     assert (dates[0], dates[-1]) == ("1987-02-26", "1987-10-20")
+
+
+def test_a_metadata_row_overrides_what_a_page_says(make_corpus):
+    page = PAGE.format(charset="utf-8", published=PUBLISHED)
+    corpus = make_corpus({"aleppo.html": page, "metadata.csv": "filename,publisher,section\naleppo.html,Planet Wire,world\n"})
+    article = articles_of(corpus)["aleppo.html"]
+    assert (article.title, article.source, article.date) == ("Ceasefire holds in Aleppo", "Planet Wire", "2016-10-05T12:03:00Z")
+    assert article.metadata == (("section", "world"),)
