@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bench.report import CORPORA
-from newsearch.articles import decode
+from newsearch.sources.txt import decode
 
 @dataclass(frozen=True, slots=True)
 class Doc:

@@ -146,7 +146,7 @@ def build_mpwriter(corpus: Path, target: Path) -> int:
     them in ``procs`` sub-processes and merges their postings in one commit."""
     from whoosh import index as whoosh_index
 
-    from newsearch.articles import find_article_files, load_article
+    from newsearch.sources import load, scan
     from newsearch.indexer import _document
     from newsearch.models import Skipped
     from newsearch.nlp.sentences import sentence_spans
@@ -159,12 +159,12 @@ def build_mpwriter(corpus: Path, target: Path) -> int:
     stories, manifest = StoryIndex(), Manifest()
     writer = ix.writer(procs=os.cpu_count() or 2)
     articles = 0
-    for file in find_article_files(corpus):
-        article = load_article(file)
+    for file in scan(corpus).files:
+        article = load(file)
         if isinstance(article, Skipped):
             continue
         sig, sentences = signature(article.body), tuple(sentence_spans(article.body))
-        writer.add_document(**_document(article, None, sig, sentences), story=stories.assign(article.id, sig))
+        writer.add_document(**_document(article, None, sig, sentences, corpus), story=stories.assign(article.id, sig))
         manifest[article.id] = ManifestEntry(article.size, article.mtime_ns, article.sha256)
         articles += 1
     writer.commit()
@@ -297,7 +297,7 @@ PYCACHE = ROOT / "bench" / "out" / "pycache"
 
 # Where an update spends its time. Disjoint: no step here calls another.
 STEPS = {
-    "stat scan (`find_article_files`)": "newsearch.indexer:find_article_files",
+    "stat scan (`sources.scan`)": "newsearch.indexer:scan",
     "open Whoosh index": "whoosh.index:open_dir",
     "manifest load": "newsearch.state:IndexState.manifest",
     "story rows load (all, or those a few new files need)": "newsearch.indexer:_stories_for",

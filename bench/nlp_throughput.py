@@ -44,13 +44,13 @@ _LOAD_PROBE = """
 import json, sys, time
 started = time.perf_counter()
 from pathlib import Path
-from newsearch.articles import find_article_files, load_article
+from newsearch.sources import load, scan
 from newsearch.nlp import analyse, entities, resources
 resources.is_installed("taggers/")  # imports NLTK, as every NLP process does
 imported = time.perf_counter()
 entities._models()
 loaded = time.perf_counter()
-analyse(load_article(find_article_files(Path(sys.argv[1]))[0]))
+analyse(load(scan(Path(sys.argv[1])).files[0]))
 analysed = time.perf_counter()
 print(json.dumps({"import": imported - started, "models": loaded - imported, "first": analysed - loaded}))
 """
@@ -70,10 +70,10 @@ def use_bytecode_cache(directory: Path) -> None:
 
 
 def load_articles(corpus: Path):
-    from newsearch.articles import find_article_files, load_article
     from newsearch.models import Skipped
+    from newsearch.sources import load, scan
 
-    loaded = (load_article(f) for f in find_article_files(corpus))
+    loaded = (load(f) for f in scan(corpus).files)
     return [a for a in loaded if not isinstance(a, Skipped)]
 
 

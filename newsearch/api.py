@@ -117,8 +117,8 @@ def watch(
     would remove most of the index is not made: its summary carries a note saying so, and
     watching goes on."""
     corpus = source_for(index, corpus)
-    if not corpus.is_dir():
-        raise CorpusNotFound(f"corpus directory not found: {corpus}; pass --corpus DIR")
+    if not corpus.exists():
+        raise CorpusNotFound(f"corpus not found: {corpus}; pass --corpus PATH (a folder or a dump file)")
     watch_corpus(corpus, Path(index), on_update, stop=stop, with_nlp=analyse)
 
 

@@ -137,6 +137,11 @@ def format_datetime(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def as_datetime(published: str) -> datetime:
+    """A date as ``parse_date`` gives it, as a naive datetime in UTC (a day at midnight)."""
+    return datetime.fromisoformat(published.removesuffix("Z"))
+
+
 # --------------------------------------------------------------------------- query side
 
 _RANGE = re.compile(

@@ -127,11 +127,14 @@ class Passage:
 
 @dataclass(frozen=True, slots=True)
 class Version:
-    """Another article of the same story (a copy or a rewrite), as listed under a hit."""
+    """An article of a story (a copy or a rewrite), as listed under a hit or in ``stories``;
+    ``date`` and ``source`` as in ``Article``."""
 
     id: str
     path: str
     title: str
+    date: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +199,8 @@ class QuoteHit:
     score: float
     span_text: str
     highlights: tuple[Span, ...] = ()
+    date: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,13 +221,19 @@ class Hit:
     versions: tuple[Version, ...] = ()
     quotes: tuple[Quote, ...] = ()
     entities: tuple[Entity, ...] = ()
+    date: str | None = None
+    source: str | None = None
+    author: str | None = None
+    url: str | None = None
+    metadata: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
     """What ``Index.search`` returns: the hits in rank order, the total number of matching
-    articles, and (when asked for) facets: the most frequent ``people``, ``organisations``
-    and ``places`` among all matching articles."""
+    articles, and (when asked for) facets: the most frequent ``people``, ``organisations``,
+    ``places`` and ``sources`` among all matching articles, and the ``timeline`` of when they
+    were published."""
 
     query: str
     total: int
@@ -230,6 +241,7 @@ class SearchResults:
     parsed: str = ""
     suggestion: str | None = None
     facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+    timeline: Timeline | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +253,7 @@ class UpdateSummary:
     removed: tuple[str, ...] = ()
     unchanged: int = 0
     skipped: tuple[Skipped, ...] = ()
+    warnings: tuple[Skipped, ...] = ()  # indexed, with a problem (an unparseable date...): id and reason
     fallback_decoded: tuple[str, ...] = ()
     full_rebuild: bool = False
     seconds: float = 0.0

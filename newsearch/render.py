@@ -109,6 +109,8 @@ def print_summary(summary: UpdateSummary, index: str, console: Console) -> None:
     console.print(summary_line(summary, index))
     for skipped in summary.skipped:
         console.print(Text(f"  skipped {skipped.path}: {skipped.reason}", style="yellow"))
+    for warning in summary.warnings:
+        console.print(Text(f"  warning {warning.path}: {warning.reason}", style="yellow"))
     for path in summary.fallback_decoded:
         console.print(Text(f"  {path}: not valid UTF-8, decoded as cp1252", style="dim"))
     for note in summary.notes:
@@ -120,7 +122,9 @@ def summary_line(summary: UpdateSummary, index: str) -> str:
     return (
         f"{kind} {index}: {len(summary.added)} added, {len(summary.updated)} updated, "
         f"{len(summary.removed)} removed, {summary.unchanged} unchanged, "
-        f"{len(summary.skipped)} skipped ({summary.seconds:.2f}s)"
+        f"{len(summary.skipped)} skipped"
+        + (f", {len(summary.warnings)} with warnings" if summary.warnings else "")
+        + f" ({summary.seconds:.2f}s)"
     )
 
 
@@ -241,6 +245,7 @@ def summary_json(summary: UpdateSummary) -> dict[str, Any]:
         "removed": list(summary.removed),
         "unchanged": summary.unchanged,
         "skipped": [{"path": s.path, "reason": s.reason} for s in summary.skipped],
+        "warnings": [{"path": w.path, "reason": w.reason} for w in summary.warnings],
         "fallback_decoded": list(summary.fallback_decoded),
         "full_rebuild": summary.full_rebuild,
         "seconds": round(summary.seconds, 3),

@@ -11,13 +11,13 @@ from array import array
 from collections.abc import Mapping, Sequence
 from functools import cache
 
-from whoosh import columns, fields
+from whoosh import analysis, columns, fields
 
 from .models import Span
 
 from .text import name_analyzer, news_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Names users type in queries -> fields of the schema.
 FIELD_ALIASES = {
@@ -31,13 +31,19 @@ FIELD_ALIASES = {
 }
 
 SEARCHABLE_FIELDS = ("title", "body", "quotes", "speakers", "people", "organisations", "places")
+# What the archive says about an article (see ``newsearch.sources``), searchable as ``date:``,
+# ``source:``, ``author:``, ``url:``; every other field of a record as ``meta_<name>:`` (Reuters'
+# ``places`` is ``meta_places:``, apart from the ``place:`` entities found in the text).
+ARCHIVE_FIELDS = ("date", "source", "author", "url")
+META_PREFIX = "meta_"
+META_KEYWORD_MAX = 100  # longer values of other fields are kept for display, not searched
 
 
 def build_schema() -> fields.Schema:
     """A fresh schema object (Whoosh schemas are mutable; never share one)."""
     text = news_analyzer()
     names = name_analyzer()
-    return fields.Schema(
+    schema = fields.Schema(
         id=fields.ID(stored=True, unique=True),
         title=fields.TEXT(analyzer=text, stored=True, field_boost=1.0, multitoken_query="phrase"),
         # Positions (for phrases) but not character offsets: passages re-read the stored body.
@@ -66,7 +72,18 @@ def build_schema() -> fields.Schema:
         size=fields.STORED(),
         mtime_ns=fields.STORED(),
         encoding=fields.STORED(),
+        # Archive metadata. ``date`` is for date: queries and --since/--until ranges;
+        # ``published`` holds the date as given (``YYYY-MM-DD[THH:MM:SSZ]``, "" when undated) as
+        # a column for sorting and timelines; ``source`` matches whole names, case aside.
+        date=fields.DATETIME(),
+        published=fields.ID(stored=True, sortable=True),
+        source=fields.ID(stored=True, sortable=True, analyzer=analysis.IDTokenizer() | analysis.LowercaseFilter()),
+        author=fields.TEXT(analyzer=names, stored=True, multitoken_query="phrase"),
+        url=fields.ID(stored=True),
+        metadata=fields.STORED(),  # every other field of the record, for display
     )
+    schema.add(f"{META_PREFIX}*", fields.KEYWORD(lowercase=True, commas=True), glob=True)
+    return schema
 
 
 @cache

@@ -76,6 +76,10 @@ class Ranking:
         """All but the best ``count`` articles."""
         return Ranking(self.scores[count:], self.docnums[count:])
 
+    def only(self, keep: np.ndarray) -> Ranking:
+        """The articles where the boolean mask ``keep`` is true, in the same order."""
+        return Ranking(self.scores[keep], self.docnums[keep])
+
     def then(self, rest: Ranking) -> Ranking:
         """This ranking followed by ``rest``."""
         return Ranking(np.concatenate((self.scores, rest.scores)), np.concatenate((self.docnums, rest.docnums)))

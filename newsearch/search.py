@@ -21,10 +21,11 @@ from weakref import WeakKeyDictionary
 
 from whoosh import qparser, query as wq, scoring
 
-from .models import FacetValue, Hit, QueryError, Version
+from .archive import DATE_CLAUSE, Sort, by_date, columns, everything, keep_matching, rewrite_date_clauses, split_filters
+from .models import FacetValue, Hit, QueryError, Timeline, Version
 from .nlp import Analysis
 from .passages import MatchPattern, WordPattern, choose_passages, lead_passage, mark
-from .schema import FIELD_ALIASES, SEARCHABLE_FIELDS, unpack_spans
+from .schema import ARCHIVE_FIELDS, FIELD_ALIASES, META_PREFIX, SEARCHABLE_FIELDS, unpack_spans
 from .text import STOP_WORDS, name_analyzer, news_analyzer, news_words, normalise
 
 if TYPE_CHECKING:  # scoring (and numpy) are imported by the first search, not by ``import newsearch``
@@ -52,7 +53,7 @@ RERANK_DEPTH = 1000  # feedback re-scores this many of the best articles (as Ans
 
 # Fields whose matches are marked in the article body (quotes are body text).
 BODY_MARK_FIELDS = frozenset({"body", "quotes"})
-_KNOWN_FIELDS = set(SEARCHABLE_FIELDS) | set(FIELD_ALIASES)
+_KNOWN_FIELDS = set(SEARCHABLE_FIELDS) | set(FIELD_ALIASES) | set(ARCHIVE_FIELDS)
 _FIELD_COLON = re.compile(r"(?<![\w\"])(\w+):")
 _STRAY = re.compile(r"[?!;,{}\[\]<>=&|\\/@#$%€£¥§]")
 
@@ -79,13 +80,21 @@ def weighting() -> scoring.WeightingModel:
 
 @dataclass(frozen=True, slots=True)
 class ParsedQuery:
-    """A query ready to run, and what to mark in the title and in the body."""
+    """A query ready to run, and what to mark in the title and in the body. ``query`` is what
+    is scored (None: only filters were given, every article matches); ``filters`` narrow the
+    matches without scoring them (see ``archive``)."""
 
     text: str
-    query: wq.Query
+    query: wq.Query | None
     title_patterns: tuple[MatchPattern, ...]
     body_patterns: tuple[MatchPattern, ...]
     ranked: bool = False  # terms OR-ed and ranked (not all required): feedback may expand it
+    filters: tuple[wq.Query, ...] = ()
+
+    def explained(self) -> str:
+        """The query as Whoosh runs it, and its filters (for ``--explain``)."""
+        scored = str(self.query) if self.query is not None else "every article"
+        return scored + "".join(f" FILTER {clause}" for clause in self.filters)
 
 
 def make_parser(schema, mode: Literal["all", "any"] = "all") -> qparser.QueryParser:
@@ -111,18 +120,26 @@ def parse_query(text: str, schema, mode: Mode = "auto") -> ParsedQuery:
     parsed = make_parser(schema, "any" if ranked else "all").parse(drop_stop_words(cleaned) if ranked else cleaned)
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise QueryError(f"query {text!r} has no words to search for; try e.g. `newsearch query aleppo`")
+    scored, filters = split_filters(parsed)
     return ParsedQuery(
         text=text,
-        query=parsed,
-        title_patterns=tuple(patterns_for(parsed, {"title"})),
-        body_patterns=tuple(patterns_for(parsed, BODY_MARK_FIELDS)),
-        ranked=ranked,
+        query=scored,
+        title_patterns=tuple(patterns_for(scored, {"title"})) if scored is not None else (),
+        body_patterns=tuple(patterns_for(scored, BODY_MARK_FIELDS)) if scored is not None else (),
+        ranked=ranked and scored is not None,
+        filters=filters,
     )
 
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 _SYNTAX = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()]")
 _PHRASE = re.compile(r'"[^"]*"(?:~\d+)?')
+# What stop words are never taken out of: phrases, and date ranges (``date:[... TO ...]``).
+_PROTECTED = re.compile(r'"[^"]*"(?:~\d+)?|\bdate:\[[^\]]*\]')
+# A clause on an archive field, which filters and is no term of the query (see ``resolve_mode``).
+_ARCHIVE_CLAUSE = re.compile(
+    rf'(?<![\w"])(?:{"|".join(ARCHIVE_FIELDS)}|{META_PREFIX}\w+):(?:\[[^\]]*\]|"[^"]*"|\S+)', re.IGNORECASE
+)
 _BARE_WORD = re.compile(r"(?<![\w:.'*?~-])[A-Za-z]+(?![\w:.'*?~-])")
 
 
@@ -131,6 +148,7 @@ def resolve_mode(cleaned: str, mode: Mode) -> Literal["all", "any"]:
     ``any`` for long, natural-language ones, which rarely match every word."""
     if mode != "auto":
         return mode
+    cleaned = _ARCHIVE_CLAUSE.sub(" ", cleaned)  # filters, not terms: ``cocoa source:reuters`` is one term
     terms = [chunk for chunk in _outside_phrases(cleaned).split() if chunk not in _OPERATORS and chunk.strip("()")]
     return "all" if len(terms) + len(_PHRASE.findall(cleaned)) <= SHORT_QUERY_TERMS else "any"
 
@@ -146,7 +164,7 @@ def drop_stop_words(cleaned: str) -> str:
         return _BARE_WORD.sub(lambda m: "" if m.group().lower() in STOP_WORDS else m.group(), chunk)
 
     pieces, last = [], 0
-    for phrase in _PHRASE.finditer(cleaned):
+    for phrase in _PROTECTED.finditer(cleaned):
         pieces += [drop(cleaned[last : phrase.start()]), phrase.group()]
         last = phrase.end()
     pieces.append(drop(cleaned[last:]))
@@ -190,9 +208,19 @@ def _neutralise(text: str) -> str:
 
 
 def _neutralise_words(chunk: str, phrase_follows: bool) -> str:
+    """``chunk`` (no phrases in it) with its date clauses in Whoosh's form and the rest as words."""
+    pieces, last = [], 0
+    for clause in DATE_CLAUSE.finditer(chunk):
+        pieces += [_plain_words(chunk[last : clause.start()], phrase_follows=True), rewrite_date_clauses(clause.group())]
+        last = clause.end()
+    pieces.append(_plain_words(chunk[last:], phrase_follows))
+    return "".join(pieces)
+
+
+def _plain_words(chunk: str, phrase_follows: bool) -> str:
     def field(match: re.Match) -> str:
         name = match.group(1)
-        if name.lower() not in _KNOWN_FIELDS:
+        if name.lower() not in _KNOWN_FIELDS and not name.lower().startswith(META_PREFIX):
             return f"{name} "
         rest = chunk[match.end() :]
         bare_at_end = not rest.strip() and not phrase_follows

@@ -153,6 +153,23 @@ class IndexState:
     def _meta(self) -> dict[str, str]:
         return dict(self._connection.execute("SELECT key, value FROM meta"))
 
+    def dump_stamps(self) -> dict[str, tuple[int, int]]:
+        """Each dump's (size, mtime_ns) when its records were last all indexed (see
+        ``indexer._survey``): a dump with the same stamp is not read again."""
+        rows = self._connection.execute("SELECT key, value FROM meta WHERE key LIKE 'dump:%'")
+        return {key[len("dump:") :]: tuple(map(int, value.split())) for key, value in rows}
+
+    def set_dump_stamps(self, stamps: dict[str, tuple[int, int]]) -> None:
+        """Replace the dump stamps (only after the records they vouch for are committed)."""
+        if stamps == self.dump_stamps():
+            return
+        with self._connection:
+            self._connection.execute("BEGIN IMMEDIATE")
+            self._connection.execute("DELETE FROM meta WHERE key LIKE 'dump:%'")
+            self._connection.executemany(
+                "INSERT INTO meta VALUES (?, ?)", ((f"dump:{dump}", f"{size} {mtime}") for dump, (size, mtime) in stamps.items())
+            )
+
     def manifest(self) -> Manifest:
         rows = self._connection.execute("SELECT id, size, mtime_ns, sha256 FROM files")
         return Manifest({file_id: ManifestEntry(size, mtime, sha) for file_id, size, mtime, sha in rows})
@@ -203,6 +220,7 @@ class IndexState:
             if replace:
                 for table in ("files", "articles", "bands"):
                     cursor.execute(f"DELETE FROM {table}")
+                cursor.execute("DELETE FROM meta WHERE key LIKE 'dump:%'")
             cursor.executemany("DELETE FROM files WHERE id = ?", ((i,) for i, e in manifest.items() if e is None))
             cursor.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import watchfiles
 
-from .articles import ARTICLE_SUFFIX
 from .indexer import update_index
 from .models import IndexLocked, MassRemoval, UpdateSummary
+from .sources.metadata_table import TABLE_NAMES
+from .sources.scan import kind_of
 
 DEBOUNCE_MS = 1000
 # Files that arrive while the first update runs, before watching starts, send no event: the
@@ -23,9 +24,13 @@ DEBOUNCE_MS = 1000
 CATCH_UP_MS = 1000
 
 
-def _is_article_event(change: watchfiles.Change, path: str) -> bool:
+def _is_corpus_event(change: watchfiles.Change, path: str) -> bool:
+    """A change to what a corpus is read from: an article file, a dump, a metadata table (or a
+    deletion, which may be a whole folder of them)."""
     name = Path(path).name
-    return not name.startswith(".") and (name.endswith(ARTICLE_SUFFIX) or change == watchfiles.Change.deleted)
+    if name.startswith("."):
+        return False
+    return kind_of(name) is not None or name in TABLE_NAMES or change == watchfiles.Change.deleted
 
 
 def watch_corpus(
@@ -46,9 +51,12 @@ def watch_corpus(
     """
     on_update(_update(corpus, index_dir, with_nlp))
     caught_up = False
+    # A corpus that is one dump is watched through its folder, so that a dump replaced by a
+    # rename (as editors and exporters write files) is still seen.
+    watched, wanted = (corpus.parent, _is_this(corpus)) if corpus.is_file() else (corpus, _is_corpus_event)
     for changes in watchfiles.watch(
-        corpus,
-        watch_filter=_is_article_event,
+        watched,
+        watch_filter=wanted,
         debounce=debounce_ms,
         stop_event=stop,
         force_polling=force_polling,
@@ -65,6 +73,11 @@ def watch_corpus(
         if changes or summary.changed:
             on_update(summary)
         caught_up = True
+
+
+def _is_this(dump: Path) -> Callable[[watchfiles.Change, str], bool]:
+    resolved = dump.resolve()
+    return lambda change, path: Path(path).resolve() == resolved
 
 
 def _update(corpus: Path, index_dir: Path, with_nlp: bool) -> UpdateSummary:

@@ -40,7 +40,7 @@ def test_nothing_changed_reads_no_file(make_corpus, tmp_path, monkeypatch):
     corpus = make_corpus({"a.txt": "A\n\napple"})
     index = tmp_path / "ix"
     newsearch.index_corpus(corpus, index, analyse=False)
-    monkeypatch.setattr("newsearch.indexer.load_article", lambda file: (_ for _ in ()).throw(AssertionError(file)))
+    monkeypatch.setattr("newsearch.indexer.load", lambda file, fields=None: (_ for _ in ()).throw(AssertionError(file)))
     summary = newsearch.index_corpus(corpus, index, analyse=False)
     assert not summary.changed and summary.unchanged == 1
 

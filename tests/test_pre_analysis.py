@@ -9,7 +9,7 @@ from whoosh import index as whoosh_index
 
 import newsearch
 from newsearch import indexer
-from newsearch.articles import find_article_files
+from newsearch.sources import scan
 from tests.conftest import SEED_ORIGINAL, SEED_REWRITE
 
 QUERIES = ('"regime of silence"', "ceasefire aleppo", "Russians", "U.S. talks", "title:pressure", "rebels OR regime")
@@ -43,8 +43,9 @@ def index_content(index: Path) -> dict:
 
 
 def test_workers_hand_the_writer_stemmed_words_and_the_text_to_store(corpus, tmp_path):
-    file = next(f for f in find_article_files(corpus) if f.id == "us.txt")
-    document = indexer._prepare(file, indexer._Work(tmp_path / "cache.sqlite3", with_nlp=False, semantic=False)).document
+    file = next(f for f in scan(corpus).files if f.id == "us.txt")
+    work = indexer._Work(tmp_path / "cache.sqlite3", with_nlp=False, semantic=False, corpus=corpus, fields={})
+    document = indexer._prepare(file, work).document
     assert document["title"] == ["us", "and", "us", "talk"]
     assert document["_stored_title"] == "U.S. and US talks"
     assert document["body"][:3] == ["the", "us", "envoi"]

@@ -66,8 +66,10 @@ def read_dump(dump: DumpFile, fields: FieldMapping | None = None, *, single: boo
         if dump.path.lower().endswith(".gz"):
             data = gzip.decompress(data)
     except (OSError, EOFError, zlib.error) as error:
+        # Transient when the file could not be read (its records keep their indexed versions);
+        # a corrupt gzip stream is what the file holds.
         reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
-        return DumpRecords((), (Skipped(dump.id, f"unreadable dump: {reason}"),))
+        return DumpRecords((), (Skipped(dump.id, f"unreadable dump: {reason}", transient=isinstance(error, OSError)),))
     items = iter_jsonl(data) if dump.kind == "jsonl" else iter_csv(data, dump.kind)
     return collect(dump, items, fields, single)
 

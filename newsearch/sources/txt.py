@@ -56,7 +56,7 @@ def read_bytes(candidate: Candidate) -> bytes | Skipped:
     try:
         return Path(candidate.path).read_bytes()
     except OSError as error:
-        return Skipped(candidate.id, f"unreadable: {error.strerror or error}")
+        return Skipped(candidate.id, f"unreadable: {error.strerror or error}", transient=True)
 
 
 def parse_txt(candidate: Candidate, data: bytes) -> Article | Skipped:
