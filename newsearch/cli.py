@@ -28,6 +28,7 @@ from .render import (
     print_results,
     print_stories,
     print_summary,
+    print_timeline,
     quote_json,
     results_json,
     story_json,
@@ -54,8 +55,9 @@ CorpusOption = Annotated[
     typer.Option(
         "--corpus",
         envvar="NEWSEARCH_CORPUS",
-        help="Source of the articles: a directory of .txt files [default: the index's own source; "
-        "./corpus for a new index]. An existing index is only updated from its own source (see --replace).",
+        help="Source of the articles: a folder (.txt, .html, dumps, a metadata table) or one .jsonl/.csv/.tsv dump "
+        "[default: the index's own source; ./corpus for a new index]. An existing index is only updated from its "
+        "own source (see --replace).",
         show_default=False,
     ),
 ]
@@ -153,6 +155,19 @@ def index_command(
             "--allow-mass-removal", help="Allow an update that removes more than half of the index (articles deleted on purpose)."
         ),
     ] = False,
+    field: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--field",
+            help="Read a field of the dumps from another key or column, e.g. --field body=story_text "
+            "(ours: id, title, body, date, source, author, url; repeatable) [default: as the index is].",
+            show_default=False,
+        ),
+    ] = None,
+    metadata: Annotated[
+        Optional[Path],
+        typer.Option("--metadata", help="A metadata table to join to the article files [default: metadata.tsv/.csv in the corpus].", show_default=False),
+    ] = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -161,6 +176,7 @@ def index_command(
     Incremental by default: new and changed files are indexed, deleted ones removed. An existing
     index is updated from the source it was built from; --replace points it at another.
     """
+    mapping = field_mapping(field)
     with errors_exit_2(), progress_bar(quiet, "indexing") as report:
         summary = api.index_corpus(
             corpus,
@@ -172,6 +188,8 @@ def index_command(
             optimize=optimize,
             replace=replace,
             allow_mass_removal=allow_mass_removal,
+            fields=mapping,
+            metadata=metadata,
         )
     if as_json:
         print(json.dumps(summary_json(summary), ensure_ascii=False))
@@ -234,8 +252,18 @@ def query_command(
         bool, typer.Option("--collapse/--no-collapse", help="One hit per story (copies and rewrites listed under it).")
     ] = True,
     facets: Annotated[
-        bool, typer.Option("--facets", help="Count the most frequent people, organisations and places among the hits.")
+        bool,
+        typer.Option("--facets", help="Count the most frequent people, organisations, places and sources among the hits."),
     ] = False,
+    since: Annotated[
+        Optional[str], typer.Option("--since", help="Only articles published on or after this date (1987-03-01, 1987-03, 1987-03-01T12:00).")
+    ] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Only articles published on or before this date (inclusive).")] = None,
+    source: Annotated[
+        Optional[list[str]], typer.Option("--source", help="Only articles of this source (whole name, any case; repeatable).")
+    ] = None,
+    sort: Annotated[str, typer.Option("--sort", help="relevance, newest or oldest (undated articles last).")] = "relevance",
+    timeline: Annotated[bool, typer.Option("--timeline", help="Chart how many articles matched over time.")] = False,
     as_json: JsonOption = False,
     explain: Annotated[bool, typer.Option("--explain", help="Print the parsed query on stderr.")] = False,
     quiet: QuietOption = False,
@@ -246,6 +274,8 @@ def query_command(
     """
     if any_term and all_terms:
         raise fail("--any and --all exclude each other; pass one of them")
+    if sort not in api.SORTS:
+        raise fail(f"--sort {sort!r}: use one of {', '.join(api.SORTS)}")
     mode = "any" if any_term else "all" if all_terms else "auto"
     with errors_exit_2():
         api.check_query(text)
@@ -262,11 +292,18 @@ def query_command(
                 facets=FACET_VALUES if facets else 0,
                 feedback=feedback,
                 semantic=semantic,
+                since=since,
+                until=until,
+                sources=source or (),
+                sort=sort,
+                timeline=timeline,
             )
     if as_json:
         print(json.dumps(results_json(results), ensure_ascii=False))
     else:
         print_results(results, stdout())
+        if results.timeline is not None:
+            print_timeline(results.timeline, stdout())
         if results.suggestion:
             stderr().print(f"did you mean: {results.suggestion}?", markup=False)
     raise typer.Exit(EXIT_FOUND if results.hits else EXIT_NOT_FOUND)
@@ -388,6 +425,19 @@ def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:
         stderr().print(f"newsearch: {summary_line(summary, str(index))}", markup=False, style="dim")
     if not quiet:
         print_notes(summary)
+
+
+def field_mapping(pairs: list[str] | None) -> dict[str, str] | None:
+    """``["body=story_text"]`` as ``{"body": "story_text"}``; None when none were given."""
+    if not pairs:
+        return None
+    mapping = {}
+    for pair in pairs:
+        ours, equals, theirs = pair.partition("=")
+        if not equals or not ours.strip() or not theirs.strip():
+            raise fail(f"--field {pair!r}: write OURS=THEIRS, e.g. --field body=story_text")
+        mapping[ours.strip()] = theirs.strip()
+    return mapping
 
 
 def note(quiet: bool, message: str) -> None:

@@ -7,7 +7,6 @@ inside the quote's own span, and the speaker's name containing every word asked 
 
 from __future__ import annotations
 
-import os
 import re
 
 from whoosh import query as wq
@@ -15,7 +14,7 @@ from whoosh import query as wq
 from .models import Quote, QuoteHit, Span
 from .nlp import Analysis
 from .passages import Match, mark
-from .search import ParsedQuery, parse_query, weighting
+from .search import ParsedQuery, parse_query, path_of, weighting
 
 QUOTE_FIELDS = frozenset({"quotes", "body"})
 
@@ -43,11 +42,13 @@ def find_quotes(
                     QuoteHit(
                         quote=quote,
                         article_id=stored["id"],
-                        path=os.path.join(corpus, stored["id"]),
+                        path=path_of(stored, corpus),
                         title=stored["title"],
                         score=round(float(result.score), 6),
                         span_text=stored["body"][quote.start : quote.end],
                         highlights=highlights,
+                        date=stored.get("published") or None,
+                        source=stored.get("source") or None,
                     )
                 )
     found.sort(key=lambda hit: (-hit.score, hit.article_id, hit.quote.start))
@@ -56,10 +57,12 @@ def find_quotes(
 
 def _article_query(parsed: ParsedQuery | None, speaker: str | None) -> wq.Query:
     """Articles whose quotes could match: the text query moved onto the quotes field, AND
-    the speaker's name words in the speakers field."""
+    its filters, AND the speaker's name words in the speakers field."""
     parts: list[wq.Query] = []
     if parsed is not None:
-        parts.append(_onto_quotes(parsed.query))
+        if parsed.query is not None:
+            parts.append(_onto_quotes(parsed.query))
+        parts.extend(parsed.filters)  # date:, source: ... narrow the articles, as in a search
     if speaker:
         parts.extend(wq.Term("speakers", word) for word in _name_words(speaker))
     return wq.And(parts) if parts else wq.Every()

@@ -57,7 +57,8 @@ def print_results(results: SearchResults, console: Console) -> None:
             plural = "s" if len(hit.versions) > 1 else ""
             console.print(Text(f"  {len(hit.versions)} other version{plural} of this story:", style="dim"))
             for version in hit.versions:
-                console.print(Text(f"    {version.title}  ", style="dim").append(display_path(version.path), style="cyan"))
+                console.print(Text(f"    {version.title}  ", style="dim").append_text(_origin(version.date, version.source)).append(
+                    display_path(version.path), style="cyan"))
         console.print()
     for name, values in results.facets.items():
         listed = ", ".join(f"{v.value} ({v.count})" for v in values) or "none"
@@ -75,8 +76,8 @@ def print_quotes(quotes: tuple[QuoteHit, ...], console: Console, explain: bool =
         console.print(Text("“").append_text(text).append("”"))
         said = quote.speaker or "unattributed"
         how = f" ({quote.cue}{', via pronoun' if quote.speaker_source == 'pronoun' else ''})" if quote.cue else ""
-        console.print(Text(f"  — {said}{how}", style="bold").append(f"  {hit.title}  ", style="dim").append(
-            display_path(hit.path), style="cyan"))
+        console.print(Text(f"  — {said}{how}", style="bold").append(f"  {hit.title}  ", style="dim").append_text(
+            _origin(hit.date, hit.source)).append(display_path(hit.path), style="cyan"))
         if explain:
             console.print(Text(f"  why: {explain_attribution(quote)}", style="dim"))
         console.print()
@@ -87,8 +88,10 @@ def print_stories(stories: list[StoryGroup], console: Console) -> None:
     """Each story: its id and size, its versions, and the similarity of each pair."""
     for story in stories:
         console.print(Text(f"{story.id}", style="bold").append(f"  {len(story.versions)} versions", style="dim"))
-        for version in story.versions:
-            console.print(Text(f"  {version.title}  ").append(display_path(version.path), style="cyan"))
+        for rank, version in enumerate(story.versions):
+            first = Text("first published  ", style="green") if rank == 0 and version.date else Text()
+            console.print(Text("  ").append_text(first).append(f"{version.title}  ").append_text(
+                _origin(version.date, version.source)).append(display_path(version.path), style="cyan"))
         for pair in story.pairs:
             console.print(Text(f"    {pair.first} ~ {pair.second}: similarity {pair.similarity:.2f}", style="dim"))
         console.print()
@@ -98,10 +101,18 @@ def print_stories(stories: list[StoryGroup], console: Console) -> None:
 def _hit_heading(rank: int, hit: Hit) -> Text:
     title = highlighted(hit.title, hit.title_highlights)
     title.stylize("bold")
-    heading = Text().append(f"{rank}. ", style="bold").append_text(title)
-    heading.append(f"  {display_path(hit.path)}", style="cyan")
+    heading = Text().append(f"{rank}. ", style="bold").append_text(title).append("  ")
+    heading.append_text(_origin(hit.date, hit.source))
+    heading.append(display_path(hit.path), style="cyan")
+    if not hit.path.endswith(hit.id):  # a record of a dump: say which
+        heading.append(f" {hit.id}", style="cyan")
     heading.append(f"  score {hit.score:.2f}", style="dim")
     return heading
+
+
+def _origin(date: str | None, source: str | None) -> Text:
+    """``1987-03-02  Reuters  `` (the day only; what is unknown is left out)."""
+    return Text("".join(f"{part}  " for part in (date[:10] if date else None, source) if part), style="magenta")
 
 
 def print_summary(summary: UpdateSummary, index: str, console: Console) -> None:
@@ -183,6 +194,8 @@ def results_json(results: SearchResults) -> dict[str, Any]:
         document["facets"] = {name: [asdict(v) for v in values] for name, values in results.facets.items()}
     if results.suggestion:
         document["suggestion"] = results.suggestion
+    if results.timeline is not None:
+        document["timeline"] = timeline_json(results.timeline)
     return document
 
 
@@ -198,6 +211,11 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "versions": [asdict(v) for v in hit.versions],
         "quotes": [asdict(q) for q in hit.quotes],
         "entities": [asdict(e) for e in hit.entities],
+        "date": hit.date,
+        "source": hit.source,
+        "author": hit.author,
+        "url": hit.url,
+        "metadata": {name: list(value) if isinstance(value, tuple) else value for name, value in hit.metadata},
     }
 
 
@@ -210,6 +228,8 @@ def quote_json(hit: QuoteHit) -> dict[str, Any]:
         "score": hit.score,
         "highlights": [[s.start, s.end] for s in hit.highlights],
         "why": explain_attribution(hit.quote),
+        "date": hit.date,
+        "source": hit.source,
     }
 
 

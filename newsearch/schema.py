@@ -81,6 +81,7 @@ def build_schema() -> fields.Schema:
         author=fields.TEXT(analyzer=names, stored=True, multitoken_query="phrase"),
         url=fields.ID(stored=True),
         metadata=fields.STORED(),  # every other field of the record, for display
+        file=fields.STORED(),  # a record's dump, corpus-relative ("": the corpus is the dump)
     )
     schema.add(f"{META_PREFIX}*", fields.KEYWORD(lowercase=True, commas=True), glob=True)
     return schema

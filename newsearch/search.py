@@ -13,7 +13,7 @@ import dataclasses
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from math import exp, log
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -27,6 +27,7 @@ from .nlp import Analysis
 from .passages import MatchPattern, WordPattern, choose_passages, lead_passage, mark
 from .schema import ARCHIVE_FIELDS, FIELD_ALIASES, META_PREFIX, SEARCHABLE_FIELDS, unpack_spans
 from .text import STOP_WORDS, name_analyzer, news_analyzer, news_words, normalise
+from .timeline import build_timeline
 
 if TYPE_CHECKING:  # scoring (and numpy) are imported by the first search, not by ``import newsearch``
     import numpy as np
@@ -268,6 +269,7 @@ class SearchOutcome:
     hits: list[Hit]
     facets: dict[str, tuple[FacetValue, ...]]
     suggestion: str | None = None
+    timeline: Timeline | None = None
 
 
 def run_search(
@@ -280,6 +282,10 @@ def run_search(
     facets: int = 0,
     feedback: bool = True,
     meaning: np.ndarray | None = None,
+    *,
+    filters: tuple[wq.Query, ...] = (),
+    sort: Sort = "relevance",
+    timeline: bool = False,
 ) -> SearchOutcome:
     """The total number of matching articles and the top ``limit`` hits, ranked by
     ``(-score, id)`` so that ties are broken the same way every time.
@@ -291,30 +297,49 @@ def run_search(
     it matches stay the same. With the query's embedding (``meaning``), the ranking is mixed
     with each article's closeness to it (``semantic.fuse``). A query that matches nothing gets
     a spelling ``suggestion``.
+
+    ``filters`` (with the query's own, ``parsed.filters``) narrow the matches before anything
+    else; ``sort="newest"``/``"oldest"`` orders the hits by date instead of score (undated
+    last; a collapsed story is placed by the date of its best-matching version); ``timeline``
+    counts every match by date.
     """
     # One scored pass over every match: it gives the total, and feedback and collapsing work
     # on its ranking. (Whoosh's own top-N skipping is slower than this for long OR queries.)
     from .scoring import rank
 
-    ranking = rank(searcher, parsed.query)
+    ranking = rank(searcher, parsed.query) if parsed.query is not None else everything(searcher)
+    if filters or parsed.filters:
+        ranking = keep_matching(searcher, ranking, (*parsed.filters, *filters))
     if feedback and parsed.ranked and len(ranking):
         ranking = rerank(searcher, parsed.query, ranking)
-    if meaning is not None:
+    if meaning is not None and parsed.query is not None:
         from .semantic import fuse
 
         ranking = fuse(searcher, ranking, meaning)
-    best = _one_per_story(searcher, ranking, limit) if collapse else list(ranking.head(limit))
+    if sort == "relevance":
+        best = _one_per_story(searcher, ranking, limit) if collapse else list(ranking.head(limit))
+    else:
+        best = _by_date(searcher, _one_per_story(searcher, ranking) if collapse else list(ranking), sort)[:limit]
     parsed = dataclasses.replace(parsed, body_patterns=weigh(parsed.body_patterns, searcher, "body"))
     hits = [_hit(searcher.stored_fields(s.docnum), s.score, parsed, corpus, passages) for s in best]
     if collapse:
         hits = [dataclasses.replace(hit, versions=_other_versions(searcher, hit, corpus)) for hit in hits]
-    hits.sort(key=lambda hit: (-hit.score, hit.id))
+    if sort == "relevance":
+        hits.sort(key=lambda hit: (-hit.score, hit.id))
     found = count_facets(searcher, ranking, facets) if facets else {}
-    return SearchOutcome(len(ranking), hits, found, None if hits else suggest(searcher, parsed.text))
+    dates = columns(searcher).dates
+    when = build_timeline(dates[d] or None for d in ranking.docnums.tolist()) if timeline else None
+    return SearchOutcome(len(ranking), hits, found, None if hits else suggest(searcher, parsed.text), when)
 
 
-def _one_per_story(searcher, ranking: Ranking, limit: int) -> list[Scored]:
-    """The best-ranked article of each story, for the first ``limit`` stories."""
+def _by_date(searcher, best: list[Scored], sort: Sort) -> list[Scored]:
+    """``best`` newest or oldest first (undated last), equal dates in their order."""
+    by_docnum = {scored.docnum: scored for scored in best}
+    return [by_docnum[d] for d in by_date(searcher, list(by_docnum), newest_first=sort == "newest")]
+
+
+def _one_per_story(searcher, ranking: Ranking, limit: int | None = None) -> list[Scored]:
+    """The best-ranked article of each story, for the first ``limit`` stories (or all)."""
     story_of = searcher.reader().column_reader("story")
     seen: set[str] = set()
     best: list[Scored] = []
@@ -409,16 +434,21 @@ def _as_written(searcher, stem: str, analyzer) -> str:
 
 
 def count_facets(searcher, ranking: Ranking, top: int) -> dict[str, tuple[FacetValue, ...]]:
-    """The ``top`` most frequent people, organisations and places among the ``ranking``
-    (every matching article: every version counts)."""
+    """The ``top`` most frequent people, organisations, places and sources among the
+    ``ranking`` (every matching article: every version counts)."""
     values = facet_values(searcher)
     docnums = ranking.docnums.tolist()
     found = {}
     for name, by_docnum in values.items():
-        counts = Counter(value for docnum in docnums for value in by_docnum.get(docnum, ()))
-        ordered = sorted((FacetValue(value, count) for value, count in counts.items()), key=lambda f: (-f.count, f.value))
-        found[name] = tuple(ordered[:top])
+        found[name] = _most_common(Counter(value for docnum in docnums for value in by_docnum.get(docnum, ())), top)
+    sources = columns(searcher).sources
+    found["sources"] = _most_common(Counter(sources[d] for d in docnums if sources[d]), top)
     return found
+
+
+def _most_common(counts: Counter[str], top: int) -> tuple[FacetValue, ...]:
+    ordered = sorted((FacetValue(value, count) for value, count in counts.items()), key=lambda f: (-f.count, f.value))
+    return tuple(ordered[:top])
 
 
 _FACET_VALUES: WeakKeyDictionary = WeakKeyDictionary()
@@ -444,13 +474,28 @@ def facet_values(searcher) -> dict[str, dict[int, tuple[str, ...]]]:
 
 
 def _other_versions(searcher, hit: Hit, corpus: str) -> tuple[Version, ...]:
+    """The story's other articles, in the order of ``in_date_order``."""
     members = searcher.documents(story=hit.story)
-    return tuple(
-        sorted(
-            (Version(m["id"], os.path.join(corpus, m["id"]), m["title"]) for m in members if m["id"] != hit.id),
-            key=lambda version: version.id,
-        )
+    return in_date_order(version_of(m, corpus) for m in members if m["id"] != hit.id)
+
+
+def version_of(stored: dict, corpus: str) -> Version:
+    """An article as a ``Version`` of its story, from its stored fields."""
+    return Version(
+        stored["id"], path_of(stored, corpus), stored.get("title", ""), stored.get("published") or None, stored.get("source") or None
     )
+
+
+def in_date_order(versions: Iterable[Version]) -> tuple[Version, ...]:
+    """Versions by date, the first published first; undated ones after them; then by id."""
+    return tuple(sorted(versions, key=lambda v: (v.date is None, v.date or "", v.id)))
+
+
+def path_of(stored: dict, corpus: str) -> str:
+    """Where an article is: its file, or for a record its dump (``file``; "" when the corpus
+    is the dump itself)."""
+    file = stored.get("file", stored["id"])
+    return os.path.join(corpus, file) if file else corpus
 
 
 def weigh(patterns: tuple[MatchPattern, ...], searcher, field: str) -> tuple[MatchPattern, ...]:
@@ -470,9 +515,10 @@ def _hit(stored: dict, score: float, parsed: ParsedQuery, corpus: str, passages:
         sentences = unpack_spans(stored.get("sentences"))
         chosen = choose_passages(body, matches, sentences, top=passages) if matches else lead_passage(body, sentences)
     analysis = Analysis.from_json(stored.get("analysis"))
+    metadata = stored.get("metadata") or {}
     return Hit(
         id=stored["id"],
-        path=os.path.join(corpus, stored["id"]),
+        path=path_of(stored, corpus),
         title=title,
         score=round(float(score), 6),
         passages=chosen,
@@ -480,4 +526,9 @@ def _hit(stored: dict, score: float, parsed: ParsedQuery, corpus: str, passages:
         story=stored.get("story", ""),
         quotes=analysis.quotes,
         entities=analysis.entities,
+        date=stored.get("published") or None,
+        source=stored.get("source") or None,
+        author=stored.get("author") or None,
+        url=stored.get("url"),
+        metadata=tuple((name, tuple(value) if isinstance(value, list) else value) for name, value in metadata.items()),
     )
