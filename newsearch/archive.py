@@ -93,13 +93,14 @@ def rewrite_date_clauses(text: str) -> str:
                 raise QueryError("`date:[...]` needs a date at one end at least, e.g. date:[1987-03-01 to 1987-03-31]")
             low = _bound(first, "date:")[0] if first else None
             high = _bound(last, "date:")[1] - _SECOND if last else None
-        return f"date:[{_whoosh(low)} TO {_whoosh(high)}]"
+        # An open end is the first or last moment Whoosh's dates can hold (it reads "" as no date).
+        return f"date:[{_whoosh(low, '00010101000000')} TO {_whoosh(high, '99991231235959')}]"
 
     return DATE_CLAUSE.sub(rewrite, text)
 
 
-def _whoosh(moment: datetime | None) -> str:
-    return moment.strftime(_WHOOSH_DATE) if moment is not None else ""
+def _whoosh(moment: datetime | None, default: str) -> str:
+    return moment.strftime(_WHOOSH_DATE) if moment is not None else default
 
 
 def split_filters(parsed: wq.Query) -> tuple[wq.Query | None, tuple[wq.Query, ...]]:
