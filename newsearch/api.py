@@ -216,6 +216,30 @@ def open_index(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLi
     return Index(Path(index), last_update=summary)
 
 
+def _through_commits(work: Callable[[int], T]) -> T:
+    """``work(attempt)``, tried again when it fails to read a file: a commit of another process
+    may remove the files of a generation between our reading its table of contents and opening
+    them; the generation after it has everything."""
+    for attempt in range(COMMIT_RACE_RETRIES):
+        try:
+            return work(attempt)
+        except OSError:
+            if attempt == COMMIT_RACE_RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _open_newest(path: Path) -> tuple[whoosh_index.Index, Searcher]:
+    """The index at ``path`` and a searcher of its newest generation."""
+
+    def open_it(_: int) -> tuple[whoosh_index.Index, Searcher]:
+        opened = whoosh_index.open_dir(str(path))
+        return opened, opened.searcher(weighting=weighting())
+
+    return _through_commits(open_it)
+
+
 class Index:
     """An open newsearch index. Use as a context manager, or call ``close()``.
 
@@ -232,8 +256,11 @@ class Index:
         self.nlp_backends = dict(meta.nlp)
         self.semantic = meta.semantic  # articles embedded: searches rank by meaning too
         self.last_update = last_update
-        self._whoosh = whoosh_index.open_dir(str(path))
-        self._searcher = self._whoosh.searcher(weighting=weighting())
+        self._whoosh, self._searcher = _open_newest(path)
+        # The schema as opened: ``Index.schema`` re-reads the newest table of contents, which
+        # a commit of another process may delete under it (the schema itself never changes
+        # within a SCHEMA_VERSION).
+        self._schema = self._searcher.schema
 
     def search(
         self,
@@ -283,7 +310,7 @@ class Index:
             raise ValueError("passages must be 0 (none) or more")
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-        parsed = parse_query(query, self._whoosh.schema, mode)
+        parsed = parse_query(query, self._schema, mode)
         filters = Filters(since, until, tuple(sources)).queries()
         meaning = None
         if semantic and self.semantic:
@@ -305,18 +332,13 @@ class Index:
         )
 
     def _with_latest(self, work: Callable[[Searcher], T]) -> T:
-        """``work(searcher)`` on the newest committed generation. A commit of another process
-        may merge away segment files between our reading its table of contents and opening
-        (or reading) them; the generation after it has everything, so try again on that."""
-        for attempt in range(COMMIT_RACE_RETRIES):
-            try:
-                self._see_latest_commit(force=attempt > 0)
-                return work(self._searcher)
-            except OSError:
-                if attempt == COMMIT_RACE_RETRIES - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
-        raise AssertionError("unreachable")
+        """``work(searcher)`` on the newest committed generation (see ``_through_commits``)."""
+
+        def attempt(number: int) -> T:
+            self._see_latest_commit(force=number > 0)
+            return work(self._searcher)
+
+        return _through_commits(attempt)
 
     def _see_latest_commit(self, force: bool = False) -> None:
         """Search the newest committed generation. (Not ``Searcher.refresh()``: in whoosh3 3.54
@@ -348,7 +370,7 @@ class Index:
 
     def explain(self, query: str, *, mode: Mode = "auto") -> str:
         """The query as Whoosh will run it, and its filters (for ``newsearch query --explain``)."""
-        return parse_query(query, self._whoosh.schema, mode).explained()
+        return parse_query(query, self._schema, mode).explained()
 
     def __len__(self) -> int:
         """The number of articles in the index."""

@@ -406,10 +406,10 @@ def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:
     except SourceMissing as gone:
         note(quiet, f"{gone}; searching it as it is")
         return
-    if building and not source.is_dir():
+    if building and not source.exists():
         if corpus is not None:
-            raise NewsearchError(f"corpus directory not found: {source}; pass --corpus DIR")
-        raise NewsearchError(f"no index in {index} and no corpus at {source}; pass --corpus DIR")
+            raise NewsearchError(f"corpus not found: {source}; pass --corpus PATH (a folder or a dump file)")
+        raise NewsearchError(f"no index in {index} and no corpus at {source}; pass --corpus PATH")
     if building:
         note(quiet, f"building index {index} from {source} ...")
     try:

@@ -147,7 +147,7 @@ def test_malformed_query_is_one_line_on_stderr_and_exit_2(seeds, query):
 def test_missing_corpus_is_an_error_not_a_traceback(tmp_path):
     result = run("query", "x", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "ix"))
     assert result.exit_code == 2
-    assert "corpus directory not found" in result.stderr and "Traceback" not in result.stderr
+    assert "corpus not found" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_index_prints_a_summary_with_skip_reasons(make_corpus, tmp_path):
