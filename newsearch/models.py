@@ -245,6 +245,41 @@ class SearchResults:
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleView:
+    """One article as ``Index.article`` shows it: its whole text, with the matches of a query
+    marked (``highlights`` are offsets into ``body``, ``title_highlights`` into ``title``), what
+    the archive says about it, its quotes and entities, and the other versions of its story."""
+
+    id: str
+    path: str
+    title: str
+    body: str
+    highlights: tuple[Span, ...] = ()
+    title_highlights: tuple[Span, ...] = ()
+    date: str | None = None
+    source: str | None = None
+    author: str | None = None
+    url: str | None = None
+    metadata: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    story: str = ""
+    versions: tuple[Version, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """What ``Index.health`` reports: the committed generation searched, how many articles it
+    holds, and when it was last committed (``YYYY-MM-DDTHH:MM:SSZ``, UTC)."""
+
+    generation: int
+    articles: int
+    last_update: str
+    source: str
+    semantic: bool
+
+
+@dataclass(frozen=True, slots=True)
 class UpdateSummary:
     """What an index run did. Paths are corpus-relative ids."""
 
