@@ -318,3 +318,48 @@ def test_polnear_folder_with_its_metadata_has_seven_sources_and_source_filters(t
     breitbart = search(index, "source:breitbart", limit=100)
     assert breitbart.total == 42 and {hit.source for hit in breitbart.hits} == {"breitbart"}
     assert all(hit.date and hit.date.startswith(("2015", "2016")) for hit in breitbart.hits)
+
+
+PAGE = """<!doctype html><html><head><title>Harbour reopens | The Daily Port</title>
+<meta property="article:published_time" content="2016-10-05T14:03:00+02:00">
+<meta name="author" content="Jo Reed"><meta property="og:site_name" content="The Daily Port">
+<script>var tracking = "harbour";</script></head><body>
+<nav><a href="/">Home</a> <a href="/sport">Sport</a></nav>
+<article><h1>Harbour reopens</h1>
+<p>The harbour reopened on Wednesday after a week of repairs to the sea wall, the port authority said.</p>
+<p>Fishing boats returned to their berths by the afternoon, and the ferry resumes its timetable tomorrow.</p>
+</article><footer>Copyright 2024 The Daily Port. All rights reserved.</footer></body></html>"""
+
+
+def test_html_pages_in_a_folder_are_articles_with_their_date_and_source(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour.html").write_text(PAGE, encoding="utf-8")
+    newsearch.index_corpus(corpus, tmp_path / "ix", analyse=False)
+    [hit] = search(tmp_path / "ix", "harbour").hits
+    assert (hit.id, hit.title, hit.date, hit.source, hit.author) == (
+        "harbour.html", "Harbour reopens", "2016-10-05T12:03:00Z", "The Daily Port", "Jo Reed"
+    )
+    with newsearch.open_index(tmp_path / "ix") as ix:
+        assert ix.search("tracking").total == 0 and ix.search("copyright").total == 0  # script, footer dropped
+
+
+def test_watch_picks_up_records_appended_to_a_dump(archive):
+    import threading
+
+    dump, index = archive
+    summaries, stop = [], threading.Event()
+
+    def on_update(summary):
+        summaries.append(summary)
+        if summary.added:
+            stop.set()
+        elif len(summaries) == 1:  # the first update, at start: now a record arrives
+            with open(dump, "a", encoding="utf-8") as out:
+                out.write(json.dumps({"id": "r9", "title": "Late cocoa", "body": "Cocoa, late."}) + "\n")
+
+    watcher = threading.Thread(target=newsearch.watch, args=(None, index, on_update), kwargs={"stop": stop, "analyse": False})
+    watcher.start()
+    watcher.join(timeout=60)
+    stop.set()
+    assert summaries[-1].added == ("r9",)
