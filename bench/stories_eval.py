@@ -34,7 +34,7 @@ import numpy as np
 
 from bench.report import CORPORA, ROOT, markdown_table, write_section
 from newsearch import index_corpus
-from newsearch.sources import Candidate, load, scan
+from newsearch import sources
 from newsearch.models import Article
 from newsearch.state import IndexState
 from newsearch.stories import (
@@ -91,7 +91,7 @@ class Loaded:
 
 
 def load(corpus: Path, limit: int | None, runs: int = 3) -> Loaded:
-    articles = tuple(a for a in map(load, scan(corpus).files) if isinstance(a, Article))[:limit]
+    articles = tuple(a for a in map(sources.load, sources.scan(corpus).files) if isinstance(a, Article))[:limit]
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -143,7 +143,7 @@ def read_article(corpus: Path, article_id: str) -> Article:
     """One article, decoded and split exactly as the indexer does it."""
     path = corpus / article_id
     stat = path.stat()
-    article = load(Candidate(article_id, str(path), stat.st_size, stat.st_mtime_ns))
+    article = sources.load(sources.Candidate(article_id, str(path), stat.st_size, stat.st_mtime_ns))
     assert isinstance(article, Article), article
     return article
 

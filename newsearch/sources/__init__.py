@@ -32,11 +32,12 @@ from ..models import Article, Skipped
 from .candidates import Candidate, DumpFile, DumpRecords, Scan
 from .csv_dump import iter_csv
 from .fields import FIELD_NAMES, FIELDS, FieldMapping, check_fields
-from .html import load_html
+from .html import parse_html
 from .jsonl import iter_jsonl
 from .records import collect, load_record
 from .scan import scan
-from .txt import load_txt
+from .metadata_table import apply_row
+from .txt import parse_txt, read_bytes
 
 __all__ = [
     "FIELDS",
@@ -78,6 +79,10 @@ def load(candidate: Candidate, fields: FieldMapping | None = None) -> Article | 
     """The Article of one candidate (a file, or a record of a dump), or why it is not one."""
     if candidate.kind == "record":
         return load_record(candidate, fields)
-    if candidate.kind == "html":
-        return load_html(candidate, fields)
-    return load_txt(candidate, fields)
+    data = read_bytes(candidate)
+    if isinstance(data, Skipped):
+        return data
+    article = (parse_html if candidate.kind == "html" else parse_txt)(candidate, data)
+    if isinstance(article, Article) and candidate.payload:  # its metadata-table row
+        article = apply_row(article, candidate.payload, fields)
+    return article

@@ -31,9 +31,8 @@ import re
 from ..models import Article, Skipped
 from ..nlp.sentences import paragraph_spans
 from .candidates import Candidate
-from .fields import FieldMapping
 from .records import read_date
-from .txt import content_hash, read_bytes
+from .txt import content_hash
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -65,19 +64,6 @@ def decode_html(data: bytes) -> tuple[str, str]:
         except (LookupError, UnicodeDecodeError):
             continue
     raise AssertionError("latin-1 decodes every byte string")
-
-
-def load_html(candidate: Candidate, fields: FieldMapping | None = None) -> Article | Skipped:
-    """Read one page and extract its article; with its metadata row, if it has one."""
-    from .metadata_table import apply_row
-
-    data = read_bytes(candidate)
-    if isinstance(data, Skipped):
-        return data
-    article = parse_html(candidate, data)
-    if isinstance(article, Article) and candidate.payload:
-        article = apply_row(article, candidate.payload, fields)
-    return article
 
 
 def parse_html(candidate: Candidate, data: bytes) -> Article | Skipped:

@@ -19,7 +19,6 @@ from pathlib import Path
 from ..models import Article, Skipped
 from ..nlp.sentences import paragraph_spans
 from .candidates import Candidate
-from .fields import FieldMapping
 
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 
@@ -82,16 +81,3 @@ def parse_txt(candidate: Candidate, data: bytes) -> Article | Skipped:
         mtime_ns=candidate.mtime_ns,
         sha256=content_hash(data, candidate.payload),
     )
-
-
-def load_txt(candidate: Candidate, fields: FieldMapping | None = None) -> Article | Skipped:
-    """Read and parse one ``.txt`` file, with its metadata row if it has one."""
-    from .metadata_table import apply_row
-
-    data = read_bytes(candidate)
-    if isinstance(data, Skipped):
-        return data
-    article = parse_txt(candidate, data)
-    if isinstance(article, Article) and candidate.payload:
-        article = apply_row(article, candidate.payload, fields)
-    return article
