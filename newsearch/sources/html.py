@@ -29,10 +29,9 @@ import logging
 import re
 
 from ..models import Article, Skipped
-from ..nlp.sentences import paragraph_spans
 from .candidates import Candidate
 from .records import read_date
-from .txt import content_hash
+from .txt import file_article
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -87,16 +86,12 @@ def parse_html(candidate: Candidate, data: bytes) -> Article | Skipped:
     if not title:
         title = paragraphs[0][:200]
     date, notes = read_date(published or document.date)
-    return Article(
-        id=candidate.id,
-        path=str(candidate.path),
-        title=title,
-        body=body,
-        paragraphs=tuple(paragraph_spans(body)),
-        encoding=encoding,
-        size=candidate.size,
-        mtime_ns=candidate.mtime_ns,
-        sha256=content_hash(data, candidate.payload),
+    return file_article(
+        candidate,
+        data,
+        title,
+        body,
+        encoding,
         date=date,
         source=_clean(document.sitename),
         author=_clean(document.author),

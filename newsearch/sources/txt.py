@@ -14,6 +14,7 @@ author and url from the row (see ``metadata_table``); its ``sha256`` covers the 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 from pathlib import Path
 
 from ..models import Article, Skipped
@@ -70,14 +71,21 @@ def parse_txt(candidate: Candidate, data: bytes) -> Article | Skipped:
     title, _, rest = stripped.partition("\n")
     # Leading blank lines go, but the body's first line keeps its own indentation.
     body = rest.lstrip("\n").rstrip()
+    return file_article(candidate, data, title.strip(), body, encoding)
+
+
+def file_article(candidate: Candidate, data: bytes, title: str, body: str, encoding: str, **archive: Any) -> Article:
+    """The Article of a file (``.txt`` or ``.html``) read as ``data``; ``archive`` holds what
+    the file itself says about it (date, source, ...)."""
     return Article(
         id=candidate.id,
         path=str(candidate.path),
-        title=title.strip(),
+        title=title,
         body=body,
         paragraphs=tuple(paragraph_spans(body)),
         encoding=encoding,
         size=candidate.size,
         mtime_ns=candidate.mtime_ns,
         sha256=content_hash(data, candidate.payload),
+        **archive,
     )
