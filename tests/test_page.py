@@ -390,6 +390,8 @@ def test_quotes_view_shows_quote_speaker_cue_and_article():
     assert "John Kerry" in items[0]["text"] and "(said)" in items[0]["text"]
     assert "2016-02-13" in items[0]["text"] and "Reuters" in items[0]["text"]
     assert "unattributed" in items[1]["text"]
+    quoted = [b["text"] for b in page.find("blockquote")]
+    assert quoted == ["“We are talking directly to the Russians,”", "“a regime of silence”"]  # marks once, not twice
     assert marks(page) == ["Russians", "regime"]
     article_links = [a["attrs"]["href"] for a in page.find("a") if a["attrs"]["href"].startswith("/articles/")]
     assert article_links[0] == "/articles/syria/a%231.txt?q=russians"
@@ -570,6 +572,12 @@ def test_real_search_marks_only_query_words_at_their_offsets(seed_corpus, tmp_pa
         for passage in hit.passages:
             for span in passage.highlights:
                 assert passage.text[span.start - passage.start : span.end - passage.start].lower() in {"regime", "of", "silence"}
+    # collapsed (the default): one hit, the rewrite folded under it, linked with the query
+    with newsearch.open_index(tmp_path / "index") as ix:
+        collapsed = parse(search_page(SearchForm(q="regime of silence"), ix.search("regime of silence")))
+    assert len(collapsed.find("li", class_="hit")) == 1
+    (versions,) = collapsed.find("details", class_="versions")
+    assert any(a["attrs"]["href"].endswith("?q=regime+of+silence") for a in collapsed.find("a") if a["text"] in versions["text"])
     write_sample(search_page(SearchForm(q="regime of silence"), sample_results()))
 
 

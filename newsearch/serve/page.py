@@ -35,6 +35,7 @@ FACET_FIELDS = {"people": "person", "organisations": "org", "places": "place"}
 FACET_HEADINGS = {"people": "People", "organisations": "Organisations", "places": "Places", "sources": "Sources"}
 ENTITY_FACETS = {"PERSON": "people", "ORGANIZATION": "organisations", "PLACE": "places"}
 STATUS_TITLES = {400: "Bad request", 404: "Not found", 500: "Something went wrong", 503: "Unavailable"}
+QUOTE_MARKS = tuple('"“”‘’\'«»„')
 TIMELINE_LABELS = 6  # at most this many bucket labels under the chart, so they never overlap
 SEPARATOR = ' <span aria-hidden="true">·</span> '
 REMOVE = '<span aria-hidden="true">×</span>'
@@ -341,7 +342,7 @@ def _document(title: str, main: str, form: SearchForm) -> str:
 
 def passage_html(passage: Passage) -> str:
     lead = "… " if passage.start > 0 else ""
-    return f'<p class="passage">{lead}{marked(passage.text, passage.highlights, passage.start)} …</p>'
+    return f'<p class="passage">{lead}{marked(passage.text, passage.highlights, passage.start)}</p>'
 
 
 def _where(article_id: str, path: str) -> str:
@@ -353,12 +354,17 @@ def _where(article_id: str, path: str) -> str:
     return f'<code class="id">{escape(article_id)}</code>'
 
 
-def versions_html(versions: tuple[Version, ...], query: str | None) -> str:
-    items = "".join(
+def _version_items(versions: tuple[Version, ...], query: str | None) -> str:
+    return "".join(
         f"<li>{_a(article_url(v.id, query), escape(v.title or v.id))} "
         f'{" ".join(_origin(v.date, v.source))} {_where(v.id, v.path)}</li>'
         for v in versions
     )
+
+
+def versions_html(versions: tuple[Version, ...], query: str | None) -> str:
+    """A story's other versions, folded under its hit."""
+    items = _version_items(versions, query)
     return (
         f'<details class="versions"><summary>{_plural(len(versions), "other version")} of this story</summary>'
         f"<ul>{items}</ul></details>"
@@ -384,8 +390,9 @@ def _summary(form: SearchForm, results: SearchResults) -> str:
     if not results.hits:
         return f'<p class="summary" role="status">{total}.</p>'
     first, last = form.offset + 1, form.offset + len(results.hits)
-    shown = "stories" if form.collapse else "articles"
-    return f'<p class="summary" role="status"><strong>{total}</strong> · {shown} {first:,}–{last:,} shown</p>'
+    shown = ("stories" if first != last else "story") if form.collapse else ("articles" if first != last else "article")
+    numbers = f"{first:,}–{last:,}" if first != last else f"{first:,}"
+    return f'<p class="summary" role="status"><strong>{total}</strong> · {shown} {numbers} shown</p>'
 
 
 def paging_html(form: SearchForm, shown: int, total: int) -> str:
@@ -453,6 +460,8 @@ def facets_html(form: SearchForm, facets: dict[str, tuple[FacetValue, ...]]) -> 
 def quote_hit_html(hit: QuoteHit, form: SearchForm) -> str:
     quote = hit.quote
     text = marked(hit.span_text, hit.highlights, quote.start)
+    if hit.span_text.lstrip()[:1] not in QUOTE_MARKS:  # the span holds its marks; add them only if not
+        text = f"“{text}”"
     if quote.speaker:
         speaker = _a(search_url(form, view="quotes", speaker=quote.speaker, offset=0), escape(quote.speaker), class_="speaker")
     else:
@@ -461,7 +470,7 @@ def quote_hit_html(hit: QuoteHit, form: SearchForm) -> str:
     article = _a(article_url(hit.article_id, form.q or None), escape(hit.title or hit.article_id))
     source = _meta_line([article] + _origin(hit.date, hit.source))
     return (
-        f'<li class="quote-hit"><blockquote><p>“{text}”</p></blockquote>'
+        f'<li class="quote-hit"><blockquote><p>{text}</p></blockquote>'
         f'<p class="who">— {speaker}{cue}</p>{source}</li>'
     )
 
@@ -582,7 +591,7 @@ def article_page(article: ArticleView, query: str | None) -> str:
     matches = f'<p class="muted">{_plural(len(article.highlights), "match", "matches")} of <q>{escape(query)}</q> marked.</p>' if query else ""
     side = []
     if article.versions:
-        side.append(f'<section><h2>Other versions of this story</h2>{versions_html(article.versions, query)}</section>')
+        side.append(f'<section class="versions"><h2>Other versions of this story</h2><ul>{_version_items(article.versions, query)}</ul></section>')
     quotes = [q for q in article.quotes if not q.partial]
     if quotes:
         side.append(f'<section><h2>Quotes</h2><ul class="article-quotes">{"".join(_quote_item(q) for q in quotes)}</ul></section>')
