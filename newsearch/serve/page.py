@@ -309,8 +309,8 @@ def search_form(form: SearchForm) -> str:
         f'<span class="field views" role="radiogroup" aria-label="Show">{views}</span>'
         + _select("mode", "Match", MODES, form.mode)
         + _select("sort", "Sort", SORTS, form.sort)
-        + _text_field("since", "From", form.since, "1987-03-01")
-        + _text_field("until", "To", form.until, "1987-03-31")
+        + _text_field("since", "From", form.since, "YYYY-MM-DD")
+        + _text_field("until", "To", form.until, "YYYY-MM-DD")
         + _select("collapse", "Stories", {"true": "One hit a story", "false": "Every version"}, "true" if form.collapse else "false")
         + _select("limit", "Per page", limits, str(form.limit))
         + _text_field("speaker", "Speaker (quotes)", form.speaker, "e.g. kerry", 12)
