@@ -1,0 +1,1 @@
+"""The HTTP face of newsearch: the ASGI app and the search page (``page``)."""
