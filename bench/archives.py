@@ -45,7 +45,7 @@ NEW_DATE = "1987-03-16T12:00:00Z"  # inside the filtered month, so the new recor
 @dataclass(frozen=True, slots=True)
 class Settings:
     repeats: int = 3  # incremental cases, median reported
-    build_repeats: int = 1  # full builds of each kind (about 40 s each on Reuters)
+    build_repeats: int = 2  # full builds of each kind (about 40 s each on Reuters)
     queries: int = 200  # per query set (short and verbose)
     nlp: bool = True  # also time "add 1" with NLP on
 
@@ -368,7 +368,7 @@ def build_section(builds: list[Build], loaders: Loaders, sizes: dict[str, int], 
     ])
 
 
-def incremental_section(result: IncrementalResult, repeats: int, articles: int) -> str:
+def incremental_section(result: IncrementalResult, repeats: int, articles: int, nlp: dict[str, str] | None) -> str:
     rows = []
     for case, by_kind in result.seconds.items():
         dump_s, folder_s = median(by_kind["dump"]), median(by_kind["folder"])
@@ -384,8 +384,8 @@ def incremental_section(result: IncrementalResult, repeats: int, articles: int) 
          "call) / one file; *remove 1* drops a line / deletes a file. Any change to the dump changes its size "
          "and mtime, so the whole dump is read and every record's hash compared; an unchanged dump is not "
          "read. *add 1, NLP on* runs after one untimed NLP update (NLTK imported, models loaded), so it is the "
-         "cost in a warm process, not in a fresh `newsearch index` (see the indexing sections for those). "
-         "Ratio > 1: the dump is slower."),
+         "cost in a warm process, not in a fresh `newsearch index` (see the indexing sections for those)"
+         + (f"; NLP backends `{json.dumps(nlp)}`" if nlp else "") + ". Ratio > 1: the dump is slower."),
         "",
         markdown_table(["update", "dump s", "folder s", "dump / folder"], rows),
         "",
@@ -426,6 +426,12 @@ def latency_section(latency: LatencyResult) -> str:
         "",
         checks,
     ])
+
+
+def nlp_backends() -> dict[str, str]:
+    from newsearch.nlp import backends
+
+    return backends()
 
 
 def tree_bytes(path: Path) -> int:
@@ -470,7 +476,7 @@ def run(settings: Settings, dump_source: Path, folder_source: Path) -> str:
     return "\n\n".join([
         intro,
         build_section(builds, loaders, sizes, {"dump": dump_source.name, "folder": folder_source.name}),
-        incremental_section(incremental, settings.repeats, articles),
+        incremental_section(incremental, settings.repeats, articles, nlp_backends() if settings.nlp else None),
         latency_section(latency),
     ])
 
