@@ -1,8 +1,9 @@
 """Run the benchmarks; each writes its own section of docs/BENCHMARKS.md.
 
-python -m bench all                      # relevance, then speed on BBC and Reuters
+python -m bench all                      # relevance, speed on BBC and Reuters, archives
 python -m bench relevance [--engines newsearch,fts5] [--topics 20]
 python -m bench speed --corpus bbc [--engines ...] [--queries 200]
+python -m bench archives [--repeats 3] [--build-repeats 2] [--queries 200] [--no-nlp]
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from bench.archives import Settings as ArchiveSettings
+from bench.archives import run_archives
 from bench.corpora import SPEED_CORPORA
 from bench.engines import ENGINE_NAMES
 from bench.relevance import run_relevance
@@ -54,7 +57,7 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     commands = main.add_subparsers(dest="command", required=True)
     commands.add_parser(
-        "all", parents=[engines, queries], help="relevance, then speed on every corpus"
+        "all", parents=[engines, queries], help="relevance, speed on every corpus, then archives"
     )
     relevance = commands.add_parser(
         "relevance", parents=[engines], help="MAP, nDCG@10, P@10, Recall@100 on TIME"
@@ -68,6 +71,20 @@ def parser() -> argparse.ArgumentParser:
     speed.add_argument(
         "--corpus", choices=sorted(SPEED_CORPORA), action="append", help="repeatable (default: all)"
     )
+    archives = commands.add_parser(
+        "archives",
+        parents=[queries],
+        help="Reuters as a JSON Lines dump vs .txt files: builds, updates, date-filtered latency",
+    )
+    archives.add_argument(
+        "--repeats", type=positive, default=3, help="runs of each incremental update (default 3)"
+    )
+    archives.add_argument(
+        "--build-repeats", type=positive, default=2, help="full builds of each kind (default 2)"
+    )
+    archives.add_argument(
+        "--no-nlp", action="store_true", help="skip the 'add 1, NLP on' update"
+    )
     return main
 
 
@@ -78,6 +95,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.command in ("all", "speed"):
         for corpus in getattr(args, "corpus", None) or SPEED_CORPORA:
             run_speed(corpus, args.engines, args.queries)
+    if args.command in ("all", "archives"):
+        defaults = ArchiveSettings()
+        run_archives(
+            ArchiveSettings(
+                repeats=getattr(args, "repeats", defaults.repeats),
+                build_repeats=getattr(args, "build_repeats", defaults.build_repeats),
+                queries=args.queries,
+                nlp=not getattr(args, "no_nlp", False),
+            )
+        )
 
 
 if __name__ == "__main__":
