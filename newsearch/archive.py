@@ -18,12 +18,15 @@ from typing import TYPE_CHECKING, Literal
 from weakref import WeakKeyDictionary
 
 from whoosh import query as wq
+from whoosh.util.times import datetime_to_long
 
-from .dates import date_range
+from .dates import as_datetime, date_range
 from .models import QueryError
 from .schema import ARCHIVE_FIELDS, META_PREFIX
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .scoring import Ranking
 
 Sort = Literal["relevance", "newest", "oldest"]
@@ -132,13 +135,28 @@ def _fields_of(query: wq.Query) -> set[str | None]:
 
 
 def keep_matching(searcher, ranking: Ranking, filters: tuple[wq.Query, ...]) -> Ranking:
-    """The articles of ``ranking`` that every one of ``filters`` matches, in the same order."""
+    """The articles of ``ranking`` that every one of ``filters`` matches, in the same order. A
+    date range is checked against each article's date in memory (``columns``): asking Whoosh
+    for the articles of a range cost about 30 ms a search on Reuters."""
     import numpy as np
 
     for clause in filters:
-        allowed = np.fromiter(searcher.docs_for_query(clause), dtype=np.int64)
-        ranking = ranking.only(np.isin(ranking.docnums, allowed))
+        if isinstance(clause, wq.NumericRange) and clause.fieldname == "date":
+            ranking = ranking.only(_within(clause, columns(searcher).moments[ranking.docnums]))
+        else:
+            allowed = np.fromiter(searcher.docs_for_query(clause), dtype=np.int64)
+            ranking = ranking.only(np.isin(ranking.docnums, allowed))
     return ranking
+
+
+def _within(window: wq.NumericRange, moments: np.ndarray) -> np.ndarray:
+    """Which ``moments`` (Whoosh's numbers for dates) lie in ``window``; never the undated."""
+    keep = moments != UNDATED
+    if window.start is not None:
+        keep &= moments > window.start if window.startexcl else moments >= window.start
+    if window.end is not None:
+        keep &= moments < window.end if window.endexcl else moments <= window.end
+    return keep
 
 
 def everything(searcher) -> Ranking:
@@ -154,12 +172,17 @@ def everything(searcher) -> Ranking:
 # --------------------------------------------------------------------------- per-article values
 
 
+UNDATED = -(2**63)  # the moment of an article without a date: before every real one
+
+
 @dataclass(frozen=True, slots=True)
 class ArchiveColumns:
-    """Each article's date (``YYYY-MM-DD[THH:MM:SSZ]``, "" when undated) and source ("" when
-    unknown), by searcher-wide document number."""
+    """Each article's date (``YYYY-MM-DD[THH:MM:SSZ]``, "" when undated), that date as Whoosh's
+    number for it (``datetime_to_long``; ``UNDATED`` when none), and source ("" when unknown),
+    by searcher-wide document number."""
 
     dates: tuple[str, ...]
+    moments: np.ndarray
     sources: tuple[str, ...]
 
 
@@ -170,13 +193,19 @@ def columns(searcher) -> ArchiveColumns:
     """The dates and sources of every article, read from the index's columns once per searcher
     (a commit brings a new searcher)."""
     if searcher not in _COLUMNS:
+        import numpy as np
+
         dates: list[str] = []
         sources: list[str] = []
         for leaf, _ in searcher.leaf_searchers():
             reader = leaf.reader()
             dates.extend(_as_text(value) for value in reader.column_reader("published"))
             sources.extend(_as_text(value) for value in reader.column_reader("source"))
-        _COLUMNS[searcher] = ArchiveColumns(tuple(dates), tuple(sources))
+        moment_of: dict[str, int] = {"": UNDATED}
+        for text in set(dates) - {""}:
+            moment_of[text] = datetime_to_long(as_datetime(text))
+        moments = np.array([moment_of[text] for text in dates], dtype=np.int64)
+        _COLUMNS[searcher] = ArchiveColumns(tuple(dates), moments, tuple(sources))
     return _COLUMNS[searcher]
 
 
@@ -184,10 +213,11 @@ def _as_text(value: str | bytes) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
-def by_date(searcher, docnums: list[int], newest_first: bool) -> list[int]:
-    """``docnums`` in date order, undated last; equal dates keep their order (relevance)."""
-    dates = columns(searcher).dates
-    dated = [d for d in docnums if dates[d]]
-    undated = [d for d in docnums if not dates[d]]
-    dated.sort(key=lambda d: dates[d], reverse=newest_first)  # stable: reverse keeps ties in order
-    return dated + undated
+def by_date(searcher, ranking: Ranking, newest_first: bool) -> Ranking:
+    """``ranking`` in date order, undated last; equal dates keep their order (relevance)."""
+    import numpy as np
+
+    moments = columns(searcher).moments[ranking.docnums]
+    key = -moments if newest_first else moments.copy()
+    key[moments == UNDATED] = np.iinfo(np.int64).max
+    return ranking.only(np.argsort(key, kind="stable"))

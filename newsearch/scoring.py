@@ -77,7 +77,7 @@ class Ranking:
         return Ranking(self.scores[count:], self.docnums[count:])
 
     def only(self, keep: np.ndarray) -> Ranking:
-        """The articles where the boolean mask ``keep`` is true, in the same order."""
+        """The articles ``keep`` selects: a boolean mask (order kept) or positions (in their order)."""
         return Ranking(self.scores[keep], self.docnums[keep])
 
     def then(self, rest: Ranking) -> Ranking:

@@ -319,7 +319,8 @@ def run_search(
     if sort == "relevance":
         best = _one_per_story(searcher, ranking, limit) if collapse else list(ranking.head(limit))
     else:
-        best = _by_date(searcher, _one_per_story(searcher, ranking) if collapse else list(ranking), sort)[:limit]
+        chosen = _story_leaders(searcher, ranking) if collapse else ranking
+        best = list(by_date(searcher, chosen, newest_first=sort == "newest").head(limit))
     parsed = dataclasses.replace(parsed, body_patterns=weigh(parsed.body_patterns, searcher, "body"))
     hits = [_hit(searcher.stored_fields(s.docnum), s.score, parsed, corpus, passages) for s in best]
     if collapse:
@@ -332,14 +333,33 @@ def run_search(
     return SearchOutcome(len(ranking), hits, found, None if hits else suggest(searcher, parsed.text), when)
 
 
-def _by_date(searcher, best: list[Scored], sort: Sort) -> list[Scored]:
-    """``best`` newest or oldest first (undated last), equal dates in their order."""
-    by_docnum = {scored.docnum: scored for scored in best}
-    return [by_docnum[d] for d in by_date(searcher, list(by_docnum), newest_first=sort == "newest")]
+def _story_leaders(searcher, ranking: Ranking) -> Ranking:
+    """The best-ranked article of every story, in ranking order (what ``_one_per_story`` gives
+    for the first few stories, for all of them at once)."""
+    import numpy as np
+
+    _, first = np.unique(story_codes(searcher)[ranking.docnums], return_index=True)
+    first.sort()
+    return ranking.only(first)
 
 
-def _one_per_story(searcher, ranking: Ranking, limit: int | None = None) -> list[Scored]:
-    """The best-ranked article of each story, for the first ``limit`` stories (or all)."""
+_STORY_CODES: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def story_codes(searcher) -> np.ndarray:
+    """Each article's story as a number (equal numbers, same story), by document number; read
+    once per searcher."""
+    if searcher not in _STORY_CODES:
+        import numpy as np
+
+        stories = [story for leaf, _ in searcher.leaf_searchers() for story in leaf.reader().column_reader("story")]
+        codes: dict[str, int] = {}
+        _STORY_CODES[searcher] = np.array([codes.setdefault(story, len(codes)) for story in stories], dtype=np.int64)
+    return _STORY_CODES[searcher]
+
+
+def _one_per_story(searcher, ranking: Ranking, limit: int) -> list[Scored]:
+    """The best-ranked article of each story, for the first ``limit`` stories."""
     story_of = searcher.reader().column_reader("story")
     seen: set[str] = set()
     best: list[Scored] = []
