@@ -367,6 +367,50 @@ def stories_command(
     raise typer.Exit(EXIT_FOUND if stories else EXIT_NOT_FOUND)
 
 
+# --------------------------------------------------------------------------- serve
+
+SERVE_EXTRA_MISSING = "newsearch serve needs the serve extra (FastAPI, uvicorn): pip install 'newsearch[serve]'"
+
+
+@app.command("serve")
+def serve_command(
+    index: IndexOption = Path(api.DEFAULT_INDEX),
+    corpus: CorpusOption = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; anything but 127.0.0.1/localhost makes the archive reachable from the network.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Also keep the index current with its source while serving (as `newsearch watch`).")
+    ] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Serve the search page and the HTTP API (wraps ``newsearch.serve.create_app``); builds or
+    updates the index from its source first, as ``query`` does. Ctrl-C stops.
+
+    The JSON endpoints (/api/search, /api/quotes, /api/stories, /api/articles/ID, /api/health)
+    return what the commands print with --json; /openapi.json describes them.
+    """
+    try:
+        from . import serve
+    except ImportError as missing:
+        if (missing.name or "").partition(".")[0] in ("fastapi", "starlette", "uvicorn", "pydantic"):
+            raise fail(SERVE_EXTRA_MISSING) from None
+        raise
+    with errors_exit_2():
+        bring_up_to_date(index, corpus, quiet)
+        application = serve.create_app(index, watch=watch, corpus=corpus)
+    if not serve.is_local(host):
+        stderr().print(
+            f"newsearch: warning: listening on {host}:{port}: the archive is reachable from the network, without authentication",
+            markup=False,
+            style="yellow",
+        )
+    if not quiet:
+        stderr().print(f"newsearch: serving {index} at http://{host}:{port}/ (API at /api, described at /openapi.json)", markup=False, style="dim")
+    serve.run_server(application, host, port)
+
+
 # --------------------------------------------------------------------------- setup and doctor
 
 
