@@ -338,3 +338,26 @@ def test_searches_stay_correct_while_another_process_commits(tmp_path):
     finally:
         log = server.stop()
     assert "Traceback" not in log
+
+
+def test_serve_watch_indexes_new_articles_while_serving(tmp_path):
+    corpus = many_articles(tmp_path / "corpus", count=3)
+    index = tmp_path / "ix"
+    server = Server(index, "--corpus", str(corpus), "--watch")
+    try:
+        server.wait_ready()
+        assert fetch(server.base + "/api/health")[1]["articles"] == 3
+        many_articles(corpus, count=2, start=3)
+        deadline = time.monotonic() + 60
+        while fetch(server.base + "/api/health")[1]["articles"] != 5 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert fetch(server.base + "/api/search?q=uniq4")[1]["hits"][0]["id"] == "0004.txt"
+    finally:
+        log = server.stop()
+    assert "Traceback" not in log
+
+
+def test_import_newsearch_does_not_import_the_web_stack():
+    code = "import sys, newsearch, newsearch.cli; print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr

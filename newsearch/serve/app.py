@@ -168,6 +168,9 @@ def create_app(
         ),
         version=_version(),
         lifespan=lifespan,
+        # Swagger UI and ReDoc load their scripts from a CDN: everything served here is local.
+        docs_url=None,
+        redoc_url=None,
     )
     add_error_handlers(app, limits)
     add_api(app, limits)
@@ -203,7 +206,7 @@ def add_error_handlers(app: FastAPI, limits: Limits) -> None:
     """One-line errors: JSON under ``/api``, the error page elsewhere; never a stack trace."""
 
     def respond(request: Request, status: int, message: str):
-        if request.url.path.startswith("/api/") or request.url.path in ("/openapi.json", "/docs"):
+        if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
             return error(status, message)
         return HTMLResponse(page.error_page(status, message), status_code=status)
 
