@@ -64,6 +64,8 @@ def print_results(results: SearchResults, console: Console) -> None:
         console.print(Text(f"{name}: ", style="bold").append(listed))
     shown = len(results.hits)
     more = f" ({shown} shown: see --limit and --no-collapse)" if results.total > shown else ""
+    if results.offset:
+        more = f" (hits {results.offset + 1}-{results.offset + shown} shown)" if shown else f" (none after the first {results.offset})"
     console.print(Text(f"{results.total} matching article{'s' if results.total != 1 else ''}{more}", style="dim"))
 
 

@@ -155,3 +155,21 @@ def test_nothing_above_the_api_imports_the_internals():
         for internal in ("indexer", "search", "quote_search", "scoring", "whoosh"):
             assert f"from .{internal} import" not in source and f"from ..{internal} import" not in source, (module, internal)
             assert f"import whoosh" not in source, module
+
+
+def test_every_call_sees_the_newest_commit(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Harbour\n\nThe harbour reopened on Monday after the storm.\n")
+    newsearch.index_corpus(corpus, tmp_path / "ix", analyse=False)
+    with newsearch.open_index(tmp_path / "ix") as ix:
+        before = ix.health()
+        with pytest.raises(ArticleNotFound):
+            ix.article("b.txt")
+        (corpus / "b.txt").write_text("Harbour again\n\nThe harbour reopened on Monday after the storm.\n")
+        newsearch.index_corpus(corpus, tmp_path / "ix", analyse=False)
+        after = ix.health()
+        assert ix.article("b.txt").title == "Harbour again"
+        assert [v.id for v in ix.story("b.txt").versions] == ["a.txt", "b.txt"]
+        assert [s.id for s in ix.stories()] == ["a.txt"] and len(ix) == 2
+    assert after.generation > before.generation and (before.articles, after.articles) == (1, 2)

@@ -24,6 +24,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
@@ -98,8 +99,12 @@ class Runner:
         self.executor = ThreadPoolExecutor(max_workers=2 * size, thread_name_prefix="newsearch-search")
 
     async def __call__(self, work: Callable[[api.Index], T]) -> T:
+        deadline = time.monotonic() + self.seconds
+
         def lent() -> T:
-            with self.pool.lend(self.seconds) as ix:
+            # A call that waited its whole budget for a thread or an Index is answered 503
+            # already: it gives up rather than search for nobody.
+            with self.pool.lend(max(0.0, deadline - time.monotonic())) as ix:
                 return work(ix)
 
         future = self.executor.submit(lent)
