@@ -26,18 +26,31 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from .indexer import Progress, check_schema, index_exists, load_stories, source_of, update_index
-from .models import CorpusNotFound, NewsearchError, QuoteHit, SearchResults, SourceMissing, StoryGroup, UpdateSummary
+from .models import (
+    ArticleNotFound,
+    ArticleView,
+    CorpusNotFound,
+    Health,
+    NewsearchError,
+    QuoteHit,
+    SearchResults,
+    SourceMissing,
+    StoryGroup,
+    UpdateSummary,
+)
 from .nlp import backends, resources
 from .schema import SCHEMA_VERSION
 from .watcher import watch_corpus
 from .quote_search import find_quotes
 from .archive import SORTS, Filters, Sort
-from .search import Mode, clean_query, in_date_order, parse_query, run_search, version_of, weighting
+from .search import Mode, article_view, clean_query, in_date_order, parse_query, run_search, story_group, version_of, weighting
 
 T = TypeVar("T")
 DEFAULT_INDEX = "index"
 COMMIT_RACE_RETRIES = 5
 DEFAULT_CORPUS = "corpus"
+# ``progress(done, total)``, called by ``index_corpus`` after each file it had to read.
+Progress = Progress
 
 
 def source_for(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLike | None = None) -> Path:
@@ -243,10 +256,18 @@ def _open_newest(path: Path) -> tuple[whoosh_index.Index, Searcher]:
 class Index:
     """An open newsearch index. Use as a context manager, or call ``close()``.
 
-    Use each ``Index`` from one thread at a time (its Whoosh searcher is not thread-safe);
-    separate ``Index`` objects may serve separate threads. Searches keep decoded postings
-    between queries, up to ``segment_cache.MAX_BYTES`` per process, dropped with the searcher
-    a commit replaces.
+    An ``Index`` is safe to share between threads: every call holds the index's lock while it
+    uses the Whoosh searcher (which is not thread-safe), so calls on one ``Index`` run one at a
+    time. A lock rather than a searcher per thread: the search work is Python holding the GIL,
+    so two threads searching one index at once would gain almost nothing, while each searcher
+    holds its own readers and caches; and one object follows the newest commit once for
+    everyone. For overlapping calls (a server), open a few ``Index`` objects and hand each to
+    one call at a time (``newsearch.serve`` keeps a small pool of them). Searches keep decoded
+    postings between queries, up to ``segment_cache.MAX_BYTES`` per process, dropped with the
+    searcher a commit replaces.
+
+    Every call reads the newest committed generation: a commit of another process (``newsearch
+    index`` or ``watch``) is seen by the next call, without reopening anything.
     """
 
     def __init__(self, path: Path, last_update: UpdateSummary | None = None) -> None:
@@ -256,6 +277,7 @@ class Index:
         self.nlp_backends = dict(meta.nlp)
         self.semantic = meta.semantic  # articles embedded: searches rank by meaning too
         self.last_update = last_update
+        self._lock = threading.RLock()
         self._whoosh, self._searcher = _open_newest(path)
         # The schema as opened: ``Index.schema`` re-reads the newest table of contents, which
         # a commit of another process may delete under it (the schema itself never changes
@@ -278,8 +300,11 @@ class Index:
         sources: Sequence[str] = (),
         sort: Sort = "relevance",
         timeline: bool = False,
+        offset: int = 0,
     ) -> SearchResults:
-        """Rank the articles matching ``query`` and return the best ``limit``, with passages.
+        """Rank the articles matching ``query`` and return the best ``limit``, with passages;
+        ``offset`` skips that many first (a page further down: ``offset=10, limit=10`` are the
+        hits 11 to 20 of the same order; a collapsed story counts as one hit).
 
         ``mode="auto"`` (the default) requires every term of a query of up to three terms and
         ranks the articles matching any term of a longer one; ``mode="all"`` always requires
@@ -308,6 +333,8 @@ class Index:
             raise ValueError("limit must be at least 1")
         if passages < 0:
             raise ValueError("passages must be 0 (none) or more")
+        if offset < 0:
+            raise ValueError("offset must be 0 or more")
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
         parsed = parse_query(query, self._schema, mode)
@@ -319,7 +346,7 @@ class Index:
             meaning = embed_query(query)
         options = (str(self.corpus), limit, passages, collapse, facets, feedback, meaning)
         found = self._with_latest(
-            lambda searcher: run_search(searcher, parsed, *options, filters=filters, sort=sort, timeline=timeline)
+            lambda searcher: run_search(searcher, parsed, *options, filters=filters, sort=sort, timeline=timeline, offset=offset)
         )
         return SearchResults(
             query=query,
@@ -329,6 +356,7 @@ class Index:
             suggestion=found.suggestion,
             facets=found.facets,
             timeline=found.timeline,
+            offset=offset,
         )
 
     def _with_latest(self, work: Callable[[Searcher], T]) -> T:
@@ -338,7 +366,8 @@ class Index:
             self._see_latest_commit(force=number > 0)
             return work(self._searcher)
 
-        return _through_commits(attempt)
+        with self._lock:
+            return _through_commits(attempt)
 
     def _see_latest_commit(self, force: bool = False) -> None:
         """Search the newest committed generation. (Not ``Searcher.refresh()``: in whoosh3 3.54
@@ -353,32 +382,77 @@ class Index:
         Scare quotes (fewer than three words) are left out."""
         if text is not None and not text.strip():
             text = None
-        return find_quotes(self._whoosh, text, speaker, str(self.corpus), limit)
+        with self._lock:
+            return _through_commits(lambda _: find_quotes(self._whoosh, text, speaker, str(self.corpus), limit))
 
     def stories(self, *, min_size: int = 2) -> list[StoryGroup]:
         """Stories (near-duplicate groups) with at least ``min_size`` articles, largest first,
         each with its versions (by date, the first published first; undated ones after them,
         then by id) and the similarity of every pair of them."""
         corpus = str(self.corpus)
-        with self._whoosh.searcher() as searcher:
-            stories = load_stories(self.path, self._whoosh)
-            versions = {fields["id"]: version_of(fields, corpus) for fields in searcher.all_stored_fields()}
-        return [
-            StoryGroup(id=story.id, versions=in_date_order(versions[m] for m in story.members if m in versions), pairs=story.pairs)
-            for story in stories.stories(min_size)
-        ]
+
+        def read(_: int) -> list[StoryGroup]:
+            with self._whoosh.searcher() as searcher:
+                stories = load_stories(self.path, self._whoosh)
+                versions = {fields["id"]: version_of(fields, corpus) for fields in searcher.all_stored_fields()}
+            return [
+                StoryGroup(id=story.id, versions=in_date_order(versions[m] for m in story.members if m in versions), pairs=story.pairs)
+                for story in stories.stories(min_size)
+            ]
+
+        with self._lock:
+            return _through_commits(read)
+
+    def story(self, id: str) -> StoryGroup:
+        """The story ``id`` — a story id, or the id of any article of it — with its versions
+        (in the order ``stories`` gives) and the similarity of every pair; a story of one
+        article has no pairs. Raises ``ArticleNotFound`` when the index has neither."""
+        found = self._with_latest(lambda searcher: story_group(searcher, id, str(self.corpus)))
+        if found is None:
+            raise ArticleNotFound(f"no story or article {id!r} in the index; see `newsearch stories` for story ids")
+        return found
+
+    def article(self, id: str, query: str | None = None, *, mode: Mode = "auto") -> ArticleView:
+        """The whole article ``id`` (as in ``Hit.id``), with the matches of ``query`` (if given)
+        marked as passages mark them (``ArticleView.highlights``, ``title_highlights``), its
+        quotes, entities and the other versions of its story. Raises ``ArticleNotFound`` for
+        an id the index does not hold, ``QueryError`` for a query that cannot be understood."""
+        parsed = parse_query(query, self._schema, mode) if query is not None and query.strip() else None
+        found = self._with_latest(lambda searcher: article_view(searcher, id, parsed, str(self.corpus)))
+        if found is None:
+            raise ArticleNotFound(f"no article {id!r} in the index; ids are as search results give them")
+        return found
+
+    def health(self) -> Health:
+        """The newest committed generation, how many articles it holds and when it was
+        committed (the modification time of its table of contents, in UTC), the index's
+        source, and whether it ranks by meaning."""
+
+        def read(searcher: Searcher) -> Health:
+            generation = searcher.reader().generation()
+            committed = (self.path / f"_{self._whoosh.indexname}_{generation}.toc").stat().st_mtime
+            return Health(
+                generation=generation,
+                articles=searcher.doc_count(),
+                last_update=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(committed)),
+                source=str(self.corpus),
+                semantic=self.semantic,
+            )
+
+        return self._with_latest(read)
 
     def explain(self, query: str, *, mode: Mode = "auto") -> str:
         """The query as Whoosh will run it, and its filters (for ``newsearch query --explain``)."""
         return parse_query(query, self._schema, mode).explained()
 
     def __len__(self) -> int:
-        """The number of articles in the index."""
-        return self._searcher.doc_count()
+        """The number of articles in the newest committed generation."""
+        return self._with_latest(lambda searcher: searcher.doc_count())
 
     def close(self) -> None:
-        self._searcher.close()
-        self._whoosh.close()
+        with self._lock:
+            self._searcher.close()
+            self._whoosh.close()
 
     def __enter__(self) -> Index:
         return self
@@ -393,6 +467,7 @@ __all__ = [
     "SORTS",
     "Diagnosis",
     "Index",
+    "Progress",
     "check_query",
     "diagnose",
     "index_corpus",

@@ -21,7 +21,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.text import Text
 
 from . import api
-from .indexer import Progress as ProgressCallback
 from .models import IndexLocked, MassRemoval, NewsearchError, SourceMissing, UpdateSummary
 from .render import (
     print_quotes,
@@ -29,9 +28,9 @@ from .render import (
     print_stories,
     print_summary,
     print_timeline,
-    quote_json,
+    quotes_json,
     results_json,
-    story_json,
+    stories_json,
     summary_json,
     summary_line,
 )
@@ -102,7 +101,7 @@ class RateColumn(ProgressColumn):
 
 
 @contextmanager
-def progress_bar(quiet: bool, description: str) -> Iterator[ProgressCallback | None]:
+def progress_bar(quiet: bool, description: str) -> Iterator[api.Progress | None]:
     """A rich progress bar on stderr, only when stderr is a terminal and not --quiet."""
     console = stderr()
     if quiet or not console.is_terminal:
@@ -234,6 +233,9 @@ def query_command(
     index: IndexOption = Path(api.DEFAULT_INDEX),
     corpus: CorpusOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most hits to show.")] = 10,
+    offset: Annotated[
+        int, typer.Option("--offset", min=0, help="Skip this many hits first (the next page: --offset 10 with --limit 10).")
+    ] = 0,
     any_term: Annotated[
         bool, typer.Option("--any", help="Rank articles matching any term [default: only for queries of 4+ terms].")
     ] = False,
@@ -297,6 +299,7 @@ def query_command(
                 sources=source or (),
                 sort=sort,
                 timeline=timeline,
+                offset=offset,
             )
     if as_json:
         print(json.dumps(results_json(results), ensure_ascii=False))
@@ -334,7 +337,7 @@ def quotes_command(
         with api.open_index(index) as ix:
             quotes = ix.quotes(text, speaker=speaker, limit=limit)
     if as_json:
-        print(json.dumps({"query": text, "speaker": speaker, "quotes": [quote_json(q) for q in quotes]}, ensure_ascii=False))
+        print(json.dumps(quotes_json(text, speaker, quotes), ensure_ascii=False))
     else:
         print_quotes(quotes, stdout(), explain=explain)
     raise typer.Exit(EXIT_FOUND if quotes else EXIT_NOT_FOUND)
@@ -358,10 +361,54 @@ def stories_command(
         with api.open_index(index) as ix:
             stories = ix.stories(min_size=min_size)
     if as_json:
-        print(json.dumps({"stories": [story_json(s) for s in stories]}, ensure_ascii=False))
+        print(json.dumps(stories_json(stories), ensure_ascii=False))
     else:
         print_stories(stories, stdout())
     raise typer.Exit(EXIT_FOUND if stories else EXIT_NOT_FOUND)
+
+
+# --------------------------------------------------------------------------- serve
+
+SERVE_EXTRA_MISSING = "newsearch serve needs the serve extra (FastAPI, uvicorn): pip install 'newsearch[serve]'"
+
+
+@app.command("serve")
+def serve_command(
+    index: IndexOption = Path(api.DEFAULT_INDEX),
+    corpus: CorpusOption = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; anything but 127.0.0.1/localhost makes the archive reachable from the network.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Also keep the index current with its source while serving (as `newsearch watch`).")
+    ] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Serve the search page and the HTTP API (wraps ``newsearch.serve.create_app``); builds or
+    updates the index from its source first, as ``query`` does. Ctrl-C stops.
+
+    The JSON endpoints (/api/search, /api/quotes, /api/stories, /api/articles/ID, /api/health)
+    return what the commands print with --json; /openapi.json describes them.
+    """
+    try:
+        from . import serve
+    except ImportError as missing:
+        if (missing.name or "").partition(".")[0] in ("fastapi", "starlette", "uvicorn", "pydantic"):
+            raise fail(SERVE_EXTRA_MISSING) from None
+        raise
+    with errors_exit_2():
+        bring_up_to_date(index, corpus, quiet)
+        application = serve.create_app(index, watch=watch, corpus=corpus)
+    if not serve.is_local(host):
+        stderr().print(
+            f"newsearch: warning: listening on {host}:{port}: the archive is reachable from the network, without authentication",
+            markup=False,
+            style="yellow",
+        )
+    if not quiet:
+        stderr().print(f"newsearch: serving {index} at http://{host}:{port}/ (API at /api, described at /openapi.json)", markup=False, style="dim")
+    serve.run_server(application, host, port)
 
 
 # --------------------------------------------------------------------------- setup and doctor

@@ -189,7 +189,8 @@ class QuoteHit:
 
     ``span_text`` is ``body[quote.start:quote.end]`` (for a quote over several paragraphs it
     still holds the re-opening marks that ``quote.text`` drops); ``highlights`` are offsets
-    into the article body, inside that span.
+    into the article body, inside that span. ``why`` says in one line how the speaker was
+    found (or why there is none).
     """
 
     quote: Quote
@@ -201,6 +202,7 @@ class QuoteHit:
     highlights: tuple[Span, ...] = ()
     date: str | None = None
     source: str | None = None
+    why: str = ""  # why the quote was attributed as it was, in one line (``quotes --explain``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +235,8 @@ class SearchResults:
     """What ``Index.search`` returns: the hits in rank order, the total number of matching
     articles, and (when asked for) facets: the most frequent ``people``, ``organisations``,
     ``places`` and ``sources`` among all matching articles, and the ``timeline`` of when they
-    were published."""
+    were published. ``offset`` is the rank (from 0) of the first hit: ``hits`` are the matches
+    ``offset .. offset + limit`` of the ranking (a collapsed story counts as one)."""
 
     query: str
     total: int
@@ -242,6 +245,7 @@ class SearchResults:
     suggestion: str | None = None
     facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
     timeline: Timeline | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +336,10 @@ class IndexLocked(NewsearchError):
 
 class SchemaMismatch(NewsearchError):
     """The index was built by another schema version; it must be rebuilt."""
+
+
+class ArticleNotFound(NewsearchError):
+    """No article (or story) of the index has the given id."""
 
 
 class QueryError(NewsearchError):

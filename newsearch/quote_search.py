@@ -49,6 +49,7 @@ def find_quotes(
                         highlights=highlights,
                         date=stored.get("published") or None,
                         source=stored.get("source") or None,
+                        why=explain_attribution(quote),
                     )
                 )
     found.sort(key=lambda hit: (-hit.score, hit.article_id, hit.quote.start))

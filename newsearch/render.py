@@ -13,8 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from .models import Bucket, Hit, Passage, QuoteHit, SearchResults, Span, StoryGroup, Timeline, UpdateSummary
-from .quote_search import explain_attribution
+from .models import ArticleView, Bucket, Health, Hit, Passage, QuoteHit, SearchResults, Span, StoryGroup, Timeline, UpdateSummary
 
 HIGHLIGHT_STYLE = "bold yellow"
 BAR_STYLE = "cyan"
@@ -65,6 +64,8 @@ def print_results(results: SearchResults, console: Console) -> None:
         console.print(Text(f"{name}: ", style="bold").append(listed))
     shown = len(results.hits)
     more = f" ({shown} shown: see --limit and --no-collapse)" if results.total > shown else ""
+    if results.offset:
+        more = f" (hits {results.offset + 1}-{results.offset + shown} shown)" if shown else f" (none after the first {results.offset})"
     console.print(Text(f"{results.total} matching article{'s' if results.total != 1 else ''}{more}", style="dim"))
 
 
@@ -79,7 +80,7 @@ def print_quotes(quotes: tuple[QuoteHit, ...], console: Console, explain: bool =
         console.print(Text(f"  — {said}{how}", style="bold").append(f"  {hit.title}  ", style="dim").append_text(
             _origin(hit.date, hit.source)).append(display_path(hit.path), style="cyan"))
         if explain:
-            console.print(Text(f"  why: {explain_attribution(quote)}", style="dim"))
+            console.print(Text(f"  why: {hit.why}", style="dim"))
         console.print()
     console.print(Text(f"{len(quotes)} quote{'s' if len(quotes) != 1 else ''}", style="dim"))
 
@@ -188,6 +189,7 @@ def results_json(results: SearchResults) -> dict[str, Any]:
     document: dict[str, Any] = {
         "query": results.query,
         "total": results.total,
+        "offset": results.offset,
         "hits": [hit_json(hit) for hit in results.hits],
     }
     if results.facets:
@@ -227,10 +229,46 @@ def quote_json(hit: QuoteHit) -> dict[str, Any]:
         "title": hit.title,
         "score": hit.score,
         "highlights": [[s.start, s.end] for s in hit.highlights],
-        "why": explain_attribution(hit.quote),
+        "why": hit.why,
         "date": hit.date,
         "source": hit.source,
     }
+
+
+def quotes_json(query: str | None, speaker: str | None, quotes: tuple[QuoteHit, ...]) -> dict[str, Any]:
+    """The documented ``quotes --json`` document."""
+    return {"query": query, "speaker": speaker, "quotes": [quote_json(q) for q in quotes]}
+
+
+def stories_json(stories: list[StoryGroup]) -> dict[str, Any]:
+    """The documented ``stories --json`` document."""
+    return {"stories": [story_json(s) for s in stories]}
+
+
+def article_json(article: ArticleView) -> dict[str, Any]:
+    """One article (``Index.article``): its whole text, highlights as ``[start, end]`` offsets
+    into ``body`` (``title_highlights`` into ``title``), and the rest as in a hit."""
+    return {
+        "id": article.id,
+        "path": article.path,
+        "title": article.title,
+        "body": article.body,
+        "highlights": [[s.start, s.end] for s in article.highlights],
+        "title_highlights": [[s.start, s.end] for s in article.title_highlights],
+        "date": article.date,
+        "source": article.source,
+        "author": article.author,
+        "url": article.url,
+        "metadata": {name: list(value) if isinstance(value, tuple) else value for name, value in article.metadata},
+        "quotes": [asdict(q) for q in article.quotes],
+        "entities": [asdict(e) for e in article.entities],
+        "story": article.story,
+        "versions": [asdict(v) for v in article.versions],
+    }
+
+
+def health_json(health: Health) -> dict[str, Any]:
+    return asdict(health)
 
 
 def story_json(story: StoryGroup) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from weakref import WeakKeyDictionary
 from whoosh import qparser, query as wq, scoring
 
 from .archive import DATE_CLAUSE, Sort, by_date, columns, everything, keep_matching, rewrite_date_clauses, split_filters
-from .models import FacetValue, Hit, QueryError, Timeline, Version
+from .models import ArticleView, FacetValue, Hit, Pair, QueryError, StoryGroup, Timeline, Version
 from .nlp import Analysis
 from .passages import MatchPattern, WordPattern, choose_passages, lead_passage, mark
 from .schema import ARCHIVE_FIELDS, FIELD_ALIASES, META_PREFIX, SEARCHABLE_FIELDS, unpack_spans
@@ -286,9 +286,11 @@ def run_search(
     filters: tuple[wq.Query, ...] = (),
     sort: Sort = "relevance",
     timeline: bool = False,
+    offset: int = 0,
 ) -> SearchOutcome:
     """The total number of matching articles and the top ``limit`` hits, ranked by
-    ``(-score, id)`` so that ties are broken the same way every time.
+    ``(-score, id)`` so that ties are broken the same way every time; with ``offset``, the
+    hits ``offset .. offset + limit`` of that same order (a page further down).
 
     With ``collapse``, only the best-scoring article of each story is a hit, and the story's
     other articles are listed as its ``versions``. With ``facets=N``, the N most frequent
@@ -317,16 +319,14 @@ def run_search(
 
         ranking = fuse(searcher, ranking, meaning)
     if sort == "relevance":
-        best = _one_per_story(searcher, ranking, limit) if collapse else list(ranking.head(limit))
+        best = _page_by_score(searcher, ranking, offset, limit, collapse)
     else:
         chosen = _story_leaders(searcher, ranking) if collapse else ranking
-        best = list(by_date(searcher, chosen, newest_first=sort == "newest").head(limit))
+        best = list(by_date(searcher, chosen, newest_first=sort == "newest").head(offset + limit))[offset:]
     parsed = dataclasses.replace(parsed, body_patterns=weigh(parsed.body_patterns, searcher, "body"))
     hits = [_hit(searcher.stored_fields(s.docnum), s.score, parsed, corpus, passages) for s in best]
     if collapse:
         hits = [dataclasses.replace(hit, versions=_other_versions(searcher, hit, corpus)) for hit in hits]
-    if sort == "relevance":
-        hits.sort(key=lambda hit: (-hit.score, hit.id))
     found = count_facets(searcher, ranking, facets) if facets else {}
     dates = columns(searcher).dates
     when = build_timeline(dates[d] or None for d in ranking.docnums.tolist()) if timeline else None
@@ -358,12 +358,59 @@ def story_codes(searcher) -> np.ndarray:
     return _STORY_CODES[searcher]
 
 
-def _one_per_story(searcher, ranking: Ranking, limit: int) -> list[Scored]:
-    """The best-ranked article of each story, for the first ``limit`` stories."""
+def _page_by_score(searcher, ranking: Ranking, offset: int, limit: int, collapse: bool) -> list[Scored]:
+    """Hits ``offset .. offset + limit`` in ``(-score, id)`` order (one a story when
+    ``collapse``). The ranking orders ties by document number, which is not id order, so the
+    articles tied with the last one wanted are taken too and the page is cut after sorting by
+    id: pages then never overlap or skip a hit, whatever the ties."""
+    wanted = offset + limit
+    head = _one_per_story(searcher, ranking, None, through=wanted) if collapse else _through_ties(ranking, wanted)
+    if len(head) > wanted or head and any(a.score == b.score for a, b in zip(head, head[1:])):
+        ids = _ids_of(searcher, [s.docnum for s in head])
+        head.sort(key=lambda s: (-s.score, ids[s.docnum]))
+    return head[offset:wanted]
+
+
+def _through_ties(ranking: Ranking, wanted: int) -> list[Scored]:
+    """The best ``wanted`` articles of ``ranking`` and every further one tied with the last."""
+    head = list(ranking.head(wanted))
+    rest = ranking.tail(wanted)
+    if head and len(rest):
+        differ = rest.scores != head[-1].score
+        head += list(rest.head(int(differ.argmax()) if differ.any() else len(rest)))
+    return head
+
+
+_IDS: WeakKeyDictionary = WeakKeyDictionary()
+FEW_IDS = 200  # up to this many ids are read from the stored fields; more from the id lexicon, once a searcher
+
+
+def _ids_of(searcher, docnums: list[int]) -> dict[int, str]:
+    """The article id of each of ``docnums``."""
+    if len(docnums) <= FEW_IDS and searcher not in _IDS:
+        return {d: searcher.stored_fields(d)["id"] for d in docnums}
+    if searcher not in _IDS:
+        table: dict[int, str] = {}
+        for leaf, offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            for term in reader.lexicon("id"):
+                for docnum in reader.postings("id", term).all_ids():
+                    table[docnum + offset] = _as_text(term)
+        _IDS[searcher] = table
+    table = _IDS[searcher]
+    return {d: table[d] for d in docnums}
+
+
+def _one_per_story(searcher, ranking: Ranking, limit: int | None = None, *, through: int | None = None) -> list[Scored]:
+    """The best-ranked article of each story, for the first ``limit`` stories (or all); with
+    ``through``, the first ``through`` stories and every further one whose best article ties
+    with the last of them."""
     story_of = searcher.reader().column_reader("story")
     seen: set[str] = set()
     best: list[Scored] = []
     for scored in ranking:
+        if through is not None and len(best) >= through and scored.score != best[-1].score:
+            break
         story = story_of[scored.docnum]
         if story not in seen:
             seen.add(story)
@@ -552,3 +599,58 @@ def _hit(stored: dict, score: float, parsed: ParsedQuery, corpus: str, passages:
         url=stored.get("url"),
         metadata=tuple((name, tuple(value) if isinstance(value, list) else value) for name, value in metadata.items()),
     )
+
+
+# --------------------------------------------------------------------------- one article, one story
+
+
+def article_view(searcher, article_id: str, parsed: ParsedQuery | None, corpus: str) -> ArticleView | None:
+    """The whole article ``article_id`` with the matches of ``parsed`` marked as in passages
+    (title and body), and the other versions of its story; None when there is no such article."""
+    stored = searcher.document(id=article_id)
+    if stored is None:
+        return None
+    hit = _hit(stored, 0.0, parsed or _NOTHING, corpus, passages=0)
+    body = stored.get("body", "")
+    marked = mark(body, parsed.body_patterns) if parsed is not None else []
+    return ArticleView(
+        id=hit.id,
+        path=hit.path,
+        title=hit.title,
+        body=body,
+        highlights=tuple(m.span for m in marked),
+        title_highlights=hit.title_highlights,
+        date=hit.date,
+        source=hit.source,
+        author=hit.author,
+        url=hit.url,
+        metadata=hit.metadata,
+        quotes=hit.quotes,
+        entities=hit.entities,
+        story=hit.story,
+        versions=_other_versions(searcher, hit, corpus) if hit.story else (),
+    )
+
+
+_NOTHING = ParsedQuery(text="", query=None, title_patterns=(), body_patterns=())
+
+
+def story_group(searcher, story_or_article_id: str, corpus: str) -> StoryGroup | None:
+    """The story with this id, or the story of the article with this id: its versions (in the
+    order of ``in_date_order``) and the similarity of each pair; None when neither exists."""
+    from .stories import Signature, similarity
+
+    members = list(searcher.documents(story=story_or_article_id))
+    if not members:
+        article = searcher.document(id=story_or_article_id)
+        if article is None or not article.get("story"):
+            return None
+        members = list(searcher.documents(story=article["story"]))
+    members.sort(key=lambda fields: fields["id"])
+    signatures = [Signature(*fields["story_signature"]) for fields in members]
+    pairs = tuple(
+        Pair(members[i]["id"], members[j]["id"], similarity(signatures[i], signatures[j]))
+        for i in range(len(members))
+        for j in range(i + 1, len(members))
+    )
+    return StoryGroup(id=members[0]["story"], versions=in_date_order(version_of(m, corpus) for m in members), pairs=pairs)
