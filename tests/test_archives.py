@@ -363,3 +363,15 @@ def test_watch_picks_up_records_appended_to_a_dump(archive):
     watcher.join(timeout=60)
     stop.set()
     assert summaries[-1].added == ("r9",)
+
+
+def test_a_table_cell_reading_none_or_nan_is_missing(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Vote\n\nThe vote count went on.", encoding="utf-8")
+    (corpus / "metadata.csv").write_text("filename,publisher,author,credit\na,nyt,None,NaN\n", encoding="utf-8")
+    (corpus / "d.csv").write_text("id,text,author,score\nx,Vote tally.,null,N/A\n", encoding="utf-8")
+    newsearch.index_corpus(corpus, tmp_path / "ix", analyse=False)
+    hits = {hit.id: hit for hit in search(tmp_path / "ix", "vote OR tally").hits}
+    assert (hits["a.txt"].source, hits["a.txt"].author, hits["a.txt"].metadata) == ("nyt", None, ())
+    assert (hits["d.csv#x"].author, hits["d.csv#x"].metadata) == (None, ())

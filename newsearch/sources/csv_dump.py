@@ -6,7 +6,9 @@ quotes and newlines, so a row may span several lines; it is numbered by its firs
 the plain IANA form: one row a line, no quoting (a ``"`` is an ordinary character). A row with
 more or fewer fields than the header, or with bytes that are not UTF-8, is a problem with its
 line number; blank lines are ignored. A row's payload is the JSON object header -> value (so
-its hash, and its ``size``, are those of that JSON text).
+its hash, and its ``size``, are those of that JSON text). A table has no null: a cell reading
+``None``, ``null``, ``NaN`` or ``N/A`` (any case; what pandas and Python write for a missing
+value) is read as missing, like an empty one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 from collections.abc import Iterator
 
 _FIELD_LIMIT = 2**31 - 1
+MISSING = frozenset({"none", "null", "nan", "n/a"})
 
 
 def iter_rows(text: str, kind: str) -> Iterator[tuple[int, list[str] | str]]:
@@ -75,5 +78,10 @@ def iter_csv(data: bytes, kind: str) -> Iterator[tuple]:
         if len(row) != len(header):
             yield line, f"{len(row)} fields where the header has {len(header)}"
             continue
-        record = dict(zip(header, row))
+        record = table_record(header, row)
         yield line, record, json.dumps(record, ensure_ascii=False).encode("utf-8")
+
+
+def table_record(header: list[str], row: list[str]) -> dict[str, str | None]:
+    """A row as column -> value, a missing value (see the module docstring) as None."""
+    return {column: None if value.strip().lower() in MISSING else value for column, value in zip(header, row)}

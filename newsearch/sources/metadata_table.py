@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import Article, Skipped
-from .csv_dump import decode_table, header_names, iter_rows
+from .csv_dump import decode_table, header_names, iter_rows, table_record
 from .fields import FieldMapping, read_fields
 from .records import read_date
 
@@ -99,7 +99,8 @@ def read_table(path: Path, shown_as: str) -> MetadataTable:
                 Skipped(f"{shown_as}:{line}", f"second metadata row for {name!r} (first on line {rows[key].line})")
             )
             continue
-        values = {column: value for i, (column, value) in enumerate(zip(header, row)) if i != name_column}
+        values = table_record(header, row)
+        values.pop(header[name_column])
         rows[key] = MetadataRow(line, name, json.dumps(values, ensure_ascii=False).encode("utf-8"))
     if header is None:
         problems.append(Skipped(shown_as, "metadata table is empty (no header row)"))
