@@ -213,11 +213,19 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "versions": [asdict(v) for v in hit.versions],
         "quotes": [asdict(q) for q in hit.quotes],
         "entities": [asdict(e) for e in hit.entities],
-        "date": hit.date,
-        "source": hit.source,
-        "author": hit.author,
-        "url": hit.url,
-        "metadata": {name: list(value) if isinstance(value, tuple) else value for name, value in hit.metadata},
+        **archive_json(hit),
+    }
+
+
+def archive_json(article: Hit | ArticleView) -> dict[str, Any]:
+    """What the archive says about an article: ``date``, ``source``, ``author``, ``url`` (null
+    when unknown) and ``metadata`` (lists as lists)."""
+    return {
+        "date": article.date,
+        "source": article.source,
+        "author": article.author,
+        "url": article.url,
+        "metadata": {name: list(value) if isinstance(value, tuple) else value for name, value in article.metadata},
     }
 
 
@@ -255,11 +263,7 @@ def article_json(article: ArticleView) -> dict[str, Any]:
         "body": article.body,
         "highlights": [[s.start, s.end] for s in article.highlights],
         "title_highlights": [[s.start, s.end] for s in article.title_highlights],
-        "date": article.date,
-        "source": article.source,
-        "author": article.author,
-        "url": article.url,
-        "metadata": {name: list(value) if isinstance(value, tuple) else value for name, value in article.metadata},
+        **archive_json(article),
         "quotes": [asdict(q) for q in article.quotes],
         "entities": [asdict(e) for e in article.entities],
         "story": article.story,
