@@ -1,6 +1,6 @@
 """Run the benchmarks; each writes its own section of docs/BENCHMARKS.md.
 
-python -m bench all                      # relevance, speed on BBC and Reuters, archives
+python -m bench all                      # relevance, speed on BBC and Reuters, archives, http
 python -m bench relevance [--engines newsearch,fts5] [--topics 20]
 python -m bench speed --corpus bbc [--engines ...] [--queries 200]
 python -m bench archives [--repeats 3] [--build-repeats 2] [--queries 200] [--no-nlp]
