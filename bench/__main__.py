@@ -1,9 +1,10 @@
 """Run the benchmarks; each writes its own section of docs/BENCHMARKS.md.
 
-python -m bench all                      # relevance, speed on BBC and Reuters, archives
+python -m bench all                      # relevance, speed on BBC and Reuters, archives, http
 python -m bench relevance [--engines newsearch,fts5] [--topics 20]
 python -m bench speed --corpus bbc [--engines ...] [--queries 200]
 python -m bench archives [--repeats 3] [--build-repeats 2] [--queries 200] [--no-nlp]
+python -m bench http [--seconds 15] [--clients 1,4,16] [--queries 200] [--records 2000] [--batch 200]
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from bench.archives import Settings as ArchiveSettings
 from bench.archives import run_archives
 from bench.corpora import SPEED_CORPORA
 from bench.engines import ENGINE_NAMES
+from bench.http_load import Settings as HttpSettings
+from bench.http_load import run_http
 from bench.relevance import run_relevance
 from bench.speed_report import run_speed
 
@@ -38,6 +41,23 @@ def positive(text: str) -> int:
     return value
 
 
+def client_counts(text: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError("a comma-separated list of whole numbers, e.g. 1,4,16") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("a comma-separated list of numbers of at least 1, e.g. 1,4,16")
+    return counts
+
+
+def positive_seconds(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     engines = argparse.ArgumentParser(add_help=False)
     engines.add_argument(
@@ -57,7 +77,7 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     commands = main.add_subparsers(dest="command", required=True)
     commands.add_parser(
-        "all", parents=[engines, queries], help="relevance, speed on every corpus, then archives"
+        "all", parents=[engines, queries], help="relevance, speed on every corpus, archives, then http"
     )
     relevance = commands.add_parser(
         "relevance", parents=[engines], help="MAP, nDCG@10, P@10, Recall@100 on TIME"
@@ -85,6 +105,27 @@ def parser() -> argparse.ArgumentParser:
     archives.add_argument(
         "--no-nlp", action="store_true", help="skip the 'add 1, NLP on' update"
     )
+    http = commands.add_parser(
+        "http",
+        parents=[queries],
+        help="newsearch serve on Reuters under concurrent searches, idle and while the index is updated",
+    )
+    http.add_argument(
+        "--seconds", type=positive_seconds, default=HttpSettings().seconds,
+        help=f"of load for each client count, in each phase (default {HttpSettings().seconds:g})",
+    )
+    http.add_argument(
+        "--clients", type=client_counts, default=HttpSettings().clients,
+        help="concurrent client counts, comma-separated (default 1,4,16)",
+    )
+    http.add_argument(
+        "--records", type=positive, default=HttpSettings().records,
+        help=f"most records appended during the update phase (default {HttpSettings().records})",
+    )
+    http.add_argument(
+        "--batch", type=positive, default=HttpSettings().batch,
+        help=f"records appended before each `newsearch index` run (default {HttpSettings().batch})",
+    )
     return main
 
 
@@ -103,6 +144,17 @@ def main(argv: Sequence[str] | None = None) -> None:
                 build_repeats=getattr(args, "build_repeats", defaults.build_repeats),
                 queries=args.queries,
                 nlp=not getattr(args, "no_nlp", False),
+            )
+        )
+    if args.command in ("all", "http"):
+        defaults = HttpSettings()
+        run_http(
+            HttpSettings(
+                seconds=getattr(args, "seconds", defaults.seconds),
+                clients=getattr(args, "clients", defaults.clients),
+                queries=args.queries,
+                records=getattr(args, "records", defaults.records),
+                batch=getattr(args, "batch", defaults.batch),
             )
         )
 
