@@ -35,6 +35,7 @@ from .models import (
     QuoteHit,
     SearchResults,
     SourceMissing,
+    StoryDiff,
     StoryGroup,
     UpdateSummary,
 )
@@ -42,6 +43,7 @@ from .nlp import backends, resources
 from .schema import SCHEMA_VERSION
 from .watcher import watch_corpus
 from .quote_search import find_quotes
+from .story_diff import CHANGE_KINDS, ChangeKind, differs, story_diff
 from .archive import SORTS, Filters, Sort
 from .search import Mode, article_view, clean_query, in_date_order, parse_query, run_search, story_group, version_of, weighting
 
@@ -385,10 +387,18 @@ class Index:
         with self._lock:
             return _through_commits(lambda _: find_quotes(self._whoosh, text, speaker, str(self.corpus), limit))
 
-    def stories(self, *, min_size: int = 2) -> list[StoryGroup]:
+    def stories(self, *, min_size: int = 2, changed: Sequence[ChangeKind] = ()) -> list[StoryGroup]:
         """Stories (near-duplicate groups) with at least ``min_size`` articles, largest first,
         each with its versions (by date, the first published first; undated ones after them,
-        then by id) and the similarity of every pair of them."""
+        then by id) and the similarity of every pair of them. With ``changed``, only the stories
+        whose consecutive versions differ in one of those (``"quotes"``, ``"figures"``,
+        ``"names"``, ``"headline"``; see ``story_changes``)."""
+        found = self._stories(min_size)
+        if not changed:
+            return found
+        return [story for story in found if any(differs(c, changed) for c in self.story_changes(story.id).changes)]
+
+    def _stories(self, min_size: int) -> list[StoryGroup]:
         corpus = str(self.corpus)
 
         def read(_: int) -> list[StoryGroup]:
@@ -411,6 +421,14 @@ class Index:
         if found is None:
             raise ArticleNotFound(f"no story or article {id!r} in the index; see `newsearch stories` for story ids")
         return found
+
+    def story_changes(self, id: str) -> StoryDiff:
+        """What changed between the versions of the story ``id`` (a story id, or the id of any
+        article of it): its versions in order — by date, undated ones after them, then by id —
+        and for each consecutive pair the headline, quotes, figures, names and sentences that
+        changed (see ``newsearch.story_diff``). Raises ``ArticleNotFound`` for an unknown id."""
+        story = self.story(id)
+        return story_diff(story.id, story.versions, [self.article(version.id) for version in story.versions])
 
     def article(self, id: str, query: str | None = None, *, mode: Mode = "auto") -> ArticleView:
         """The whole article ``id`` (as in ``Hit.id``), with the matches of ``query`` (if given)
@@ -463,6 +481,7 @@ class Index:
 
 __all__ = [
     "DEFAULT_CORPUS",
+    "CHANGE_KINDS",
     "DEFAULT_INDEX",
     "SORTS",
     "Diagnosis",

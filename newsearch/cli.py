@@ -26,11 +26,13 @@ from .render import (
     print_quotes,
     print_results,
     print_stories,
+    print_story_diff,
     print_summary,
     print_timeline,
     quotes_json,
     results_json,
     stories_json,
+    story_diff_json,
     summary_json,
     summary_line,
 )
@@ -351,20 +353,51 @@ def stories_command(
     index: IndexOption = Path(api.DEFAULT_INDEX),
     corpus: CorpusOption = None,
     min_size: Annotated[int, typer.Option("--min-size", min=2, help="Only stories with at least this many versions.")] = 2,
+    changed: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--changed",
+            help="Only stories whose versions differ in this: quotes, figures, names or headline (repeatable: any of them).",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """List stories with several versions (copies, rewrites) and how alike they are
     (wraps ``Index.stories``). Exit status: 0 some found, 1 none, 2 error."""
+    unknown = sorted(set(changed or ()) - set(api.CHANGE_KINDS))
+    if unknown:
+        raise fail(f"--changed {unknown[0]!r}: use one of {', '.join(api.CHANGE_KINDS)}")
     with errors_exit_2():
         bring_up_to_date(index, corpus, quiet)
         with api.open_index(index) as ix:
-            stories = ix.stories(min_size=min_size)
+            stories = ix.stories(min_size=min_size, changed=tuple(changed or ()))
     if as_json:
         print(json.dumps(stories_json(stories), ensure_ascii=False))
     else:
         print_stories(stories, stdout())
     raise typer.Exit(EXIT_FOUND if stories else EXIT_NOT_FOUND)
+
+
+@app.command("story")
+def story_command(
+    id: Annotated[str, typer.Argument(help="A story id, or the id of any article of the story.")],
+    index: IndexOption = Path(api.DEFAULT_INDEX),
+    corpus: CorpusOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """What changed between a story's versions: headline, quotes, figures, names, sentences
+    (wraps ``Index.story_changes``). Exit status: 0 shown, 2 error (e.g. an unknown id)."""
+    with errors_exit_2():
+        bring_up_to_date(index, corpus, quiet)
+        with api.open_index(index) as ix:
+            diff = ix.story_changes(id)
+    if as_json:
+        print(json.dumps(story_diff_json(diff), ensure_ascii=False))
+    else:
+        print_story_diff(diff, stdout())
 
 
 # --------------------------------------------------------------------------- serve

@@ -269,6 +269,7 @@ class ArticleView:
     entities: tuple[Entity, ...] = ()
     story: str = ""
     versions: tuple[Version, ...] = ()
+    sentences: tuple[Span, ...] = ()  # the body's sentences, as passages and story diffs cut it
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +282,64 @@ class Health:
     last_update: str
     source: str
     semantic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteChange:
+    """A quote of one version against the other (see ``VersionChanges``): its text, speaker
+    and cue, and for an altered quote or a changed attribution the other version's, with the
+    word-level difference (``words``: ``("=", "same words")``, ``("-", "cut")``, ``("+", "new")``)."""
+
+    text: str
+    speaker: str | None = None
+    cue: str | None = None
+    before: str | None = None
+    speaker_before: str | None = None
+    cue_before: str | None = None
+    words: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FigureChange:
+    """Numbers and quantities of one sentence (``figures``) in one version only, or whose
+    sentence changed (``context_before`` -> ``context``)."""
+
+    figures: tuple[str, ...]
+    context: str
+    context_before: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VersionChanges:
+    """What changed from version ``before`` to version ``after`` of a story."""
+
+    before: str
+    after: str
+    headline: tuple[str, str] | None
+    quotes_added: tuple[QuoteChange, ...]
+    quotes_dropped: tuple[QuoteChange, ...]
+    quotes_altered: tuple[QuoteChange, ...]
+    attribution_changed: tuple[QuoteChange, ...]
+    figures_added: tuple[FigureChange, ...]
+    figures_dropped: tuple[FigureChange, ...]
+    figures_changed: tuple[FigureChange, ...]
+    names_added: tuple[str, ...]
+    names_dropped: tuple[str, ...]
+    sentences_added: tuple[str, ...]
+    sentences_dropped: tuple[str, ...]
+    sentences_moved: tuple[str, ...]
+    duplicates: tuple[str, ...]  # sentences repeated within ``after`` (a caption twice), listed once
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDiff:
+    """A story's versions in order (by date, undated ones after them, then by id) and what
+    changed between each consecutive pair."""
+
+    story: str
+    versions: tuple[Version, ...]
+    changes: tuple[VersionChanges, ...]
 
 
 @dataclass(frozen=True, slots=True)

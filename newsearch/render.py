@@ -13,7 +13,23 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from .models import ArticleView, Bucket, Health, Hit, Passage, QuoteHit, SearchResults, Span, StoryGroup, Timeline, UpdateSummary
+from .models import (
+    ArticleView,
+    Bucket,
+    FigureChange,
+    Health,
+    Hit,
+    Passage,
+    QuoteChange,
+    QuoteHit,
+    SearchResults,
+    Span,
+    StoryDiff,
+    StoryGroup,
+    Timeline,
+    UpdateSummary,
+    VersionChanges,
+)
 
 HIGHLIGHT_STYLE = "bold yellow"
 BAR_STYLE = "cyan"
@@ -97,6 +113,73 @@ def print_stories(stories: list[StoryGroup], console: Console) -> None:
             console.print(Text(f"    {pair.first} ~ {pair.second}: similarity {pair.similarity:.2f}", style="dim"))
         console.print()
     console.print(Text(f"{len(stories)} stor{'ies' if len(stories) != 1 else 'y'} with several versions", style="dim"))
+
+
+ADDED_STYLE, DROPPED_STYLE, CHANGED_STYLE = "green", "red", "yellow"
+
+
+def print_story_diff(diff: StoryDiff, console: Console) -> None:
+    """A story's versions in order, then for each consecutive pair what changed: ``+`` (green)
+    only in the later version, ``-`` (red) only in the earlier, ``~`` (yellow) altered, with the
+    words cut and added marked inside an altered quote. Lines wrap to the terminal's width."""
+    console.print(Text(f"story {diff.story}", style="bold").append(f"  {len(diff.versions)} versions, in date order", style="dim"), soft_wrap=False)
+    for number, version in enumerate(diff.versions, start=1):
+        console.print(Text(f"  {number}. {version.title}  ").append_text(_origin(version.date, version.source)).append(
+            version.id, style="cyan"), soft_wrap=False)
+    for changes in diff.changes:
+        console.print()
+        _print_changes(changes, console)
+
+
+def _print_changes(changes: VersionChanges, console: Console) -> None:
+    console.print(Text(f"{changes.before} → {changes.after}", style="bold"), soft_wrap=False)
+    console.print(Text(f"  {changes.summary}", style="dim"), soft_wrap=False)
+    if changes.headline:
+        console.print(Text("  headline: ").append(changes.headline[0], style=DROPPED_STYLE).append(" → ").append(
+            changes.headline[1], style=ADDED_STYLE), soft_wrap=False)
+    sections: tuple[tuple[str, str, tuple], ...] = (
+        ("quotes", "+", changes.quotes_added),
+        ("quotes", "-", changes.quotes_dropped),
+        ("quotes", "~", changes.quotes_altered),
+        ("attribution", "~", changes.attribution_changed),
+        ("figures", "+", changes.figures_added),
+        ("figures", "-", changes.figures_dropped),
+        ("figures", "~", changes.figures_changed),
+        ("names", "+", changes.names_added),
+        ("names", "-", changes.names_dropped),
+        ("sentences", "+", changes.sentences_added),
+        ("sentences", "-", changes.sentences_dropped),
+        ("moved", "~", changes.sentences_moved),
+        ("repeated", "~", changes.duplicates),
+    )
+    for name, sign, items in sections:
+        style = {"+": ADDED_STYLE, "-": DROPPED_STYLE, "~": CHANGED_STYLE}[sign]
+        for item in items:
+            console.print(Text(f"  {sign} {name}: ", style=style).append_text(_change_text(name, item)), soft_wrap=False)
+
+
+def _change_text(section: str, item: str | QuoteChange | FigureChange) -> Text:
+    if isinstance(item, str):
+        return Text(item)
+    if isinstance(item, FigureChange):
+        text = Text(", ".join(item.figures), style="bold").append(f"  {item.context}")
+        return text.append(f"  (was: {item.context_before})", style="dim") if item.context_before else text
+    said = f" — {item.speaker or 'unattributed'}" + (f" ({item.cue})" if item.cue else "")
+    if section == "attribution":
+        before = f"{item.speaker_before or 'unattributed'} ({item.cue_before or 'no cue'})"
+        return Text(f"“{_short(item.text)}”").append(said, style="bold").append(f"  was: {before}", style="dim")
+    if item.words:
+        text = Text("“")
+        for operation, words in item.words:
+            style = {"=": "", "-": f"{DROPPED_STYLE} strike", "+": f"{ADDED_STYLE} underline"}[operation]
+            text.append(words + " ", style=style)
+        return text.append("”").append(said, style="bold")
+    return Text(f"“{item.text}”").append(said, style="bold")
+
+
+def _short(text: str, words: int = 12) -> str:
+    cut = text.split()
+    return " ".join(cut[:words]) + (" …" if len(cut) > words else "")
 
 
 def _hit_heading(rank: int, hit: Hit) -> Text:
@@ -268,6 +351,48 @@ def article_json(article: ArticleView) -> dict[str, Any]:
         "entities": [asdict(e) for e in article.entities],
         "story": article.story,
         "versions": [asdict(v) for v in article.versions],
+    }
+
+
+def story_diff_json(diff: StoryDiff) -> dict[str, Any]:
+    """The documented ``story --json`` document (see README, "What changed")."""
+    return {
+        "story": diff.story,
+        "versions": [asdict(v) for v in diff.versions],
+        "changes": [_changes_json(c) for c in diff.changes],
+    }
+
+
+def _changes_json(changes: VersionChanges) -> dict[str, Any]:
+    def quotes(items: tuple[QuoteChange, ...]) -> list[dict[str, Any]]:
+        return [{k: [list(w) for w in v] if k == "words" else v for k, v in asdict(q).items()} for q in items]
+
+    def figures(items: tuple[FigureChange, ...]) -> list[dict[str, Any]]:
+        return [{"figures": list(f.figures), "context": f.context, "context_before": f.context_before} for f in items]
+
+    return {
+        "from": changes.before,
+        "to": changes.after,
+        "headline": {"from": changes.headline[0], "to": changes.headline[1]} if changes.headline else None,
+        "quotes": {
+            "added": quotes(changes.quotes_added),
+            "dropped": quotes(changes.quotes_dropped),
+            "altered": quotes(changes.quotes_altered),
+            "attribution_changed": quotes(changes.attribution_changed),
+        },
+        "figures": {
+            "added": figures(changes.figures_added),
+            "dropped": figures(changes.figures_dropped),
+            "changed": figures(changes.figures_changed),
+        },
+        "names": {"added": list(changes.names_added), "dropped": list(changes.names_dropped)},
+        "sentences": {
+            "added": list(changes.sentences_added),
+            "dropped": list(changes.sentences_dropped),
+            "moved": list(changes.sentences_moved),
+        },
+        "duplicates": list(changes.duplicates),
+        "summary": changes.summary,
     }
 
 

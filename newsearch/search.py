@@ -629,6 +629,7 @@ def article_view(searcher, article_id: str, parsed: ParsedQuery | None, corpus: 
         entities=hit.entities,
         story=hit.story,
         versions=_other_versions(searcher, hit, corpus) if hit.story else (),
+        sentences=unpack_spans(stored.get("sentences")),
     )
 
 

@@ -98,11 +98,13 @@ def test_endpoints_answer_what_the_cli_prints(client, index, url, arguments):
     assert get(client, url) == cli_json(index, *arguments)
 
 
-def test_one_story_is_an_element_of_stories(client, index):
+def test_one_story_is_what_newsearch_story_prints(client, index):
     story = cli_json(index, "stories")["stories"][0]
-    assert get(client, f"/api/stories/{story['id']}") == story
+    expected = cli_json(index, "story", story["id"])
+    assert expected["story"] == story["id"] and [v["id"] for v in expected["versions"]] == [v["id"] for v in story["versions"]]
+    assert get(client, f"/api/stories/{story['id']}") == expected
     for version in story["versions"]:
-        assert get(client, "/api/stories/" + urllib.parse.quote(version["id"])) == story
+        assert get(client, "/api/stories/" + urllib.parse.quote(version["id"])) == expected
 
 
 def test_article_with_the_query_marked(client, index):

@@ -40,7 +40,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import api
 from ..models import ArticleNotFound, NewsearchError
-from ..render import article_json, health_json, quotes_json, results_json, stories_json, story_json
+from ..render import article_json, health_json, quotes_json, results_json, stories_json, story_diff_json
 from . import page
 
 T = TypeVar("T")
@@ -347,9 +347,9 @@ def add_api(app: FastAPI, limits: Limits) -> None:
 
     @app.get("/api/stories/{id:path}", tags=["api"])
     async def story(request: Request, id: ArticleId) -> dict:
-        """One story, by its id or the id of any article of it: its versions and the similarity of
-        each pair (one element of `newsearch stories --json`). 404 when there is none."""
-        return JSONResponse(story_json(await request.app.state.run(lambda ix: ix.story(id))))
+        """One story, by its id or the id of any article of it: its versions in order and what
+        changed between each consecutive pair (`newsearch story ID --json`). 404 when there is none."""
+        return JSONResponse(story_diff_json(await request.app.state.run(lambda ix: ix.story_changes(id))))
 
     @app.get("/api/articles/{id:path}", tags=["api"])
     async def article(

@@ -1,0 +1,110 @@
+"""What changed between a story's versions, on the seed pair: the same Aleppo story, first
+published with curly quotes, then rewritten with straight ones."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import newsearch
+from newsearch.cli import app
+
+from .conftest import SEED_ORIGINAL, SEED_REWRITE
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def seed_index(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("corpus")
+    for seed in (SEED_ORIGINAL, SEED_REWRITE):
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+    index = tmp_path_factory.mktemp("index")
+    newsearch.index_corpus(corpus, index)
+    return index
+
+
+@pytest.fixture(scope="module")
+def changes(seed_index):
+    with newsearch.open_index(seed_index) as ix:
+        diff = ix.story_changes(SEED_REWRITE.name)  # any article of the story finds it
+    # Undated versions are ordered by id: the original, then the rewrite.
+    assert [v.id for v in diff.versions] == [SEED_ORIGINAL.name, SEED_REWRITE.name]
+    [pair] = diff.changes
+    return pair
+
+
+def test_headline(changes):
+    assert changes.headline == (
+        "Pressure mounts to include Aleppo in Syria ceasefire",
+        "Hundreds dead in Aleppo as authorities strive to extend ceasefire",
+    )
+
+
+def test_quotes_dropped_altered_and_attributed_differently(changes):
+    [dropped] = changes.quotes_dropped
+    assert dropped.speaker == "John Kerry" and dropped.text.startswith("The UN Security Council Resolution calls for")
+    assert not changes.quotes_added
+    [altered] = changes.quotes_altered
+    assert altered.speaker == "Sam Taylor" and altered.text.startswith("There are only 70 to 80 doctors in Aleppo")
+    cut = " ".join(words for operation, words in altered.words if operation == "-")
+    assert "Hospitals and other civilian infrastructure is not a target in this war" in cut
+    assert altered.text.rstrip(",").endswith("trauma injuries")  # the rewrite ends there
+    attributions = {(a.speaker, a.cue_before, a.cue) for a in changes.attribution_changed}
+    assert ("Sergei Kurylenko", "quoted as saying", "said") in attributions
+    assert ("Sam Taylor", "told", "said") in attributions
+
+
+def test_figures(changes):
+    dropped = " | ".join(f.context for f in changes.figures_dropped)
+    assert "Hundreds of people, including many children, have been killed" in dropped
+    assert "six civilians were killed and 40 others injured" in dropped
+    assert any("95% of doctors have fled" in f.context for f in changes.figures_added)
+    [in_both] = [f for f in changes.figures_changed if "253" in f.figures]
+    assert "according to the Syrian Observatory for Human Rights" in in_both.context_before
+    assert "according to" not in in_both.context
+    assert any(sentence.startswith("At least 253 civilians, including 49 children") for sentence in changes.sentences_moved)
+
+
+def test_names_in_one_version_only(changes):
+    assert {"Geneva", "Al Jazeera", "Jordan", "Arab League", "SANA", "Syrian Observatory for Human Rights", "al-Midan"} <= set(
+        changes.names_dropped
+    )
+    assert {"Hritan", "Kafr Dael", "Bab al-Haded", "Kastelo"} <= set(changes.names_added)
+
+
+def test_the_repeated_caption_is_one_duplicate_not_two_additions(changes):
+    caption = "95% of doctors have fled and hospitals are being targeted by bombers"
+    assert [d for d in changes.duplicates if caption in d] and len(changes.duplicates) == 1
+    assert sum(caption in sentence for sentence in changes.sentences_added) == 1
+
+
+def test_summary_and_cli(seed_index, changes):
+    assert changes.summary.startswith("headline changed; 1 quote dropped; 1 quote altered; 2 attributions changed")
+    done = runner.invoke(app, ["story", SEED_ORIGINAL.name, "--index", str(seed_index), "--json"])
+    assert done.exit_code == 0, done.output
+    document = json.loads(done.stdout)
+    [pair] = document["changes"]
+    assert (pair["from"], pair["to"]) == (SEED_ORIGINAL.name, SEED_REWRITE.name)
+    assert pair["headline"]["to"].startswith("Hundreds dead")
+    assert set(pair["quotes"]) == {"added", "dropped", "altered", "attribution_changed"}
+    assert pair["quotes"]["altered"][0]["words"][0][0] in "=-+"
+    assert set(pair["figures"]) == {"added", "dropped", "changed"} and set(pair["sentences"]) == {"added", "dropped", "moved"}
+    shown = runner.invoke(app, ["story", SEED_ORIGINAL.name, "--index", str(seed_index)], env={"COLUMNS": "50"})
+    assert shown.exit_code == 0 and "headline" in shown.stdout and max(map(len, shown.stdout.splitlines())) <= 50
+    missing = runner.invoke(app, ["story", "nope", "--index", str(seed_index)])
+    assert missing.exit_code == 2 and "no story or article 'nope'" in missing.stderr
+
+
+def test_stories_can_be_narrowed_to_those_whose_quotes_changed(seed_index, make_corpus, tmp_path):
+    listed = runner.invoke(app, ["stories", "--index", str(seed_index), "--changed", "quotes", "--json"])
+    assert listed.exit_code == 0 and len(json.loads(listed.stdout)["stories"]) == 1
+    body = "Talks ended on Friday. The minister said the deal was done, and nobody quoted anyone at all in it."
+    corpus = make_corpus({"a.txt": "Talks end\n\n" + body, "b.txt": "Talks ended\n\n" + body})
+    newsearch.index_corpus(corpus, tmp_path / "ix", analyse=False)
+    with newsearch.open_index(tmp_path / "ix") as ix:
+        assert len(ix.stories()) == 1 and ix.stories(changed=["quotes"]) == [] and len(ix.stories(changed=["headline"])) == 1
+    bad = runner.invoke(app, ["stories", "--index", str(tmp_path / "ix"), "--changed", "tone"])
+    assert bad.exit_code == 2 and "quotes" in bad.stderr
