@@ -91,11 +91,13 @@ class ParsedQuery:
     body_patterns: tuple[MatchPattern, ...]
     ranked: bool = False  # terms OR-ed and ranked (not all required): feedback may expand it
     filters: tuple[wq.Query, ...] = ()
+    operators_as_words: bool = False  # an ALL-CAPS question's AND/OR/NOT were read as words
 
     def explained(self) -> str:
         """The query as Whoosh runs it, and its filters (for ``--explain``)."""
         scored = str(self.query) if self.query is not None else "every article"
-        return scored + "".join(f" FILTER {clause}" for clause in self.filters)
+        note = f" ({CAPS_NOTE})" if self.operators_as_words else ""
+        return scored + "".join(f" FILTER {clause}" for clause in self.filters) + note
 
 
 def make_parser(schema, mode: Literal["all", "any"] = "all") -> qparser.QueryParser:
@@ -116,7 +118,7 @@ def parse_query(text: str, schema, mode: Mode = "auto") -> ParsedQuery:
     ``mode="auto"`` requires every term of a short query (up to ``SHORT_QUERY_TERMS``) and
     ranks the articles matching any term of a longer one. Ranked queries leave out stop words.
     """
-    cleaned = clean_query(text)
+    cleaned, operators_as_words = operators_in_capitals(clean_query(text))
     ranked = resolve_mode(cleaned, mode) == "any"
     parsed = make_parser(schema, "any" if ranked else "all").parse(drop_stop_words(cleaned) if ranked else cleaned)
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
@@ -129,7 +131,33 @@ def parse_query(text: str, schema, mode: Mode = "auto") -> ParsedQuery:
         body_patterns=tuple(patterns_for(scored, BODY_MARK_FIELDS)) if scored is not None else (),
         ranked=ranked and scored is not None,
         filters=filters,
+        operators_as_words=operators_as_words,
     )
+
+
+CAPS_WORDS = 3  # an ALL-CAPS query of more words than this is text, not operators (``KERRY OR LAVROV`` ORs)
+CAPS_NOTE = "typed in capitals: AND, OR and NOT read as words"
+_OPERATOR_WORD = re.compile(r"(?<![\w:])(?:AND|OR|NOT|ANDNOT|ANDMAYBE)(?![\w:])")
+
+
+def operators_in_capitals(cleaned: str) -> tuple[str, bool]:
+    """``cleaned`` with AND/OR/NOT (and ANDNOT, ANDMAYBE) lower-cased, so read as words, when
+    the whole query is typed in capitals and has more than ``CAPS_WORDS`` words, and whether it
+    was. A question written in capitals (old test collections, a caps-lock user) uses them as
+    English ("… SOUTH VIET NAM AND WHAT THEY ARE SEEKING …"); a short one such as
+    ``KERRY OR LAVROV`` is taken to mean the operator, and mixed case always is. Phrases are
+    left as they are (inside quotes these words are words anyway)."""
+    outside = _outside_phrases(cleaned)
+    letters = [char for char in outside if char.isalpha()]
+    shouting = bool(letters) and not any(char.islower() for char in letters)
+    if not shouting or len(_WORDS.findall(outside)) <= CAPS_WORDS or not _OPERATOR_WORD.search(outside):
+        return cleaned, False
+    pieces, last = [], 0
+    for phrase in _PROTECTED.finditer(cleaned):
+        pieces += [_OPERATOR_WORD.sub(lambda m: m.group().lower(), cleaned[last : phrase.start()]), phrase.group()]
+        last = phrase.end()
+    pieces.append(_OPERATOR_WORD.sub(lambda m: m.group().lower(), cleaned[last:]))
+    return "".join(pieces), True
 
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
