@@ -80,10 +80,10 @@ def parser() -> argparse.ArgumentParser:
         "all", parents=[engines, queries], help="relevance, speed on every corpus, archives, then http"
     )
     relevance = commands.add_parser(
-        "relevance", parents=[engines], help="MAP, nDCG@10, P@10, Recall@100 on TIME"
+        "relevance", parents=[engines], help="MAP, nDCG@10, P@10, Recall@100 on TIME and LISA"
     )
     relevance.add_argument(
-        "--topics", type=positive, help="only the first N TIME topics (default: all 83)"
+        "--topics", type=positive, help="only the first N topics of each collection (default: all)"
     )
     speed = commands.add_parser(
         "speed", parents=[engines, queries], help="build, size, memory, latency"

@@ -86,6 +86,11 @@ def time_corpus(only: frozenset[str] | None = None) -> Corpus:
     return Corpus("time", CORPORA / "time" / "docs", drop_titles=True, only=only)
 
 
+def lisa_corpus(only: frozenset[str] | None = None) -> Corpus:
+    """LISA's abstracts keep their titles: real ones, one line each."""
+    return Corpus("lisa", CORPORA / "lisa" / "docs", only=only)
+
+
 def bbc_corpus() -> Corpus:
     return Corpus("bbc", CORPORA / "bbc")
 
@@ -99,15 +104,24 @@ SPEED_CORPORA = {"bbc": bbc_corpus, "reuters": reuters_corpus}
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """A TIME query: its id as in qrels.txt and its text as written (ALL CAPS, ending " .")."""
+    """A test collection's query: its id as in qrels.txt and its text as written (TIME and
+    LISA: ALL CAPS; TIME's end in " .")."""
 
     qid: str
     text: str
 
 
+def read_topics(path: Path) -> tuple[Topic, ...]:
+    """``qid<TAB>text`` lines."""
+    return tuple(Topic(*line.split("\t", 1)) for line in path.read_text().splitlines() if line.strip())
+
+
 def time_topics() -> tuple[Topic, ...]:
-    lines = (CORPORA / "time" / "queries.tsv").read_text().splitlines()
-    return tuple(Topic(*line.split("\t", 1)) for line in lines if line.strip())
+    return read_topics(CORPORA / "time" / "queries.tsv")
+
+
+def lisa_topics() -> tuple[Topic, ...]:
+    return read_topics(CORPORA / "lisa" / "queries.tsv")
 
 
 def time_qrels_path() -> Path:
@@ -117,3 +131,30 @@ def time_qrels_path() -> Path:
 def time_docid(doc_id: str) -> str:
     """qrels.txt names TIME articles by number (``334``); engines return ``334.txt``."""
     return doc_id.removesuffix(".txt")
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A relevance test collection: articles, queries, judgments. TIME and LISA both name
+    documents by number in qrels.txt and ``<number>.txt`` on disk (``time_docid``)."""
+
+    name: str
+    corpus: Corpus
+    topics: tuple[Topic, ...]
+    qrels: Path
+
+    @staticmethod
+    def docid(doc_id: str) -> str:
+        return time_docid(doc_id)
+
+
+def time_collection() -> Collection:
+    return Collection("TIME", time_corpus(), time_topics(), time_qrels_path())
+
+
+def lisa_collection() -> Collection:
+    return Collection("LISA", lisa_corpus(), lisa_topics(), CORPORA / "lisa" / "qrels.txt")
+
+
+# Both are *tuning* collections: ranking choices are made on them (issue 18).
+RELEVANCE_COLLECTIONS = {"time": time_collection, "lisa": lisa_collection}

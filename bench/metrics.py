@@ -35,6 +35,18 @@ def evaluate(
     nothing for still counts (as 0; trec_eval would skip it), so engines are compared over
     the same queries.
     """
+    per_query = evaluate_per_query(rankings, qrels_path, docid, qids)
+    return {name: sum(values.values()) / len(values) for name, values in per_query.items()}
+
+
+def evaluate_per_query(
+    rankings: Mapping[str, Sequence[Ranked]],
+    qrels_path: Path,
+    docid: Callable[[str], str] = str,
+    qids: Collection[str] | None = None,
+) -> dict[str, dict[str, float]]:
+    """Each measure of ``MEASURES`` for each judged query of ``qids``: measure -> qid -> value
+    (0 for a query the engine returned nothing for)."""
     qrels = [
         q
         for q in ir_measures.read_trec_qrels(str(qrels_path))
@@ -45,8 +57,5 @@ def evaluate(
     by_measure = {measure: name for name, measure in MEASURES.items()}
     for metric in ir_measures.iter_calc(list(MEASURES.values()), qrels, run):
         per_query[by_measure[metric.measure]][metric.query_id] = metric.value
-    qids = {q.query_id for q in qrels}
-    return {
-        name: sum(values.get(q, 0.0) for q in qids) / len(qids)
-        for name, values in per_query.items()
-    }
+    qids = sorted({q.query_id for q in qrels}, key=lambda q: (len(q), q))
+    return {name: {q: values.get(q, 0.0) for q in qids} for name, values in per_query.items()}

@@ -1,8 +1,8 @@
-"""Ranking ablation on TIME: what each change to newsearch's ranking does, step by step.
+"""Ranking ablation on TIME and LISA: what each change to newsearch's ranking does, step by step.
 
-``python -m bench.tuning`` builds newsearch indexes of the TIME bodies (as ``bench relevance``
-does: no NLP, synthetic titles dropped), ranks the 83 topics under each variant and writes the
-``tuning`` section of docs/BENCHMARKS.md. A variant changes the module settings of
+``python -m bench.tuning`` builds a newsearch index of each relevance collection (as ``bench
+relevance`` does: no NLP; TIME's synthetic titles dropped), ranks every topic under each variant
+and writes the ``tuning`` section of docs/BENCHMARKS.md. A variant changes the module settings of
 ``newsearch.search`` for the length of its run (a bench may; an application would not), so the
 rows compare settings on one index and one query set. The first rows are cumulative, from the
 ranking before issue 5 to the final one; the rest change one setting of the final ranking.
@@ -10,6 +10,8 @@ ranking before issue 5 to the final one; the rest change one setting of the fina
 
 from __future__ import annotations
 
+import re
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -26,7 +28,7 @@ import newsearch
 from newsearch import indexer, nlp, schema as newsearch_schema, search, semantic
 from newsearch.embeddings import embed_query
 from newsearch.text import AcronymFilter, NewsTokenizer
-from bench.corpora import time_corpus, time_docid, time_qrels_path, time_topics, write_corpus
+from bench.corpora import RELEVANCE_COLLECTIONS, Collection, write_corpus
 from bench.engines import Ranked, tie_break
 from bench.metrics import MEASURES, evaluate
 from bench.queries import normalise_query
@@ -56,6 +58,7 @@ class Variant:
     snowball: bool = False
     analysed: bool = False
     semantic_share: float | None = None
+    lowercase: bool = False  # the query lower-cased, words only (as the baselines get it)
 
     @property
     def index_kind(self) -> tuple[bool, bool, bool]:
@@ -82,36 +85,49 @@ def snowball_words(text: str) -> list[tuple[str, int, int]]:
 
 ENTITY_FIELDS = ("people", "organisations", "places")
 NO_STOPS = {"STOP_WORDS": frozenset()}
+NEVER = re.compile(r"(?!)")  # a pattern that matches nothing: turns a query rewrite off
+BEFORE_18 = {"_FRAMING": NEVER, "_POSSESSIVE": NEVER, "FEEDBACK_MAX_TERMS": 10**6}
 STEPS = (
-    Variant("before: Whoosh idf, every word, no feedback", NO_STOPS, feedback=False, idf="whoosh"),
-    Variant("+ probabilistic idf, Lucene's log(1 + ...)", NO_STOPS, feedback=False, idf="lucene"),
-    Variant("+ stop words left out of ranked queries", feedback=False, idf="lucene"),
-    Variant("+ RM3 feedback (5 docs, 20 words, 0.3)", idf="lucene"),
-    Variant("+ classic probabilistic idf, floor 0.1 = final"),
+    Variant("before: Whoosh idf, every word, no feedback", {**NO_STOPS, **BEFORE_18}, feedback=False, idf="whoosh"),
+    Variant("+ probabilistic idf, Lucene's log(1 + ...)", {**NO_STOPS, **BEFORE_18}, feedback=False, idf="lucene"),
+    Variant("+ stop words left out of ranked queries", BEFORE_18, feedback=False, idf="lucene"),
+    Variant("+ RM3 feedback (5 docs, 20 words, 0.3)", BEFORE_18, idf="lucene"),
+    Variant("+ classic probabilistic idf, floor 0.1 (final before #18)", BEFORE_18),
+    Variant("  the same, queries lower-cased (as the bench gave them before #18)", BEFORE_18, lowercase=True),
+    Variant("+ possessive 's dropped from query words (#18)", {**BEFORE_18, "_POSSESSIVE": search._POSSESSIVE}),
+    Variant("+ question framing left out (#18)", {"FEEDBACK_MAX_TERMS": 10**6}),
+    Variant("+ no feedback for queries over 20 words (#18) = final"),
 )
 ONE_CHANGE = (
-    Variant("final, all terms required (mode=all)", mode="all"),
+    Variant("final, + query-term frequency (rejected, #18)", {"QUERY_TERM_FREQUENCY": True}),
+    Variant("final, framing kept", {"_FRAMING": NEVER}),
+    Variant("final, feedback for queries up to 15 words", {"FEEDBACK_MAX_TERMS": 15}),
+    Variant("final, feedback for queries up to 25 words", {"FEEDBACK_MAX_TERMS": 25}),
+    Variant("final, queries lower-cased", lowercase=True),
     Variant("final, k1 0.9", {"BM25_K1": 0.9}),
     Variant("final, k1 1.5", {"BM25_K1": 1.5}),
-    Variant("final, k1 2.0", {"BM25_K1": 2.0}),
     Variant("final, b 0.6", {"BM25_B": 0.6}),
     Variant("final, b 0.9", {"BM25_B": 0.9}),
     Variant("final, idf floor 1e-6 (as FTS5)", {"IDF_FLOOR": 1e-6}),
     Variant("final, Lucene's idf", idf="lucene"),
     Variant("final, OR coordination 0.9", {"OR_COORDINATION": 0.9}),
-    Variant("final, title weight 1 (TIME has no titles)", {"FIELD_BOOSTS": {"title": 1.0, "body": 1.0}}),
-    Variant("final, on an index built with NLP (same fields)", analysed=True),
-    Variant("final, + quotes field, weight 0.1", with_fields({"quotes": 0.1}), analysed=True),
-    Variant("final, + quotes field, weight 0.5", with_fields({"quotes": 0.5}), analysed=True),
-    Variant("final, + entity fields, weight 0.1", with_fields(dict.fromkeys(ENTITY_FIELDS, 0.1)), analysed=True),
-    Variant("final, + entity fields, weight 0.5", with_fields(dict.fromkeys(ENTITY_FIELDS, 0.5)), analysed=True),
+    Variant("final, title weight 1", {"FIELD_BOOSTS": {"title": 1.0, "body": 1.0}}),
+    Variant("final, title weight 3 (rejected: TIME has no titles to confirm it)", {"FIELD_BOOSTS": {"title": 3.0, "body": 1.0}}),
+    Variant("final, title weight 3, + query-term frequency", {"FIELD_BOOSTS": {"title": 3.0, "body": 1.0}, "QUERY_TERM_FREQUENCY": True}),
+    Variant("final, stop words kept", NO_STOPS),
     Variant("final, no feedback", feedback=False),
+    Variant("final, feedback on every ranked query", {"FEEDBACK_MAX_TERMS": 10**6}),
     Variant("final, feedback 10 docs", {"FEEDBACK_DOCS": 10}),
-    Variant("final, feedback 10 docs, 30 words", {"FEEDBACK_DOCS": 10, "FEEDBACK_TERMS": 30}),
-    Variant("final, feedback 5 docs, 50 words", {"FEEDBACK_TERMS": 50}),
     Variant("final, feedback share 0.5", {"FEEDBACK_SHARE": 0.5}),
     Variant("final, + word pairs within 3 positions, boost 0.25", pairs=(3, 0.25)),
-    Variant("final, + adjacent word pairs, boost 0.5", pairs=(1, 0.5)),
+)
+# Rows measured on TIME alone before issue 18 (Snowball stemming, quotes and entity fields, the
+# semantic mix) need an index of their own (NLP, embeddings) per collection; they are run with
+# ``--all-rows``.
+EXPENSIVE = (
+    Variant("final, on an index built with NLP (same fields)", analysed=True),
+    Variant("final, + quotes field, weight 0.1", with_fields({"quotes": 0.1}), analysed=True),
+    Variant("final, + entity fields, weight 0.1", with_fields(dict.fromkeys(ENTITY_FIELDS, 0.1)), analysed=True),
     Variant("final, Snowball stemming instead of Porter", {"news_words": snowball_words}, snowball=True),
     Variant("final, + semantic mix 0.3", semantic_share=0.3),
     Variant("final, + semantic mix 0.5 (index --semantic)", semantic_share=0.5),
@@ -184,48 +200,62 @@ def ranker(index: Path, variant: Variant) -> Callable[[str], list[Ranked]]:
     return rank
 
 
-def measure(variant: Variant, index: Path) -> dict[str, float]:
-    topics = time_topics()
+def measure(variant: Variant, index: Path, collection: Collection) -> dict[str, float]:
+    topics = collection.topics
     share = semantic.SEMANTIC_SHARE if variant.semantic_share is None else variant.semantic_share
     with patched(variant.settings), mock.patch.object(semantic, "SEMANTIC_SHARE", share):
         # Settings such as BM25_K1 are read when the searcher is made: make it inside the patch.
         rank = ranker(index, variant)
-        rankings = {t.qid: tie_break(rank(normalise_query(t.text))) for t in topics}
-    return evaluate(rankings, time_qrels_path(), docid=time_docid, qids={t.qid for t in topics})
+        rankings = {
+            t.qid: tie_break(rank(normalise_query(t.text) if variant.lowercase else t.text)) for t in topics
+        }
+    return evaluate(rankings, collection.qrels, docid=collection.docid, qids={t.qid for t in topics})
 
 
-def tuning_markdown(rows: list[tuple[str, dict[str, float]]]) -> str:
+def tuning_markdown(rows: list[tuple[str, dict[str, dict[str, float]]]], names: list[str]) -> str:
     intro = (
-        "Each row ranks the 83 TIME topics (bodies only, OR-ed, as in the relevance section) "
-        "with one setting of `newsearch.search` changed. The first five rows are cumulative, "
-        "from the ranking before issue 5 to the final one; every later row changes one setting "
-        "of the final ranking. Rows that search quotes or entities rank on an index built with "
-        f"NLP (entities backend: `{nlp.backends()['entities']}`), whose other fields are the same; "
-        "semantic rows on an index built with `--semantic`, the mix being the weight of the "
-        "z-scored closeness in meaning against the z-scored word-matching score. "
-        "Produced by `python -m bench.tuning`."
+        "Each row ranks every topic of TIME (bodies only) and of LISA (titles and abstracts), "
+        "given *as written* (in capitals) unless the row says otherwise, terms OR-ed as in the "
+        "relevance section, with one setting of `newsearch.search` changed. Both are tuning "
+        "collections: a change is kept only if it helps on both. The first rows are cumulative, "
+        "from the ranking before issue 5 to the final one (the rows marked #18 are issue 18's); "
+        "every later row changes one setting of the final ranking. Rows that search quotes or "
+        "entities, stem with Snowball or mix in closeness in meaning need indexes of their own "
+        "(NLP, embeddings); they are measured with `--all-rows` only (the TIME-only figures "
+        "before issue 18 are in git history). Produced by `python -m bench.tuning`."
     )
-    table = markdown_table(["variant", *MEASURES], [[label, *scores.values()] for label, scores in rows])
+    header = ["variant", *(f"{name} {m}" for name in names for m in ("MAP", "nDCG@10"))]
+    table = markdown_table(
+        header, [[label, *(scores[name][m] for name in names for m in ("MAP", "nDCG@10"))] for label, scores in rows]
+    )
     return f"{intro}\n\n{table}"
 
 
-def run_tuning() -> list[tuple[str, dict[str, float]]]:
-    corpus = time_corpus()
-    rows = []
+def run_tuning(all_rows: bool = False) -> list[tuple[str, dict[str, dict[str, float]]]]:
+    variants = (*STEPS, *ONE_CHANGE, *(EXPENSIVE if all_rows else ()))
+    collections = [make() for make in RELEVANCE_COLLECTIONS.values()]
+    by_collection: dict[str, list[dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-tuning-") as tmp:
-        source = write_corpus(corpus.docs, Path(tmp) / "corpus")
-        variants = (*STEPS, *ONE_CHANGE)
-        kinds = sorted({v.index_kind for v in variants})
-        indexes = {kind: build_index(source, Path(tmp), *kind) for kind in kinds}
-        for variant in variants:
-            rows.append((variant.label, measure(variant, indexes[variant.index_kind])))
-            print(variant.label, {k: round(v, 3) for k, v in rows[-1][1].items()}, flush=True)
-    markdown = tuning_markdown(rows)
+        for collection in collections:
+            workdir = Path(tmp) / collection.name
+            source = collection.corpus.directory
+            if collection.corpus.drop_titles:
+                source = write_corpus(collection.corpus.docs, workdir / "corpus")
+            kinds = sorted({v.index_kind for v in variants})
+            indexes = {kind: build_index(source, workdir, *kind) for kind in kinds}
+            by_collection[collection.name] = []
+            for variant in variants:
+                scores = measure(variant, indexes[variant.index_kind], collection)
+                by_collection[collection.name].append(scores)
+                print(collection.name, variant.label, {k: round(v, 3) for k, v in scores.items()}, flush=True)
+    names = [c.name for c in collections]
+    rows = [(v.label, {name: by_collection[name][i] for name in names}) for i, v in enumerate(variants)]
+    markdown = tuning_markdown(rows, names)
     print(markdown)
-    write_section("tuning", "Ranking: what each change does (TIME)", markdown)
+    write_section("tuning", "Ranking: what each change does (TIME and LISA)", markdown)
     return rows
 
 
 if __name__ == "__main__":
     use_shared_nltk_data()
-    run_tuning()
+    run_tuning(all_rows="--all-rows" in sys.argv[1:])

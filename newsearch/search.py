@@ -9,6 +9,7 @@ known field with no value — raises ``QueryError`` with a one-line message nami
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 import re
@@ -51,6 +52,32 @@ SHORT_QUERY_TERMS = 3  # "auto" mode: up to this many terms must all match; long
 # articles, the FEEDBACK_TERMS most telling of them, given FEEDBACK_SHARE of the query's weight.
 FEEDBACK_DOCS, FEEDBACK_TERMS, FEEDBACK_SHARE = 5, 20, 0.3
 RERANK_DEPTH = 1000  # feedback re-scores this many of the best articles (as Anserini's RM3 does)
+# Feedback is for queries of up to this many distinct words. A longer question already brings its
+# own vocabulary, and the words of its best few hits pull it towards whichever of its many
+# aspects they share (RM3 is known to help short queries most). TIME's questions (4-18 words)
+# gain from feedback, LISA's long requests (7-46) lose (see the tuning table).
+FEEDBACK_MAX_TERMS = 20
+# Weigh each word of a ranked query by how often the query says it (BM25's query-term frequency,
+# as FTS5 and rank_bm25 do). Off: it lowered MAP on both TIME and LISA (see the tuning table).
+QUERY_TERM_FREQUENCY = False
+# Question framing in English requests: the words that say "this is a request", not what it is
+# about. Left out of ranked queries (never out of phrases). Written from how people phrase
+# requests to a librarian or a search box ("I am interested in …", "I would be pleased to
+# receive …", TREC's "relevant documents will discuss …"), not from any collection's queries;
+# each phrase is whole, so "interest rates" or "information retrieval" are untouched.
+FRAMING_PHRASES = (
+    r"i(?: am|'m) (?:also |particularly |especially |mainly |mostly )?(?:interested in|looking (?:for|at)|searching for|trying to find|doing (?:a|some) (?:study|research|survey) (?:of|on|into))",
+    r"i (?:would|should|'d) (?:also )?(?:be )?(?:very |most |especially |particularly )?(?:pleased|grateful|glad|happy|interested) (?:to (?:receive|have|see|get|know)|for|in)",
+    r"i (?:would|'d) (?:also )?like (?:to (?:receive|have|see|get|know|find)(?: about)?)?",
+    r"(?:would|will) be of (?:particular |special |great )?interest",
+    r"(?:please )?(?:send|find|give) me",
+    r"(?:any|some) (?:information|papers|articles|documents|literature|material|references|work) (?:on|about|concerning|regarding|dealing with|relating to)",
+    r"(?:relevant|pertinent) (?:documents?|articles?|papers?) (?:will|would|must|should|may) (?:discuss|describe|mention|contain|report|include|identify|provide)",
+    r"(?:a|any) (?:relevant|pertinent) (?:document|article|paper)",
+)
+_FRAMING = re.compile(r"(?<![\w'])(?:" + "|".join(FRAMING_PHRASES) + r")(?![\w'])", re.IGNORECASE)
+# "Feisal's" is the word "Feisal": the possessive's "s" would otherwise make the phrase "feisal s".
+_POSSESSIVE = re.compile(r"(?<=\w)'s(?!\w)", re.IGNORECASE)
 
 # Fields whose matches are marked in the article body (quotes are body text).
 BODY_MARK_FIELDS = frozenset({"body", "quotes"})
@@ -91,11 +118,13 @@ class ParsedQuery:
     body_patterns: tuple[MatchPattern, ...]
     ranked: bool = False  # terms OR-ed and ranked (not all required): feedback may expand it
     filters: tuple[wq.Query, ...] = ()
+    operators_as_words: bool = False  # an ALL-CAPS question's AND/OR/NOT were read as words
 
     def explained(self) -> str:
         """The query as Whoosh runs it, and its filters (for ``--explain``)."""
         scored = str(self.query) if self.query is not None else "every article"
-        return scored + "".join(f" FILTER {clause}" for clause in self.filters)
+        note = f" ({CAPS_NOTE})" if self.operators_as_words else ""
+        return scored + "".join(f" FILTER {clause}" for clause in self.filters) + note
 
 
 def make_parser(schema, mode: Literal["all", "any"] = "all") -> qparser.QueryParser:
@@ -116,11 +145,15 @@ def parse_query(text: str, schema, mode: Mode = "auto") -> ParsedQuery:
     ``mode="auto"`` requires every term of a short query (up to ``SHORT_QUERY_TERMS``) and
     ranks the articles matching any term of a longer one. Ranked queries leave out stop words.
     """
-    cleaned = clean_query(text)
+    cleaned, operators_as_words = operators_in_capitals(clean_query(text))
+    cleaned = _outside(cleaned, lambda chunk: _POSSESSIVE.sub("", chunk))
     ranked = resolve_mode(cleaned, mode) == "any"
-    parsed = make_parser(schema, "any" if ranked else "all").parse(drop_stop_words(cleaned) if ranked else cleaned)
+    words = ranked_words(cleaned) if ranked else cleaned
+    parsed = make_parser(schema, "any" if ranked else "all").parse(words)
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise QueryError(f"query {text!r} has no words to search for; try e.g. `newsearch query aleppo`")
+    if ranked and QUERY_TERM_FREQUENCY:
+        parsed = weigh_by_frequency(parsed, words)
     scored, filters = split_filters(parsed)
     return ParsedQuery(
         text=text,
@@ -129,11 +162,38 @@ def parse_query(text: str, schema, mode: Mode = "auto") -> ParsedQuery:
         body_patterns=tuple(patterns_for(scored, BODY_MARK_FIELDS)) if scored is not None else (),
         ranked=ranked and scored is not None,
         filters=filters,
+        operators_as_words=operators_as_words,
     )
+
+
+CAPS_WORDS = 3  # an ALL-CAPS query of more words than this is text, not operators (``KERRY OR LAVROV`` ORs)
+CAPS_NOTE = "typed in capitals: AND, OR and NOT read as words"
+_OPERATOR_WORD = re.compile(r"(?<![\w:])(?:AND|OR|NOT|ANDNOT|ANDMAYBE)(?![\w:])")
+
+
+def operators_in_capitals(cleaned: str) -> tuple[str, bool]:
+    """``cleaned`` with AND/OR/NOT (and ANDNOT, ANDMAYBE) lower-cased, so read as words, when
+    the whole query is typed in capitals and has more than ``CAPS_WORDS`` words, and whether it
+    was. A question written in capitals (old test collections, a caps-lock user) uses them as
+    English ("… SOUTH VIET NAM AND WHAT THEY ARE SEEKING …"); a short one such as
+    ``KERRY OR LAVROV`` is taken to mean the operator, and mixed case always is. Phrases are
+    left as they are (inside quotes these words are words anyway)."""
+    outside = _outside_phrases(cleaned)
+    letters = [char for char in outside if char.isalpha()]
+    shouting = bool(letters) and not any(char.islower() for char in letters)
+    if not shouting or len(_WORDS.findall(outside)) <= CAPS_WORDS or not _OPERATOR_WORD.search(outside):
+        return cleaned, False
+    pieces, last = [], 0
+    for phrase in _PROTECTED.finditer(cleaned):
+        pieces += [_OPERATOR_WORD.sub(lambda m: m.group().lower(), cleaned[last : phrase.start()]), phrase.group()]
+        last = phrase.end()
+    pieces.append(_OPERATOR_WORD.sub(lambda m: m.group().lower(), cleaned[last:]))
+    return "".join(pieces), True
 
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 _SYNTAX = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()]")
+_OPERATOR_SYNTAX = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _PHRASE = re.compile(r'"[^"]*"(?:~\d+)?')
 # What stop words are never taken out of: phrases, and date ranges (``date:[... TO ...]``).
 _PROTECTED = re.compile(r'"[^"]*"(?:~\d+)?|\bdate:\[[^\]]*\]')
@@ -152,6 +212,54 @@ def resolve_mode(cleaned: str, mode: Mode) -> Literal["all", "any"]:
     cleaned = _ARCHIVE_CLAUSE.sub(" ", cleaned)  # filters, not terms: ``cocoa source:reuters`` is one term
     terms = [chunk for chunk in _outside_phrases(cleaned).split() if chunk not in _OPERATORS and chunk.strip("()")]
     return "all" if len(terms) + len(_PHRASE.findall(cleaned)) <= SHORT_QUERY_TERMS else "any"
+
+
+def ranked_words(cleaned: str) -> str:
+    """What a ranked query searches for: without its framing ("I am interested in …") and stop
+    words, and, when it uses no operator, without parentheses (in an OR of words they group
+    nothing: "journals in libraries (any types of library)")."""
+    if not _OPERATOR_SYNTAX.search(_outside_phrases(cleaned)):
+        unframed = _outside(cleaned, lambda chunk: _FRAMING.sub(" ", chunk))
+        if unframed.strip() and _WORDS.search(_outside_phrases(unframed)) or _PHRASE.search(unframed):
+            cleaned = unframed
+        if not re.search(r":\s*\(", cleaned):
+            cleaned = _outside(cleaned, lambda chunk: chunk.replace("(", " ").replace(")", " "))
+    return drop_stop_words(cleaned)
+
+
+def _outside(text: str, change) -> str:
+    """``text`` with ``change`` applied to what lies outside its phrases and date ranges."""
+    pieces, last = [], 0
+    for phrase in _PROTECTED.finditer(text):
+        pieces += [change(text[last : phrase.start()]), phrase.group()]
+        last = phrase.end()
+    pieces.append(change(text[last:]))
+    return "".join(pieces)
+
+
+def weigh_by_frequency(parsed: wq.Query, words: str) -> wq.Query:
+    """``parsed`` with each plain word's terms boosted by how many times ``words`` (the ranked
+    query's text) says it: BM25's query-term frequency."""
+    counts = Counter(word for word, _, _ in news_words(_outside_phrases(words)))
+    if not counts or max(counts.values()) == 1:
+        return parsed
+
+    def boost(node: wq.Query) -> wq.Query:
+        if type(node) is wq.Term and node.fieldname in DEFAULT_FIELDS:
+            times = counts.get(_as_text(node.text), 1)
+            return _boosted(node, times)
+        if type(node) in (wq.Or, wq.And):
+            node = copy.copy(node)
+            node.subqueries = [boost(child) for child in node.subqueries]
+        return node
+
+    return boost(parsed)
+
+
+def _boosted(term: wq.Term, times: int) -> wq.Term:
+    if times == 1:
+        return term
+    return wq.Term(term.fieldname, term.text, boost=term.boost * times)
 
 
 def drop_stop_words(cleaned: str) -> str:
@@ -312,7 +420,7 @@ def run_search(
     ranking = rank(searcher, parsed.query) if parsed.query is not None else everything(searcher)
     if filters or parsed.filters:
         ranking = keep_matching(searcher, ranking, (*parsed.filters, *filters))
-    if feedback and parsed.ranked and len(ranking):
+    if feedback and parsed.ranked and len(ranking) and len(body_words(parsed.query)) <= FEEDBACK_MAX_TERMS:
         ranking = rerank(searcher, parsed.query, ranking)
     if meaning is not None and parsed.query is not None:
         from .semantic import fuse
@@ -423,6 +531,11 @@ def _one_per_story(searcher, ranking: Ranking, limit: int | None = None, *, thro
 _STOP_TERMS = frozenset(token.text for token in news_analyzer()(" ".join(STOP_WORDS)))
 
 
+def body_words(query: wq.Query) -> set[str]:
+    """The distinct words a query looks for in the body."""
+    return {_as_text(text) for field, text in query.iter_all_terms() if field == "body"}
+
+
 def rerank(searcher, query: wq.Query, ranking: Ranking) -> Ranking:
     """RM3 pseudo-relevance feedback: rank by ``(1 - FEEDBACK_SHARE)`` times the query's score
     plus the scores of the words that weigh most in its best articles (``expansion``). Long
@@ -458,7 +571,8 @@ def expansion(searcher, query: wq.Query, top: list[Scored]) -> list[wq.Term]:
     chosen = [(word, weight) for word, weight in model.most_common() if _telling(word)][:FEEDBACK_TERMS]
     if not chosen:
         return []
-    query_terms = len({text for field, text in query.iter_all_terms() if field == "body"}) or 1
+    # The query's weight: its body words, each as often as the query says it.
+    query_terms = sum(t.boost for t in query.leaves() if type(t) is wq.Term and t.fieldname == "body") or 1
     scale = FEEDBACK_SHARE * query_terms / sum(weight for _, weight in chosen)
     return [wq.Term("body", word, boost=weight * scale) for word, weight in chosen]
 

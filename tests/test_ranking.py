@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 import newsearch
+from newsearch.search import parse_query
 from newsearch.cli import app
 
 ARTICLES = {
@@ -128,3 +129,25 @@ def test_feedback_rescores_only_the_best_articles_and_scores_still_fall(index, m
     assert ids(found) == first_pass  # only the best article re-scored: nothing can overtake it
     scores = [hit.score for hit in found.hits]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_a_long_question_in_capitals_reads_and_or_not_as_words(index):
+    """TIME and LISA write their questions in capitals: their AND/OR/NOT are English."""
+    question = "WHAT HAPPENED TO THE CEASEFIRE IN ALEPPO AND NOT TO THE TALKS IN GENEVA OR LONDON ."
+    parsed = parse_query(question, index._schema)
+    assert parsed.operators_as_words and parsed.ranked
+    assert "NOT" not in str(parsed.query) and "AndNot" not in repr(parsed.query)
+    assert "read as words" in index.explain(question)
+    found = ids(index.search(question, collapse=False))
+    assert {"ceasefire.txt", "talks.txt"} <= set(found)
+
+
+def test_a_short_query_in_capitals_keeps_its_operator(index):
+    assert set(ids(index.search("ALEPPO OR GENEVA", collapse=False))) == {"ceasefire.txt", "talks.txt"}
+    assert "read as words" not in index.explain("ALEPPO OR GENEVA")
+
+
+def test_mixed_case_keeps_operators_however_long(index):
+    parsed = parse_query("Ceasefire talks in Aleppo NOT Geneva today", index._schema)
+    assert not parsed.operators_as_words and "NOT" in str(parsed.query)
+    assert ids(index.search("Regime Talks NOT Geneva", collapse=False)) == ["silence.txt"]
