@@ -108,3 +108,18 @@ def test_stories_can_be_narrowed_to_those_whose_quotes_changed(seed_index, make_
         assert len(ix.stories()) == 1 and ix.stories(changed=["quotes"]) == [] and len(ix.stories(changed=["headline"])) == 1
     bad = runner.invoke(app, ["stories", "--index", str(tmp_path / "ix"), "--changed", "tone"])
     assert bad.exit_code == 2 and "quotes" in bad.stderr
+
+
+def test_the_story_page_shows_the_changes_escaped(seed_index):
+    pytest.importorskip("fastapi", reason="the serve extra (fastapi, uvicorn) is not installed")
+    from fastapi.testclient import TestClient
+
+    from newsearch.serve import create_app
+
+    with TestClient(create_app(seed_index)) as client:
+        page = client.get("/stories/" + SEED_REWRITE.name)
+        article = client.get("/articles/" + SEED_ORIGINAL.name)
+    assert page.status_code == 200 and "What changed" in page.text
+    assert "<del" in page.text and "Hospitals and other civilian infrastructure" in page.text
+    assert "Sergei Kurylenko" in page.text and "quoted as saying" in page.text
+    assert 'href="/stories/' in article.text  # the article page links to it

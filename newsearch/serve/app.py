@@ -436,6 +436,10 @@ def add_page(app: FastAPI, limits: Limits) -> None:
             return HTMLResponse(page.search_page(form, None, error=str(bad)), status_code=400)
         return HTMLResponse(page.search_page(form, results, quotes))
 
+    @app.get("/stories/{id:path}", response_class=HTMLResponse, include_in_schema=False)
+    async def story_page(request: Request, id: str):
+        return HTMLResponse(page.story_page(await request.app.state.run(lambda ix: ix.story_changes(id))))
+
     @app.get("/articles/{id:path}", response_class=HTMLResponse, include_in_schema=False)
     async def article_page(request: Request, id: str):
         q = (request.query_params.get("q") or "").strip()[: limits.query_chars] or None

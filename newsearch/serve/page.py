@@ -22,7 +22,23 @@ from html import escape as _escape
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
-from ..models import ArticleView, Bucket, FacetValue, Hit, Passage, Quote, QuoteHit, SearchResults, Span, Timeline, Version
+from ..models import (
+    ArticleView,
+    Bucket,
+    FacetValue,
+    FigureChange,
+    Hit,
+    Passage,
+    Quote,
+    QuoteChange,
+    QuoteHit,
+    SearchResults,
+    Span,
+    StoryDiff,
+    Timeline,
+    Version,
+    VersionChanges,
+)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -591,7 +607,11 @@ def article_page(article: ArticleView, query: str | None) -> str:
     matches = f'<p class="muted">{_plural(len(article.highlights), "match", "matches")} of <q>{escape(query)}</q> marked.</p>' if query else ""
     side = []
     if article.versions:
-        side.append(f'<section class="versions"><h2>Other versions of this story</h2><ul>{_version_items(article.versions, query)}</ul></section>')
+        changed = _a(story_url(article.story), "What changed between the versions")
+        side.append(
+            f'<section class="versions"><h2>Other versions of this story</h2><ul>{_version_items(article.versions, query)}</ul>'
+            f"<p>{changed}</p></section>"
+        )
     quotes = [q for q in article.quotes if not q.partial]
     if quotes:
         side.append(f'<section><h2>Quotes</h2><ul class="article-quotes">{"".join(_quote_item(q) for q in quotes)}</ul></section>')
@@ -603,6 +623,78 @@ def article_page(article: ArticleView, query: str | None) -> str:
         f'<aside class="facets">{"".join(side)}</aside></div>'
     )
     return _document(f"{article.title or article.id} — newsearch", main, SearchForm(q=query or ""))
+
+
+def story_url(story_id: str) -> str:
+    return "/stories/" + quote(story_id, safe="/")
+
+
+# How a story page shows each kind of change: its heading, and whether it is only in the later
+# version (+), only in the earlier (-) or in both, altered (~).
+CHANGE_SECTIONS = (
+    ("quotes_added", "+", "Quotes added"),
+    ("quotes_dropped", "-", "Quotes dropped"),
+    ("quotes_altered", "~", "Quotes altered"),
+    ("attribution_changed", "~", "Attribution changed"),
+    ("figures_added", "+", "Figures added"),
+    ("figures_dropped", "-", "Figures dropped"),
+    ("figures_changed", "~", "Figures changed"),
+    ("names_added", "+", "Names only in the later version"),
+    ("names_dropped", "-", "Names only in the earlier version"),
+    ("sentences_added", "+", "Sentences added"),
+    ("sentences_dropped", "-", "Sentences dropped"),
+    ("sentences_moved", "~", "Sentences moved"),
+    ("duplicates", "~", "Repeated within a version"),
+)
+CHANGE_CLASSES = {"+": "added", "-": "dropped", "~": "altered"}
+
+
+def story_page(diff: StoryDiff) -> str:
+    """A story's versions in order and what changed between each consecutive pair (the
+    document of ``newsearch story ID``), additions and removals marked apart."""
+    versions = "".join(
+        f"<li>{_a(article_url(v.id), escape(v.title or v.id))}{_meta_line(_origin(v.date, v.source))}</li>" for v in diff.versions
+    )
+    pairs = "".join(_changes_html(changes) for changes in diff.changes)
+    main = (
+        f'<p class="back">{_a("/", "← New search")}</p><article class="story"><h1 class="title">What changed</h1>'
+        f'<p class="muted">{_plural(len(diff.versions), "version")} of story {escape(diff.story)}, in date order '
+        f"(undated ones after the dated, then by id)</p><ol>{versions}</ol>{pairs}</article>"
+    )
+    return _document(f"What changed: {diff.story} — newsearch", main, SearchForm())
+
+
+def _changes_html(changes: VersionChanges) -> str:
+    parts = [f'<h2>{escape(changes.before)} → {escape(changes.after)}</h2><p class="muted">{escape(changes.summary)}</p>']
+    if changes.headline:
+        parts.append(
+            f'<p>Headline: <del class="dropped">{escape(changes.headline[0])}</del> → '
+            f'<ins class="added">{escape(changes.headline[1])}</ins></p>'
+        )
+    for field, sign, heading in CHANGE_SECTIONS:
+        items = getattr(changes, field)
+        if items:
+            listed = "".join(f'<li class="{CHANGE_CLASSES[sign]}">{_change_item(item)}</li>' for item in items)
+            parts.append(f"<h3>{escape(heading)}</h3><ul class=\"changes\">{listed}</ul>")
+    return f'<section class="pair">{"".join(parts)}</section>'
+
+
+def _change_item(item: str | QuoteChange | FigureChange) -> str:
+    if isinstance(item, str):
+        return escape(item)
+    if isinstance(item, FigureChange):
+        was = f' <span class="muted">(was: {escape(item.context_before)})</span>' if item.context_before else ""
+        return f"<strong>{escape(', '.join(item.figures))}</strong> {escape(item.context)}{was}"
+    said = escape(item.speaker or "unattributed") + (f" ({escape(item.cue)})" if item.cue else "")
+    if item.words:
+        tags = {"=": "span", "-": "del", "+": "ins"}
+        text = " ".join(f"<{tags[op]}>{escape(words)}</{tags[op]}>" for op, words in item.words)
+    else:
+        text = escape(item.text)
+    was = ""
+    if item.cue_before or item.speaker_before:
+        was = f' <span class="muted">was: {escape(item.speaker_before or "unattributed")} ({escape(item.cue_before or "no cue")})</span>'
+    return f"“{text}” — <strong>{said}</strong>{was}"
 
 
 def _entities_html(article: ArticleView) -> str:
