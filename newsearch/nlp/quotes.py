@@ -1602,8 +1602,113 @@ def _signature(sentence: str) -> _Attribution | None:
     return _Attribution(None, subject) if subject is not None else None
 
 
+# --------------------------------------------------------------------------- partial quotes
+
+# Verbs that characterise with someone's own words, which speech cues do not list: "She
+# called the plan “reckless”", "he described it as “a disaster”", "they branded him “a fraud”";
+# not "called for" / "called on", which ask for something rather than label it.
+_CHARACTERISING = re.compile(
+    r"\b(?:call(?:s|ed|ing)?|describ(?:es|ed|ing)|label(?:s|ed|led|ling|ing)?|brand(?:s|ed|ing)?|"
+    r"term(?:s|ed)?|characteri[sz](?:es|ed|ing))\b(?![ \u00a0]+(?:for|on|upon|off|up|in)\b)",
+    re.IGNORECASE,
+)
+# Words that introduce the name of a thing rather than words someone said: "a show called
+# “Night Desk”", "the so-called “green deal”", "nicknamed “the Hammer”".
+_NAMING = re.compile(
+    r"\b(?:so-called|dubbed|nicknamed|titled|entitled|headlined|known as|hashtag|slogan|motto)\W*$",
+    re.IGNORECASE,
+)
+# Without a cue, quoted words need this many words to read as someone's words, not as a
+# term held at arm's length ("the “confidential” level").
+_MIN_SCARE_WORDS = 2
+# Lower-case words a title may hold between its capitalised ones ("Meet the Press").
+_TITLE_FUNCTION_WORDS = frozenset("a an the and or of in on at to for with from by as vs".split())
+
+
+def _is_title_case(text: str) -> bool:
+    """True for quoted words that are all capitalised but for short function words: the
+    title of a show, a book or a law ("Night Desk", "Life and Times of the City")."""
+    words = _WORD.findall(text)
+    return bool(words) and words[0][0].isupper() and all(
+        word[0].isupper() or word[0].isdigit() or word.lower() in _TITLE_FUNCTION_WORDS for word in words
+    )
+
+
+def _is_markup(body: str, span: _Span) -> bool:
+    """True for the value of a markup attribute (``date="May 1, 2016"``) left in the text."""
+    return body[span.open.start - 1 : span.open.start] == "="
+
+
+def _follows_writers_word(body: str, span: _Span) -> bool:
+    """True when the opening mark follows a lower-case word that is not a speech cue, or a
+    possessive: the quote is part of the writer's sentence ("the show “…”", "NBC’s “…”")."""
+    before = body[max(0, span.open.start - 30) : span.open.start].rstrip()
+    if before.endswith(("’s", "'s")):
+        return True
+    return before[-1:].isalpha() and before[-1].islower() and not _CUE_AT_END.search(before)
+
+
+def _is_name_of_thing(body: str, span: _Span, text: str) -> bool:
+    """True for quoted words that name something instead of reporting speech: a title in
+    capitals (a show, a book, a programme), a nickname between a first name and a surname
+    (Jo “Ace” Smith), the value of a markup attribute (``author="…"``), or words after a
+    naming cue ("so-called", "nicknamed", "titled")."""
+    before = body[max(0, span.open.start - 40) : span.open.start]
+    after = body[span.close.end : span.close.end + 3]
+    if _is_markup(body, span) or _NAMING.search(before):
+        return True
+    if re.search(r"[A-Z][\w’'.-]*[ \u00a0]$", before) and re.match(r"[ \u00a0][A-Z]", after):
+        return True  # a nickname inside a name
+    ends_sentence = text.rstrip().endswith((".", "!", "?")) and len(_WORD.findall(text)) > 1
+    return _is_title_case(text) and not ends_sentence
+
+
+def _attribute_partial(
+    body: str, span: _Span, text: str, context: _Context, speakers: _Speakers, said: _Said | None
+) -> _Found | None:
+    """The speaker of a partial quote, or ``None`` when the quoted words are not speech.
+
+    Speech is what the context says is speech: a speech cue whose subject is found around
+    the quote (the cue before it first, as partial quotes mostly sit in reported speech:
+    ``Reilly said the turnout was “truly remarkable”``), or a characterising verb ("called
+    it", "described as"). Without either, a quote of three words or more inside a sentence
+    that an attributed quote of the same sentence precedes keeps that speaker.
+    """
+    if _is_name_of_thing(body, span, text):
+        return None
+    embedded = _is_embedded(body, span)
+    before = _attribution_before(context, speakers.is_proper)
+    after = _attribution_after(context.trailer)
+    attribution = (before or after) if embedded else (after or before)
+    if attribution is None:
+        attribution = _characterisation(context.leadin, speakers.is_proper)
+    if attribution is None:
+        if len(_WORD.findall(text)) < _MIN_SCARE_WORDS:
+            return None  # a scare-quoted term: no cue says anyone said it
+        attribution = _introducer(context.leadin, speakers.is_proper)
+    found = _attribute(attribution, span, speakers, mention=False)
+    if found.speaker is None and said is not None and said.span.last_paragraph == span.paragraph:
+        found = _Found(said.speaker, None, "previous")
+    return found
+
+
+def _characterisation(leadin: str, proper: Callable[[str], bool]) -> _Attribution | None:
+    """The subject of a characterising verb in the lead-in ("Jane Doe called the plan" →
+    Jane Doe), else the subject of the sentence."""
+    matches = list(_CHARACTERISING.finditer(leadin))
+    if not matches:
+        return None
+    before = leadin[: matches[-1].start()]
+    subject = _subject_before(before) or _sentence_subject(before, proper)
+    return _Attribution(matches[-1].group().lower(), subject) if subject is not None else None
+
+
 def extract_quotes(body: str) -> tuple[Quote, ...]:
-    """Direct quotes in `body` with speakers; offsets are character offsets into `body`."""
+    """Direct quotes in `body` with speakers; offsets are character offsets into `body`.
+
+    Partial quotes (fragments inside the writer's sentence, quotes under three words) are
+    kept when the context says they are speech, and get their speaker by the same rules.
+    """
     if not body or not _MARK.search(body):
         return ()
     paragraphs = paragraph_spans(body)
@@ -1615,18 +1720,22 @@ def extract_quotes(body: str) -> tuple[Quote, ...]:
     speakers = _collect_speakers(body, quoted, paragraphs)
     quotes: list[Quote] = []
     said: _Said | None = None
-    for index, (span, text, is_full, context) in enumerate(zip(spans, texts, full, contexts)):
+    for span, text, is_full, context in zip(spans, texts, full, contexts):
         partial = not is_full or _is_embedded(body, span)
-        followed = index + 1 < len(spans) and spans[index + 1].paragraph == span.last_paragraph
-        found = _Found()
-        if not partial or followed:  # a fragment's speaker is kept for the quote after it
+        if partial:
+            found = _attribute_partial(body, span, text, context, speakers, said)
+            if found is None:  # not speech: a title, a nickname, a scare-quoted term
+                continue
+            quotes.append(Quote(text, span.start, span.end, found.speaker, found.cue, found.source, True))
+        elif _is_markup(body, span) or (_follows_writers_word(body, span) and _is_name_of_thing(body, span, text)):
+            continue  # a title in the writer's sentence ("on “Meet the Press.”"), markup
+        else:
             attribution = _attribution_after(context.trailer) or _attribution_before(
                 context, speakers.is_proper
             )
-            found = _attribute(attribution, span, speakers, mention=not partial)
-        if partial:
-            quotes.append(Quote(text, span.start, span.end, partial=True))
-        else:
+            if attribution is None and _is_name_of_thing(body, span, text):
+                continue  # a title set off by commas ("Her book, “…,” sold well.")
+            found = _attribute(attribution, span, speakers)
             if found.speaker is None and said is not None and _continues(said, body, span, paragraphs):
                 found = _Found(said.speaker, None, "previous")
             elif found.speaker is None:
