@@ -44,10 +44,16 @@ a second on one core and never needs NLTK data. Two passes:
    any other takes a cue in the sentence right after it ("“…” That is how Jane Doe put
    it."). A lead-in in capitals is the headline of the article a news digest quotes.
 
-Quotes of fewer than three words, and fragments quoted inside the writer's own sentence
-(``called it “an absolute disgrace”``: after a lower-case word that is not a cue, and not
-itself a sentence), are returned ``partial`` and without a speaker: they are still useful
-for search, but they are not direct speech.
+**Partial quotes.** Quotes of fewer than three words, and fragments quoted inside the
+writer's own sentence (``Reilly said the turnout was “truly remarkable”``: after a lower-case
+word, and not itself a sentence), are returned ``partial`` — when the context says they are
+speech. Their speaker comes from the same rules (for a fragment, the cue before it first,
+as reported speech leads up to its quoted words), else from a characterising verb ("called
+it “…”", "described as “…”"), else from the sentence's subject or the paragraph's last
+speaker. Quoted words that only name something are no quotes at all: a title (words in
+capitals after a lower-case word or set off by commas: ``on “Night Desk”``), a nickname
+inside a name, the value of a markup attribute, words after a naming cue ("so-called",
+"nicknamed", "titled"), and a one-word scare quote that no cue attributes.
 """
 
 from __future__ import annotations
