@@ -528,6 +528,7 @@ _TEXT_BEARERS = frozenset(
     "sign signs placard placards banner banners poster posters headline headlines slogan "
     "caption billboard t-shirt shirt shirts".split()
 )
+_BY_AGENT = re.compile(r"[ \u00a0]+by[ \u00a0]+")
 _PRONOUN_AFTER_CUE = re.compile(r"[ ,]+(?:that[ ]+)?(he|she)\b")
 
 
@@ -817,6 +818,8 @@ def _sentence_subject(sentence: str, proper: Callable[[str], bool]) -> _Subject 
     for index, piece in enumerate(pieces[:3]):
         # The sentence may open with "Name, role, verb"; later pieces follow an intro phrase.
         tokens = (sentence if index == 0 else piece).split()
+        if index == 0 and len(pieces) > 1 and _opens_with_preposition(piece):
+            continue  # an opening phrase: "In December, the prince …"
         if tokens and _bare(tokens[0]) in _PRONOUNS:
             return _Subject("pronoun", _PRONOUNS[_bare(tokens[0])])
         subject = _leading_name(tokens, index == 0, proper)
@@ -826,6 +829,11 @@ def _sentence_subject(sentence: str, proper: Callable[[str], bool]) -> _Subject 
         if descriptor is not None:
             return descriptor
     return _inner_subject(pieces[0].split())
+
+
+def _opens_with_preposition(piece: str) -> bool:
+    words = piece.split()
+    return bool(words) and words[0][:1].isupper() and _bare(words[0]) in _PHRASE_BREAKS - {"and", "but", "who", "which", "that"}
 
 
 def _inner_subject(tokens: list[str]) -> _Subject | None:
@@ -853,7 +861,7 @@ def _leading_descriptor(tokens: list[str]) -> _Subject | None:
         return None
     for end in range(2, min(len(tokens), _MAX_DESCRIPTOR_WORDS + 2)):
         word = _strip_token(tokens[end])
-        if word.islower() and _is_verb_like(word):
+        if word.islower() and (_is_verb_like(word) or word in _VERBISH):  # "… was filed"
             return _Subject("descriptor", " ".join(_strip_token(token) for token in tokens[1:end]))
         if _bare(word) in _PHRASE_BREAKS:
             return None
@@ -959,7 +967,10 @@ def _attribution_after(trailer: str) -> _Attribution | None:
         if len(before.split()) > _MAX_CUE_DISTANCE:
             return None
         cue = _TRAILER_CUES[match.group().lower()]
-        if before.strip(" ,—–-\u00a0'’") or cue in _SUBJECT_FIRST:  # nested: ``…them,’” said X``
+        agent = _BY_AGENT.match(trailer, match.end())
+        if agent is not None:  # a passive cue names its speaker after "by": "…” was added by X"
+            subject = _subject_after(trailer[agent.end() :])
+        elif before.strip(" ,—–-\u00a0'’") or cue in _SUBJECT_FIRST:  # nested: ``…them,’” said X``
             subject = _subject_before(before)
         else:
             subject = _subject_after(trailer[match.end() :])
@@ -1614,8 +1625,14 @@ def _signature(sentence: str) -> _Attribution | None:
 # called the plan “reckless”", "he described it as “a disaster”", "they branded him “a fraud”";
 # not "called for" / "called on", which ask for something rather than label it.
 _CHARACTERISING = re.compile(
-    r"\b(?:call(?:s|ed|ing)?|describ(?:es|ed|ing)|label(?:s|ed|led|ling|ing)?|brand(?:s|ed|ing)?|"
-    r"term(?:s|ed)?|characteri[sz](?:es|ed|ing))\b(?![ \u00a0]+(?:for|on|upon|off|up|in)\b)",
+    r"\b(?:call(?:s|ed|ing)?|describ(?:e|es|ed|ing)|label(?:s|ed|led|ling|ing)?|brand(?:s|ed|ing)?|"
+    r"term(?:s|ed)?|characteri[sz](?:e|es|ed|ing)|referr(?:ed|ing) to|refers to|"
+    # judging someone or something in the speaker's words: "dismissed the claim as “…”"
+    r"dismiss(?:es|ed|ing)|prais(?:es|ed|ing)|hail(?:s|ed|ing)|derid(?:es|ed|ing)|"
+    r"denounc(?:es|ed|ing)|condemn(?:s|ed|ing)|critici[sz](?:es|ed|ing)|slamm(?:ed|ing)|slams|"
+    r"blast(?:s|ed|ing)|tout(?:s|ed|ing)|accus(?:es|ed|ing)|alleg(?:es|ed|ing)|decri(?:es|ed)|"
+    r"promis(?:es|ed|ing)|pledg(?:es|ed|ing)|vow(?:s|ed|ing))\b"
+    r"(?![ \u00a0]+(?:for|on|upon|off|up|in)\b)",
     re.IGNORECASE,
 )
 # Words that introduce the name of a thing rather than words someone said: "a show called
@@ -1700,12 +1717,16 @@ def _attribute_partial(
 
 def _characterisation(leadin: str, proper: Callable[[str], bool]) -> _Attribution | None:
     """The subject of a characterising verb in the lead-in ("Jane Doe called the plan" →
-    Jane Doe), else the subject of the sentence."""
+    Jane Doe), else the subject of the sentence (always for a participle: "…, calling it")."""
     matches = list(_CHARACTERISING.finditer(leadin))
     if not matches:
         return None
-    before = leadin[: matches[-1].start()]
-    subject = _subject_before(before) or _sentence_subject(before, proper)
+    verb = matches[-1]
+    before = leadin[: verb.start()]
+    if verb.group().lower().endswith("ing"):  # "…, calling him “…”": the sentence's subject
+        subject = _sentence_subject(before, proper)
+    else:
+        subject = _subject_before(before) or _sentence_subject(before, proper)
     return _Attribution(matches[-1].group().lower(), subject) if subject is not None else None
 
 
