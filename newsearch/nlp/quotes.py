@@ -528,7 +528,6 @@ _TEXT_BEARERS = frozenset(
     "sign signs placard placards banner banners poster posters headline headlines slogan "
     "caption billboard t-shirt shirt shirts".split()
 )
-_BY_AGENT = re.compile(r"[ \u00a0]+by[ \u00a0]+")
 _PRONOUN_AFTER_CUE = re.compile(r"[ ,]+(?:that[ ]+)?(he|she)\b")
 
 
@@ -861,7 +860,7 @@ def _leading_descriptor(tokens: list[str]) -> _Subject | None:
         return None
     for end in range(2, min(len(tokens), _MAX_DESCRIPTOR_WORDS + 2)):
         word = _strip_token(tokens[end])
-        if word.islower() and (_is_verb_like(word) or word in _VERBISH):  # "… was filed"
+        if word.islower() and _is_verb_like(word):
             return _Subject("descriptor", " ".join(_strip_token(token) for token in tokens[1:end]))
         if _bare(word) in _PHRASE_BREAKS:
             return None
@@ -967,10 +966,7 @@ def _attribution_after(trailer: str) -> _Attribution | None:
         if len(before.split()) > _MAX_CUE_DISTANCE:
             return None
         cue = _TRAILER_CUES[match.group().lower()]
-        agent = _BY_AGENT.match(trailer, match.end())
-        if agent is not None:  # a passive cue names its speaker after "by": "…” was added by X"
-            subject = _subject_after(trailer[agent.end() :])
-        elif before.strip(" ,—–-\u00a0'’") or cue in _SUBJECT_FIRST:  # nested: ``…them,’” said X``
+        if before.strip(" ,—–-\u00a0'’") or cue in _SUBJECT_FIRST:  # nested: ``…them,’” said X``
             subject = _subject_before(before)
         else:
             subject = _subject_after(trailer[match.end() :])
