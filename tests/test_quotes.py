@@ -779,3 +779,16 @@ def test_a_full_quote_stays_whole_beside_partial_ones():
     partial, full_quote = extract_quotes(body)
     assert (partial.speaker, partial.partial) == ("Grant", True)
     assert (full_quote.speaker, full_quote.partial) == ("Grant", False)
+
+
+def test_a_short_quote_nobody_said_is_not_a_quote_but_a_short_one_with_a_cue_is():
+    assert extract_quotes('The plan drew "mixed reviews" at the harbour meeting.') == ()
+    assert speech('Mayor Lin Osei said the plan was "too timid" for the harbour.') == [
+        ("too timid", "Lin Osei", True)
+    ]
+
+
+def test_scare_quotes_stored_by_older_versions_are_recognised():
+    assert Quote("countrywide", 10, 21, partial=True).is_scare_quote()
+    assert not Quote("too timid", 10, 19, "Lin Osei", "said", "name", partial=True).is_scare_quote()
+    assert not Quote("we will stay here", 10, 27, partial=True).is_scare_quote()

@@ -1690,8 +1690,9 @@ def _attribute_partial(
     Speech is what the context says is speech: a speech cue whose subject is found around
     the quote (the cue before it first, as partial quotes mostly sit in reported speech:
     ``Reilly said the turnout was “truly remarkable”``), or a characterising verb ("called
-    it", "described as"). Without either, a quote of three words or more inside a sentence
-    that an attributed quote of the same sentence precedes keeps that speaker.
+    it", "described as"). Without either, a quote of two words or more takes the subject of
+    its sentence (a name or he/she), else the speaker of an earlier quote of its paragraph.
+    A quote under three words that ends up with nobody's name is a scare quote.
     """
     if _is_name_of_thing(body, span, text):
         return None
@@ -1708,6 +1709,8 @@ def _attribute_partial(
     found = _attribute(attribution, span, speakers, mention=False)
     if found.speaker is None and said is not None and said.span.last_paragraph == span.paragraph:
         found = _Found(said.speaker, None, "previous")
+    if found.speaker is None and len(_WORD.findall(text)) < _MIN_WORDS:
+        return None  # under three words and nobody's: a term held at arm's length
     return found
 
 
