@@ -747,6 +747,15 @@ def speech(body: str) -> list[tuple[str, str | None, bool]]:
             [("a bold step forward", "Lin Osei", True)],
         ),
         (
+            'Contrast that with Tom Hale, who has called the pact "insanity," and Ann Ray, who says '
+            'it is "a disaster."',
+            [("insanity", "Tom Hale", True), ("a disaster", "Ann Ray", True)],
+        ),
+        (
+            'Nobody asked about it, so Tom Hale brought it up himself. He called it "shameful" twice.',
+            [("shameful", "Tom Hale", True)],
+        ),
+        (
             'Critics say the plan is "dead on arrival," according to Paula Grant, a council member.',
             [("dead on arrival", "Paula Grant", True)],
         ),

@@ -450,7 +450,7 @@ _CAPITALISED_FUNCTION_WORDS = frozenset(
     any all every each some no not many most few other such only just even now today
     yesterday last next first instead later earlier indeed yes rather moreover furthermore
     nevertheless nonetheless thus therefore perhaps maybe otherwise besides overall again
-    soon
+    soon nobody everybody everyone someone somebody anyone anybody
     monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # A common-noun speaker must start like a noun phrase ("the senator", "a spokesman").
@@ -1697,11 +1697,16 @@ def _attribute_partial(
     if _is_name_of_thing(body, span, text):
         return None
     embedded = _is_embedded(body, span)
-    before = _attribution_before(context, speakers.is_proper)
-    after = _attribution_after(context.trailer)
-    attribution = (before or after) if embedded else (after or before)
-    if attribution is None:
-        attribution = _characterisation(context.leadin, speakers.is_proper)
+    characterised = _characterisation(context.leadin, speakers.is_proper)
+    if characterised is not None and _characterises_last(context.leadin):
+        # "Contrast that with Trump, who has called the pact “insanity,” and Sanders, who says
+        # …": the verb next to the quote decides, not a cue further off on either side.
+        attribution: _Attribution | None = characterised
+    else:
+        before = _attribution_before(context, speakers.is_proper)
+        after = _attribution_after(context.trailer)
+        attribution = (before or after) if embedded else (after or before)
+        attribution = attribution or characterised
     if attribution is None:
         if len(_WORD.findall(text)) < _MIN_SCARE_WORDS:
             return None  # a scare-quoted term: no cue says anyone said it
@@ -1714,6 +1719,13 @@ def _attribute_partial(
     return found
 
 
+def _characterises_last(leadin: str) -> bool:
+    """True when the lead-in's last characterising verb comes after its last speech cue."""
+    verbs = [match.start() for match in _CHARACTERISING.finditer(leadin)]
+    cues = [match.start() for match in _CUE.finditer(leadin)]
+    return bool(verbs) and (not cues or verbs[-1] > cues[-1])
+
+
 def _characterisation(leadin: str, proper: Callable[[str], bool]) -> _Attribution | None:
     """The subject of a characterising verb in the lead-in ("Jane Doe called the plan" →
     Jane Doe), else the subject of the sentence (always for a participle: "…, calling it")."""
@@ -1724,8 +1736,10 @@ def _characterisation(leadin: str, proper: Callable[[str], bool]) -> _Attributio
     before = leadin[: verb.start()]
     if verb.group().lower().endswith("ing"):  # "…, calling him “…”": the sentence's subject
         subject = _sentence_subject(before, proper)
-    else:
-        subject = _subject_before(before) or _sentence_subject(before, proper)
+    else:  # "Tom Hale, who has called …": the auxiliary does not hide the relative
+        subject = _subject_before(" ".join(_without_adverbs(before.split()))) or _sentence_subject(
+            before, proper
+        )
     return _Attribution(matches[-1].group().lower(), subject) if subject is not None else None
 
 
