@@ -756,6 +756,11 @@ def speech(body: str) -> list[tuple[str, str | None, bool]]:
             [("shameful", "Tom Hale", True)],
         ),
         (
+            'Tom Hale signed an order on Monday, while Ann Ray, the former governor, proposed we '
+            '"wake up and act now" on it.',
+            [("wake up and act now", "Ann Ray", True)],
+        ),
+        (
             'Critics say the plan is "dead on arrival," according to Paula Grant, a council member.',
             [("dead on arrival", "Paula Grant", True)],
         ),

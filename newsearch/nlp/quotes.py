@@ -1710,13 +1710,25 @@ def _attribute_partial(
     if attribution is None:
         if len(_WORD.findall(text)) < _MIN_SCARE_WORDS:
             return None  # a scare-quoted term: no cue says anyone said it
-        attribution = _introducer(context.leadin, speakers.is_proper)
+        attribution = _introducer(_last_clause(context.leadin), speakers.is_proper) or _introducer(
+            context.leadin, speakers.is_proper
+        )
     found = _attribute(attribution, span, speakers, mention=False)
     if found.speaker is None and said is not None and said.span.last_paragraph == span.paragraph:
         found = _Found(said.speaker, None, "previous")
     if found.speaker is None and len(_WORD.findall(text)) < _MIN_WORDS:
         return None  # under three words and nobody's: a term held at arm's length
     return found
+
+
+# Where a sentence's last coordinate clause starts: "X signed an order, while Y proposed …".
+_CLAUSE_BREAK = re.compile(r"(?:[,;][ \u00a0]+(?:while|whereas|but|and|as)|;)[ \u00a0]+")
+
+
+def _last_clause(leadin: str) -> str:
+    """The lead-in from its last coordinate clause on (all of it when there is none)."""
+    breaks = list(_CLAUSE_BREAK.finditer(leadin))
+    return leadin[breaks[-1].end() :] if breaks else leadin
 
 
 def _characterises_last(leadin: str) -> bool:
