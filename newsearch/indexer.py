@@ -55,8 +55,7 @@ from .models import (
     UpdateSummary,
 )
 from .nlp import Analysis, analyse, backends
-from .nlp.cache import analysis_cache, cache_key
-from .result_cache import CACHE_FILE, ResultCache
+from .result_cache import CACHE_FILE, ResultCache, analysis_cache, analysis_key
 from .nlp.sentences import sentence_spans
 from .schema import META_KEYWORD_MAX, META_PREFIX, SCHEMA_VERSION, build_schema, pack_spans, pre_analyse
 from .state import IndexState, Manifest, ManifestEntry, StoryChanges
@@ -322,7 +321,7 @@ def _prepare(file: Candidate, work: _Work) -> Prepared:
     analysis, new_analysis = None, None
     if work.with_nlp:
         analyses = _cache(analysis_cache, work.cache_path)
-        analysis, new_analysis = analyses.get_or_compute(cache_key(loaded.sha256), lambda: analyse(loaded))
+        analysis, new_analysis = analyses.get_or_compute(analysis_key(loaded.sha256), lambda: analyse(loaded))
     document = pre_analyse(_document(loaded, analysis, story_signature, sentences, work.corpus))
     new_embedding = None
     if work.semantic:

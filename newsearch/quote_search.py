@@ -3,6 +3,8 @@
 Articles are found through the index (``quotes`` and ``speakers`` fields); the quotes of
 each article come from its stored analysis and are kept when they match: every query term
 inside the quote's own span, and the speaker's name containing every word asked for.
+Partial quotes (words quoted inside the writer's sentence) are listed like whole ones; only
+scare quotes stored by older versions are not (``Quote.is_scare_quote``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def find_quotes(
             stored = result.fields()
             matches = mark(stored["body"], parsed.body_patterns) if parsed else []
             for quote in Analysis.from_json(stored.get("analysis")).quotes:
-                if quote.partial or not _said_by(quote, speaker):
+                if quote.is_scare_quote() or not _said_by(quote, speaker):
                     continue
                 highlights = _matches_inside(matches, quote, len(parsed.body_patterns) if parsed else 0)
                 if highlights is None:

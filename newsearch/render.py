@@ -93,6 +93,7 @@ def print_quotes(quotes: tuple[QuoteHit, ...], console: Console, explain: bool =
         console.print(Text("“").append_text(text).append("”"))
         said = quote.speaker or "unattributed"
         how = f" ({quote.cue}{', via pronoun' if quote.speaker_source == 'pronoun' else ''})" if quote.cue else ""
+        how += "  [partial: words quoted inside the writer's sentence]" if quote.partial else ""
         console.print(Text(f"  — {said}{how}", style="bold").append(f"  {hit.title}  ", style="dim").append_text(
             _origin(hit.date, hit.source)).append(display_path(hit.path), style="cyan"))
         if explain:

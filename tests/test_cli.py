@@ -220,3 +220,31 @@ def test_watch_json_prints_one_summary_line_per_update(make_corpus, tmp_path):
         watcher.wait(timeout=30)
     assert first["added"] == ["a.txt"] and first["full_rebuild"]
     assert second["added"] == ["b.txt"] and second["unchanged"] == 1 and not second["full_rebuild"]
+
+
+def test_quotes_lists_a_partial_quote_with_its_speaker(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "turnout.txt").write_text(
+        "Turnout surprises the party\n\n"
+        'Party chairman Tom Reilly said the turnout was "truly remarkable," and added that it '
+        '"will pay off in November."\n\n'
+        'The council backed the "reform" on Monday.\n',
+        encoding="utf-8",
+    )
+    where = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    result = run("quotes", "--speaker", "reilly", *where)
+    assert result.exit_code == 0, result.stderr
+    assert "“will pay off in November.”" in result.stdout
+    assert "— Tom Reilly (added)  [partial" in result.stdout
+    assert "2 quotes" in result.stdout
+
+    document = json.loads(run("quotes", "remarkable", "--json", *where).stdout)
+    [quote] = document["quotes"]
+    assert (quote["text"], quote["speaker"], quote["partial"]) == ("truly remarkable,", "Tom Reilly", True)
+    assert run("quotes", "reform", *where).exit_code == 1  # a scare quote is no quote
+
+    for query in ("speaker:reilly", 'quote:"pay off"'):
+        hits = json.loads(run("query", query, "--json", *where).stdout)["hits"]
+        assert [hit["id"] for hit in hits] == ["turnout.txt"]
+    assert run("query", "quote:reform", *where).exit_code == 1

@@ -44,10 +44,16 @@ a second on one core and never needs NLTK data. Two passes:
    any other takes a cue in the sentence right after it ("“…” That is how Jane Doe put
    it."). A lead-in in capitals is the headline of the article a news digest quotes.
 
-Quotes of fewer than three words, and fragments quoted inside the writer's own sentence
-(``called it “an absolute disgrace”``: after a lower-case word that is not a cue, and not
-itself a sentence), are returned ``partial`` and without a speaker: they are still useful
-for search, but they are not direct speech.
+**Partial quotes.** Quotes of fewer than three words, and fragments quoted inside the
+writer's own sentence (``Reilly said the turnout was “truly remarkable”``: after a lower-case
+word, and not itself a sentence), are returned ``partial`` — when the context says they are
+speech. Their speaker comes from the same rules (for a fragment, the cue before it first,
+as reported speech leads up to its quoted words), else from a characterising verb ("called
+it “…”", "described as “…”"), else from the sentence's subject or the paragraph's last
+speaker. Quoted words that only name something are no quotes at all: a title (words in
+capitals after a lower-case word or set off by commas: ``on “Night Desk”``), a nickname
+inside a name, the value of a markup attribute, words after a naming cue ("so-called",
+"nicknamed", "titled"), and a one-word scare quote that no cue attributes.
 """
 
 from __future__ import annotations
@@ -444,7 +450,7 @@ _CAPITALISED_FUNCTION_WORDS = frozenset(
     any all every each some no not many most few other such only just even now today
     yesterday last next first instead later earlier indeed yes rather moreover furthermore
     nevertheless nonetheless thus therefore perhaps maybe otherwise besides overall again
-    soon
+    soon nobody everybody everyone someone somebody anyone anybody
     monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 # A common-noun speaker must start like a noun phrase ("the senator", "a spokesman").
@@ -811,6 +817,8 @@ def _sentence_subject(sentence: str, proper: Callable[[str], bool]) -> _Subject 
     for index, piece in enumerate(pieces[:3]):
         # The sentence may open with "Name, role, verb"; later pieces follow an intro phrase.
         tokens = (sentence if index == 0 else piece).split()
+        if index == 0 and len(pieces) > 1 and _opens_with_preposition(piece):
+            continue  # an opening phrase: "In December, the prince …"
         if tokens and _bare(tokens[0]) in _PRONOUNS:
             return _Subject("pronoun", _PRONOUNS[_bare(tokens[0])])
         subject = _leading_name(tokens, index == 0, proper)
@@ -820,6 +828,11 @@ def _sentence_subject(sentence: str, proper: Callable[[str], bool]) -> _Subject 
         if descriptor is not None:
             return descriptor
     return _inner_subject(pieces[0].split())
+
+
+def _opens_with_preposition(piece: str) -> bool:
+    words = piece.split()
+    return bool(words) and words[0][:1].isupper() and _bare(words[0]) in _PHRASE_BREAKS - {"and", "but", "who", "which", "that"}
 
 
 def _inner_subject(tokens: list[str]) -> _Subject | None:
@@ -1602,31 +1615,181 @@ def _signature(sentence: str) -> _Attribution | None:
     return _Attribution(None, subject) if subject is not None else None
 
 
+# --------------------------------------------------------------------------- partial quotes
+
+# Verbs that characterise with someone's own words, which speech cues do not list: "She
+# called the plan “reckless”", "he described it as “a disaster”", "they branded him “a fraud”";
+# not "called for" / "called on", which ask for something rather than label it.
+_CHARACTERISING = re.compile(
+    r"\b(?:call(?:s|ed|ing)?|describ(?:e|es|ed|ing)|label(?:s|ed|led|ling|ing)?|brand(?:s|ed|ing)?|"
+    r"term(?:s|ed)?|characteri[sz](?:e|es|ed|ing)|referr(?:ed|ing) to|refers to|"
+    # judging someone or something in the speaker's words: "dismissed the claim as “…”"
+    r"dismiss(?:es|ed|ing)|prais(?:es|ed|ing)|hail(?:s|ed|ing)|derid(?:es|ed|ing)|"
+    r"denounc(?:es|ed|ing)|condemn(?:s|ed|ing)|critici[sz](?:es|ed|ing)|slamm(?:ed|ing)|slams|"
+    r"blast(?:s|ed|ing)|tout(?:s|ed|ing)|accus(?:es|ed|ing)|alleg(?:es|ed|ing)|decri(?:es|ed)|"
+    r"promis(?:es|ed|ing)|pledg(?:es|ed|ing)|vow(?:s|ed|ing))\b"
+    r"(?![ \u00a0]+(?:for|on|upon|off|up|in)\b)",
+    re.IGNORECASE,
+)
+# Words that introduce the name of a thing rather than words someone said: "a show called
+# “Night Desk”", "the so-called “green deal”", "nicknamed “the Hammer”".
+_NAMING = re.compile(
+    r"\b(?:so-called|dubbed|nicknamed|titled|entitled|headlined|known as|hashtag|slogan|motto)\W*$",
+    re.IGNORECASE,
+)
+# Without a cue, quoted words need this many words to read as someone's words, not as a
+# term held at arm's length ("the “confidential” level").
+_MIN_SCARE_WORDS = 2
+# Lower-case words a title may hold between its capitalised ones ("Meet the Press").
+_TITLE_FUNCTION_WORDS = frozenset("a an the and or of in on at to for with from by as vs".split())
+
+
+def _is_title_case(text: str) -> bool:
+    """True for quoted words that are all capitalised but for short function words: the
+    title of a show, a book or a law ("Night Desk", "Life and Times of the City")."""
+    words = _WORD.findall(text)
+    return bool(words) and words[0][0].isupper() and all(
+        word[0].isupper() or word[0].isdigit() or word.lower() in _TITLE_FUNCTION_WORDS for word in words
+    )
+
+
+def _is_markup(body: str, span: _Span) -> bool:
+    """True for the value of a markup attribute (``date="May 1, 2016"``) left in the text."""
+    return body[span.open.start - 1 : span.open.start] == "="
+
+
+def _follows_writers_word(body: str, span: _Span) -> bool:
+    """True when the opening mark follows a lower-case word that is not a speech cue, or a
+    possessive: the quote is part of the writer's sentence ("the show “…”", "NBC’s “…”")."""
+    before = body[max(0, span.open.start - 30) : span.open.start].rstrip()
+    if before.endswith(("’s", "'s")):
+        return True
+    return before[-1:].isalpha() and before[-1].islower() and not _CUE_AT_END.search(before)
+
+
+def _is_name_of_thing(body: str, span: _Span, text: str) -> bool:
+    """True for quoted words that name something instead of reporting speech: a title in
+    capitals (a show, a book, a programme), a nickname between a first name and a surname
+    (Jo “Ace” Smith), the value of a markup attribute (``author="…"``), or words after a
+    naming cue ("so-called", "nicknamed", "titled")."""
+    before = body[max(0, span.open.start - 40) : span.open.start]
+    after = body[span.close.end : span.close.end + 3]
+    if _is_markup(body, span) or _NAMING.search(before):
+        return True
+    if re.search(r"[A-Z][\w’'.-]*[ \u00a0]$", before) and re.match(r"[ \u00a0][A-Z]", after):
+        return True  # a nickname inside a name
+    ends_sentence = text.rstrip().endswith((".", "!", "?")) and len(_WORD.findall(text)) > 1
+    return _is_title_case(text) and not ends_sentence
+
+
+def _attribute_partial(
+    body: str, span: _Span, text: str, context: _Context, speakers: _Speakers, said: _Said | None
+) -> _Found | None:
+    """The speaker of a partial quote, or ``None`` when the quoted words are not speech.
+
+    Speech is what the context says is speech: a speech cue whose subject is found around
+    the quote (the cue before it first, as partial quotes mostly sit in reported speech:
+    ``Reilly said the turnout was “truly remarkable”``), or a characterising verb ("called
+    it", "described as"). Without either, a quote of two words or more takes the subject of
+    its sentence (a name or he/she), else the speaker of an earlier quote of its paragraph.
+    A quote under three words that ends up with nobody's name is a scare quote.
+    """
+    if _is_name_of_thing(body, span, text):
+        return None
+    embedded = _is_embedded(body, span)
+    characterised = _characterisation(context.leadin, speakers.is_proper)
+    if characterised is not None and _characterises_last(context.leadin):
+        # "Contrast that with Trump, who has called the pact “insanity,” and Sanders, who says
+        # …": the verb next to the quote decides, not a cue further off on either side.
+        attribution: _Attribution | None = characterised
+    else:
+        before = _attribution_before(context, speakers.is_proper)
+        after = _attribution_after(context.trailer)
+        attribution = (before or after) if embedded else (after or before)
+        attribution = attribution or characterised
+    if attribution is None:
+        if len(_WORD.findall(text)) < _MIN_SCARE_WORDS:
+            return None  # a scare-quoted term: no cue says anyone said it
+        attribution = _introducer(_last_clause(context.leadin), speakers.is_proper) or _introducer(
+            context.leadin, speakers.is_proper
+        )
+    found = _attribute(attribution, span, speakers, mention=False)
+    if found.speaker is None and said is not None and said.span.last_paragraph == span.paragraph:
+        found = _Found(said.speaker, None, "previous")
+    if found.speaker is None and len(_WORD.findall(text)) < _MIN_WORDS:
+        return None  # under three words and nobody's: a term held at arm's length
+    return found
+
+
+# Where a sentence's last coordinate clause starts: "X signed an order, while Y proposed …".
+_CLAUSE_BREAK = re.compile(r"(?:[,;][ \u00a0]+(?:while|whereas|but|and|as)|;)[ \u00a0]+")
+
+
+def _last_clause(leadin: str) -> str:
+    """The lead-in from its last coordinate clause on (all of it when there is none)."""
+    breaks = list(_CLAUSE_BREAK.finditer(leadin))
+    return leadin[breaks[-1].end() :] if breaks else leadin
+
+
+def _characterises_last(leadin: str) -> bool:
+    """True when the lead-in's last characterising verb comes after its last speech cue."""
+    verbs = [match.start() for match in _CHARACTERISING.finditer(leadin)]
+    cues = [match.start() for match in _CUE.finditer(leadin)]
+    return bool(verbs) and (not cues or verbs[-1] > cues[-1])
+
+
+def _characterisation(leadin: str, proper: Callable[[str], bool]) -> _Attribution | None:
+    """The subject of a characterising verb in the lead-in ("Jane Doe called the plan" →
+    Jane Doe), else the subject of the sentence (always for a participle: "…, calling it")."""
+    matches = list(_CHARACTERISING.finditer(leadin))
+    if not matches:
+        return None
+    verb = matches[-1]
+    before = leadin[: verb.start()]
+    if verb.group().lower().endswith("ing"):  # "…, calling him “…”": the sentence's subject
+        subject = _sentence_subject(before, proper)
+    else:  # "Tom Hale, who has called …": the auxiliary does not hide the relative
+        subject = _subject_before(" ".join(_without_adverbs(before.split()))) or _sentence_subject(
+            before, proper
+        )
+    return _Attribution(matches[-1].group().lower(), subject) if subject is not None else None
+
+
 def extract_quotes(body: str) -> tuple[Quote, ...]:
-    """Direct quotes in `body` with speakers; offsets are character offsets into `body`."""
+    """Direct quotes in `body` with speakers; offsets are character offsets into `body`.
+
+    Partial quotes (fragments inside the writer's sentence, quotes under three words) are
+    kept when the context says they are speech, and get their speaker by the same rules.
+    """
     if not body or not _MARK.search(body):
         return ()
     paragraphs = paragraph_spans(body)
     spans = _find_spans(body, paragraphs)
     texts = [_quote_text(body, span) for span in spans]
-    full = [len(_WORD.findall(text)) >= _MIN_WORDS for text in texts]
+    long = [len(_WORD.findall(text)) >= _MIN_WORDS for text in texts]
+    # Words quoted inside a sentence do not end the context of the quotes around them.
+    full = [is_long and not _is_embedded(body, span) for is_long, span in zip(long, spans)]
     contexts = _contexts(body, spans, full, paragraphs)
     quoted = [Span(span.open.start, span.close.end) for span, is_full in zip(spans, full) if is_full]
     speakers = _collect_speakers(body, quoted, paragraphs)
     quotes: list[Quote] = []
     said: _Said | None = None
-    for index, (span, text, is_full, context) in enumerate(zip(spans, texts, full, contexts)):
+    for span, text, is_full, context in zip(spans, texts, full, contexts):
         partial = not is_full or _is_embedded(body, span)
-        followed = index + 1 < len(spans) and spans[index + 1].paragraph == span.last_paragraph
-        found = _Found()
-        if not partial or followed:  # a fragment's speaker is kept for the quote after it
+        if partial:
+            found = _attribute_partial(body, span, text, context, speakers, said)
+            if found is None:  # not speech: a title, a nickname, a scare-quoted term
+                continue
+            quotes.append(Quote(text, span.start, span.end, found.speaker, found.cue, found.source, True))
+        elif _is_markup(body, span) or (_follows_writers_word(body, span) and _is_name_of_thing(body, span, text)):
+            continue  # a title in the writer's sentence ("on “Meet the Press.”"), markup
+        else:
             attribution = _attribution_after(context.trailer) or _attribution_before(
                 context, speakers.is_proper
             )
-            found = _attribute(attribution, span, speakers, mention=not partial)
-        if partial:
-            quotes.append(Quote(text, span.start, span.end, partial=True))
-        else:
+            if attribution is None and _is_name_of_thing(body, span, text):
+                continue  # a title set off by commas ("Her book, “…,” sold well.")
+            found = _attribute(attribution, span, speakers)
             if found.speaker is None and said is not None and _continues(said, body, span, paragraphs):
                 found = _Found(said.speaker, None, "previous")
             elif found.speaker is None:

@@ -587,7 +587,8 @@ def body_html(body: str, highlights: tuple[Span, ...]) -> str:
 def _quote_item(quote: Quote) -> str:
     said = escape(quote.speaker) if quote.speaker else '<span class="unattributed">unattributed</span>'
     cue = f' <span class="cue">({escape(quote.cue)})</span>' if quote.cue else ""
-    return f"<li><q>{escape(quote.text)}</q> — {said}{cue}</li>"
+    partial = ' <span class="cue">partial</span>' if quote.partial else ""
+    return f"<li><q>{escape(quote.text)}</q> — {said}{cue}{partial}</li>"
 
 
 def _metadata_value(value: str | tuple[str, ...]) -> str:
@@ -612,7 +613,7 @@ def article_page(article: ArticleView, query: str | None) -> str:
             f'<section class="versions"><h2>Other versions of this story</h2><ul>{_version_items(article.versions, query)}</ul>'
             f"<p>{changed}</p></section>"
         )
-    quotes = [q for q in article.quotes if not q.partial]
+    quotes = [q for q in article.quotes if not q.is_scare_quote()]
     if quotes:
         side.append(f'<section><h2>Quotes</h2><ul class="article-quotes">{"".join(_quote_item(q) for q in quotes)}</ul></section>')
     side.append(_entities_html(article))
