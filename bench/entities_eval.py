@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.report import CORPORA, markdown_table, use_shared_nltk_data, write_section
-from newsearch.nlp import entities, resources
+from newsearch.nlp import entities, entity_model, resources
 
 CONLL = CORPORA / "conll2003" / "eng.testa"
 BBC = CORPORA / "bbc"
@@ -222,7 +222,7 @@ def main() -> None:
     use_shared_nltk_data()
     resources.configure()
     started = time.perf_counter()
-    entities._models()
+    entity_model.models()
     load_seconds = time.perf_counter() - started
     message = entities.missing_message()
     if message:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsearch.models import Entity
-from newsearch.nlp import entities, resources
+from newsearch.nlp import entities, entity_model, entity_types, resources
 from newsearch.nlp.sentences import sentence_spans
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,7 +137,7 @@ def test_recognize_tokens_gives_typed_spans(nltk_data):
 def test_compiled_chunker_matches_nltk(nltk_data):
     from nltk.chunk.named_entity import Maxent_NE_Chunker
 
-    models = entities._models()
+    models = entity_model.models()
     reference = Maxent_NE_Chunker("binary")
     text = ALEPPO.read_text(encoding="utf-8")
     for tokens in entities.tokenize(text):
@@ -150,7 +150,7 @@ def test_compiled_chunker_matches_nltk(nltk_data):
 def test_tagger_matches_nltk(nltk_data):
     from nltk.tag import PerceptronTagger
 
-    models = entities._models()
+    models = entity_model.models()
     reference = PerceptronTagger()
     text = ALEPPO.read_text(encoding="utf-8")
     sentences = [*entities.tokenize(text), "Re-elected in 2016 , 42-year-old Brown won .".split()]
@@ -163,8 +163,8 @@ def test_tagger_matches_nltk(nltk_data):
 def test_word_tokenizer_matches_nltk(nltk_data):
     from nltk.tokenize import NLTKWordTokenizer
 
-    ours, reference = entities._models().word_tokenizer, NLTKWordTokenizer()
-    assert isinstance(ours, entities._WordTokenizer)
+    ours, reference = entity_model.models().word_tokenizer, NLTKWordTokenizer()
+    assert isinstance(ours, entity_model._WordTokenizer)
     text = ALEPPO.read_text(encoding="utf-8")
     sentences = [
         *(text[span.start : span.end] for span in sentence_spans(text)),  # curly quotes kept
@@ -185,7 +185,7 @@ def test_word_tokenizer_skips_only_passes_that_cannot_match(nltk_data):
     skipping changes no token (random texts of the characters the patterns look for)."""
     import random
 
-    tokenizer = entities._models().word_tokenizer
+    tokenizer = entity_model.models().word_tokenizer
     passes = [p for p in (*tokenizer._before, *tokenizer._after) if p[2] is not None]
     assert passes
     rng = random.Random(11)
@@ -218,7 +218,7 @@ def test_grammar_matches_nltk_regexp_parser():
             {<DEM>*<CAP|ORGW|PLACEW><PRT|AMP|CAP|ORGW|PLACEW>*}
         """
     )
-    classes = list(entities._CLASS_LETTERS)
+    classes = list(entity_types._CLASS_LETTERS)
     rng = random.Random(7)
     for _ in range(3000):
         sequence = rng.choices(classes, k=rng.randint(1, 14))
@@ -228,11 +228,11 @@ def test_grammar_matches_nltk_regexp_parser():
             if hasattr(node, "label"):
                 positions = [position for position, _ in node.leaves()]
                 expected.append((positions[0], positions[-1] + 1))
-        assert entities._grammar_chunks(sequence) == expected, sequence
+        assert entity_types._grammar_chunks(sequence) == expected, sequence
 
 
 def test_models_load_once(nltk_data):
-    assert entities._models() is entities._models()
+    assert entity_model.models() is entity_model.models()
 
 
 def test_fallback_without_nltk_data(no_nltk_data):
@@ -270,9 +270,9 @@ def test_multiclass_types_are_used_when_installed(monkeypatch):
         def tags(self, words, stop):
             return ["NNP" if t[:1].isupper() else "NN" for t in words[:stop]]
 
-    models = entities._Models(Tagger(), TypedChunker(), True, frozenset(), frozenset(), None)
-    monkeypatch.setattr(entities, "_available", lambda: entities._Available((), True))
-    monkeypatch.setattr(entities, "_models", lambda: models)
+    models = entity_model.Models(Tagger(), TypedChunker(), True, frozenset(), frozenset(), None)
+    monkeypatch.setattr(entity_model, "_available", lambda: entity_model._Available((), True))
+    monkeypatch.setattr(entity_model, "models", lambda: models)
     assert entities.backend() == "nltk-multiclass+rules"
     assert entities.recognize_tokens("Shares in Zorblax rose .".split()) == [(2, 3, "ORGANIZATION")]
     assert entities.recognize_tokens("He met Zorblax .".split()) == [(2, 3, "ORGANIZATION")]
@@ -281,8 +281,8 @@ def test_multiclass_types_are_used_when_installed(monkeypatch):
 def test_tree_chunker_gives_the_same_labels(nltk_data):
     from nltk.chunk.named_entity import Maxent_NE_Chunker
 
-    models = entities._models()
-    plain = entities._TreeChunker(Maxent_NE_Chunker("binary"))
+    models = entity_model.models()
+    plain = entity_model._TreeChunker(Maxent_NE_Chunker("binary"))
     for tokens in entities.tokenize(ALEPPO.read_text(encoding="utf-8"))[:6]:
         tags, size = models.tagger.tags(tokens, len(tokens)), len(tokens)
         assert plain.iob_labels(tokens, tags, size) == models.chunker.iob_labels(tokens, tags, size)
@@ -291,7 +291,7 @@ def test_tree_chunker_gives_the_same_labels(nltk_data):
 def test_backend_loads_no_model(nltk_data, monkeypatch):
     """Writing index metadata asks for the backend; that must not cost a model load."""
     entities.clear_cache()
-    monkeypatch.setattr(entities, "_models", lambda: pytest.fail("backend() loaded the models"))
+    monkeypatch.setattr(entity_model, "models", lambda: pytest.fail("backend() loaded the models"))
     assert entities.backend() == "nltk-binary+rules"
     assert entities.missing_message() is None
 
@@ -305,9 +305,9 @@ def cache_files(directory: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def build_once():
-    """``entities._build_data`` that reads NLTK's zips only the first time (it takes seconds)."""
+    """``entity_model._build_data`` that reads NLTK's zips only the first time (it takes seconds)."""
     built: dict[str | None, dict] = {}
-    build = entities._build_data
+    build = entity_model._build_data
 
     def build_data(available, key):
         if key not in built:
@@ -322,7 +322,7 @@ def model_cache(nltk_data, build_once, tmp_path, monkeypatch):
     """An empty model cache in a temporary directory; the loaded models are forgotten on both
     sides, so each test loads through the cache."""
     monkeypatch.setenv("NEWSEARCH_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(entities, "_build_data", build_once)
+    monkeypatch.setattr(entity_model, "_build_data", build_once)
     entities.clear_cache()
     yield tmp_path / "cache"
     entities.clear_cache()
@@ -334,7 +334,7 @@ def test_model_cache_is_written_then_used(model_cache, monkeypatch):
     [cached_file] = cache_files(model_cache)
     entities.clear_cache()
     with monkeypatch.context() as patch:
-        patch.setattr(entities, "_build_data", lambda *args: pytest.fail("cache not used"))
+        patch.setattr(entity_model, "_build_data", lambda *args: pytest.fail("cache not used"))
         assert entities.extract_entities(text) == built
     check_aleppo(built)
 

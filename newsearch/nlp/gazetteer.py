@@ -1,10 +1,11 @@
-"""Hand-compiled word lists that give named-entity spans a type.
+"""Hand-compiled lists of names that give named-entity spans a type.
 
-NLTK's installed chunker finds entity spans but not their kind, so ``entities`` types them
-from evidence: a place list, first names, honorifics and roles before a name, words that end
-organisation names, and words that mark a span as something we do not report (nationalities,
-events, calendar words). Everything here was written for newsearch from general knowledge —
-no list was copied or generated from an evaluation set — and kept small enough to read.
+NLTK's installed chunker finds entity spans but not their kind, so ``entity_types`` types them
+from evidence: a place list, first names, known organisations, words that end organisation
+names, and words that mark a span as something we do not report (nationalities, events,
+calendar words). The words *around* names (titles, particles, cue words) are in ``lexicon``.
+Everything here was written for newsearch from general knowledge — no list was copied or
+generated from an evaluation set — and kept small enough to read.
 
 Entries are written as they appear in text (case matters for names, not for cue words, which
 are stored lower-case). Multi-word names are space-separated token sequences as produced by
@@ -13,10 +14,9 @@ NLTK's word tokenizer.
 
 from __future__ import annotations
 
+from .lexicon import entries
 
-def _entries(text: str) -> frozenset[str]:
-    """The comma- or newline-separated entries of ``text``, stripped, blanks dropped."""
-    return frozenset(e.strip() for line in text.splitlines() for e in line.split(",") if e.strip())
+_entries = entries
 
 
 def _with_plurals(words: frozenset[str]) -> frozenset[str]:
@@ -165,52 +165,6 @@ regions, districts, cities, towns, villages, suburbs, neighbourhoods, neighborho
 
 # --------------------------------------------------------------------------- people
 
-# Honorifics, ranks and roles written before a name ("Mr Kerry", "President Bashar al-Assad",
-# "striker Alan Shearer"). Lower-case; compared case-insensitively, full stops removed.
-PERSON_TITLES = _entries("""
-mr, mrs, ms, miss, mx, dr, sir, dame, lord, lady, mister, madam, madame, monsieur, herr, senor,
-president, vice-president, minister, secretary, senator, sen, rep, representative, congressman,
-congresswoman, governor, gov, mayor, judge, justice, general, gen, lieutenant, lt,
-lieutenant-general, lieutenant-colonel, major-general, brigadier, brigadier-general, colonel,
-col, major, maj, captain, capt, commander, cmdr, admiral, adm, sergeant, sgt, corporal, cpl,
-private, pte, marshal, field-marshal, king, queen, prince, princess, duke, duchess, emperor,
-empress, pope, rev, reverend, father, fr, bishop, archbishop, cardinal, rabbi, imam, ayatollah,
-sheikh, sheik, chancellor, premier, ambassador, envoy, chairman, chairwoman, chairperson, ceo,
-coach, manager, striker, midfielder, defender, goalkeeper, keeper, winger, batsman, bowler,
-opener, skipper, spinner, jockey, trainer, champion, actor, actress, singer, novelist, author,
-spokesman, spokeswoman, spokesperson, inspector, detective, professor, prof, mp, mep, deputy,
-commissioner, attorney, lawyer, prosecutor, candidate, nominee, dictator, chief, director,
-presenter, star, rapper, guitarist, drummer, playwright, poet, composer, conductor, economist,
-analyst, historian, comedian, designer, photographer, president-elect, pm, leader, founder,
-boss, owner, officer, agent, diplomat, negotiator, speaker, sultan, emir, shah, tsar, czar,
-crown, count, countess, baron, baroness, viscount, mullah, mufti, patriarch, grand, aide,
-adviser, advisor, colleague, teammate, compatriot, rival, opponent, son, daughter, wife,
-husband, brother, sister, mother, widow, fullback, full-back, centre-back, quarterback,
-pitcher, outfielder, wicketkeeper, all-rounder, forward, seed, veteran, defending, midfield
-""")
-
-# Words that, capitalised, are part of a title rather than a name when they follow
-# ``<title> of`` ("Secretary of State", "Minister of Foreign Affairs") or precede a title
-# ("Foreign Minister", "Prime Minister", "Deputy Secretary").
-TITLE_QUALIFIERS = _entries("""
-State, Defence, Defense, Foreign, Affairs, Finance, Interior, Home, Justice, Trade, Industry,
-Energy, Agriculture, Education, Health, Labour, Labor, Transport, Economy, Economic,
-Environment, Culture, Information, Commerce, Treasury, Prime, Vice, Deputy, Chief, Executive,
-General, Assistant, Acting, First, Attorney, Supreme, Crown, Grand, Junior, Senior, Former,
-Lord, High, Under, Permanent, Shadow, Culture, Sport, Sports, Communications, Technology,
-Science, Tourism, Oil, Petroleum, Housing, Development, Security, Planning, Immigration,
-Veterans, War, Navy, Army, Air, Force, Police, Fisheries, Mines, Works, Budget, Privatisation,
-Privatization, Cooperation, Relations, International, Social, Welfare, Family, Youth, Women,
-Water, Land, Lands, Forestry, Public, Regional, Local, Government, Parliamentary, Cabinet
-""")
-
-# Lower-case words after a name that say it is a person: "Kerry said", "Taylor, 45,".
-SPEECH_VERBS = _entries("""
-said, says, told, added, says, asked, explained, warned, insisted, argued, claimed, noted,
-declared, stated, wrote, tweeted, replied, admitted, denied, confirmed, announced, recalled,
-acknowledged, stressed, urged, believes, thinks, hopes, feels, wants
-""")
-
 FIRST_NAMES = _entries("""
 Aaron, Abdul, Abdullah, Abraham, Adam, Adrian, Ahmad, Ahmed, Aidan, Alan, Albert, Alberto,
 Alec, Alejandro, Aleksandr, Alex, Alexander, Alexandre, Alexei, Alfred, Ali, Alistair, Allan,
@@ -257,12 +211,6 @@ Patricia, Paula, Pauline, Penny, Rachel, Rebecca, Rita, Rosa, Rose, Ruth, Sally,
 Sandra, Sara, Sarah, Sharon, Sheila, Silvia, Sonia, Sophie, Stephanie, Steffi, Sue, Susan,
 Suzanne, Svetlana, Sylvia, Tamara, Tanya, Teresa, Theresa, Tina, Tracy, Valerie, Vanessa,
 Vera, Veronica, Victoria, Virginia, Wendy, Yulia, Yvonne, Zoe
-""")
-
-# Lower-case particles inside names: "Bashar al-Assad", "Ludwig van Beethoven", "bin Laden".
-NAME_PARTICLES = _entries("""
-al, el, bin, ibn, abu, de, del, della, der, den, van, von, da, di, du, dos, das, la, le, ter,
-y, st, mac
 """)
 
 # --------------------------------------------------------------------------- organisations
