@@ -51,8 +51,9 @@ class Analysis:
         }
         for field, kind in (("people", "PERSON"), ("organisations", "ORGANIZATION"), ("places", "PLACE")):
             names = self.names(kind)
-            if kind == "PERSON":
-                names = sorted(set(names) | set(speakers))
+            if kind == "PERSON":  # speakers are people, unless typed otherwise (one name, one kind)
+                other = {entity.name for entity in self.entities if entity.kind != "PERSON"}
+                names = sorted(set(names) | (set(speakers) - other))
             fields[field] = "\n".join(names)
             fields[f"{field}_facet"] = ",".join(name.replace(",", " ") for name in names)
         return fields

@@ -44,6 +44,8 @@ from .entity_model import MULTICLASS_KINDS, ORGANIZATION, PERSON, PLACE, PROPER,
 _OPENERS = frozenset({"(", "[", "-", "--", ":", "*", ";", ".", "!", "?", "\u2013", "\u2014"})
 _QUOTES = frozenset({"``", '"', "'", "`"})
 _SCORE = re.compile(r"^\d{1,3}(-\d{1,3})?$")
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+_SCORE_PAIR = re.compile(r"^\d{1,3}-\d{1,3}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Z&]{1,5}|(?:[A-Z]\.){2,4})$")
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|an|ar|az)-[A-Z]", re.IGNORECASE)
@@ -112,8 +114,20 @@ WEIGHTS: dict[str, int] = {
     "country in brackets": 3,  # PERSON: "X (Country)", a player in a results list
     "versus": 2,  # ORGANIZATION: "X v Y", a fixture between sides
     "typed chunker": 2,  # the kind NLTK's multiclass chunker gives the span, when installed
-    "forced": 2,  # the kind a mention's context fixes (dateline, sports side), per mention
+    "forced": 4,  # the kind a mention's context fixes (a dateline; a city as a side on a sports line)
+    "compass region": 2,  # PLACE: a compass word before an unlisted name ("North X", "Eastern X")
+    "listed with a place noun": 3,  # PLACE: one of a list headed by a place noun ("the A, B and C districts")
+    "coordinated with a place": 2,  # PLACE: listed with a known place ("A, Paris and B")
+    "who after": 2,  # PERSON: "X, who ..." refers back to a person
+    "surname alone": 2,  # PERSON: the article later uses the last word alone ("Anna Holt" ... "Holt")
+    "thing noun": 3,  # not reported: "the X scheme", "the X festival" name a thing
+    "title after": 3,  # PERSON: "X, chairman of Y", "X, the former minister": a role in apposition
+    "player in a sports line": 1,  # PERSON: an unlisted name in a results table
+    "pronoun next": 1,
+    "initial": 3,  # PERSON: an initial before a surname ("A. Smith")  # PERSON: the subject of a sentence whose next sentence opens with He/She
 }
+# A kind for names of things (schemes, events, works): when it wins, the name is not reported.
+_THING = "THING"
 
 
 # --------------------------------------------------------------------------- recognition
@@ -148,6 +162,7 @@ def recognize(sentences: Sequence[Sequence[str]], speakers: Iterable[str] = ()) 
     for i, sentence in enumerate(analysed):
         if _mark_known_starts(sentence, known):
             per_sentence[i] = _candidates(i, sentence)
+    _vote_pronoun_subjects(analysed, per_sentence)
     candidates = [c for found in per_sentence for c in found]
     return _resolve(candidates, frozenset(s.strip() for s in speakers if s.strip()))
 
@@ -441,6 +456,7 @@ class _Candidate:
 def _candidates(index: int, sentence: _Sentence) -> list[_Candidate]:
     """The typed-to-be spans of one sentence, with their evidence."""
     found = []
+    sports = _is_sports_line(sentence.tokens)
     for start, end in _grammar_spans(sentence):
         start, end, titled = _peel(sentence, start, end)
         if start >= end or _is_not_entity(sentence.tokens[start:end]):
@@ -452,13 +468,66 @@ def _candidates(index: int, sentence: _Sentence) -> list[_Candidate]:
             end,
             name,
             _own_votes(sentence.tokens[start:end], name),
-            _context_votes(sentence, start, end, titled),
+            _context_votes(sentence, start, end, titled, sports),
             start in sentence.starts,
-            _forced_kind(sentence.tokens, start, end, name),
+            _forced_kind(sentence.tokens, start, end, name, sports),
         )
         found.append(candidate)
     _link_acronyms(sentence, found)
+    _vote_coordinated(sentence.tokens, found)
     return found
+
+
+def _vote_pronoun_subjects(analysed: Sequence[_Sentence], per_sentence: list[list[_Candidate]]) -> None:
+    """A name that opens a sentence, when the next sentence opens with "He" or "She", is most
+    likely the person the pronoun refers back to."""
+    for i in range(len(analysed) - 1):
+        following = analysed[i + 1].tokens
+        if following[:1] in (["He"], ["She"]) and per_sentence[i] and per_sentence[i][0].start == 0:
+            per_sentence[i][0].context[PERSON] += WEIGHTS["pronoun next"]
+
+
+def _is_sports_line(tokens: Sequence[str]) -> bool:
+    """Whether a sentence reads as a sports report or a results table, the only lines where a
+    place name may stand for a side: it has a score ("3-1"), a fixture ("X v Y"), a sports
+    word ("innings", "penalty", "league"...), or is mostly numbers and names (a table row)."""
+    lower = [t.lower() for t in tokens]
+    if any(_SCORE_PAIR.match(t) for t in tokens) or any(t in lx.VERSUS or t in lx.SPORTS_WORDS for t in lower):
+        return True
+    return _is_table_line(tokens)
+
+
+def _is_table_line(tokens: Sequence[str]) -> bool:
+    """A results or standings row: at least two numbers and no more lower-case words than
+    numbers ("1. X (Y) 62.78, 2. Z (W) 61.10", "X 4 3 1 0 9 4")."""
+    numbers = sum(1 for t in tokens if t[:1].isdigit())  # "4.", "62.78", "4:05.463", "3"
+    words = sum(1 for t in tokens if t.isalpha() and t.islower())
+    return numbers >= 2 and words <= numbers
+
+
+def _vote_coordinated(tokens: Sequence[str], found: list[_Candidate]) -> None:
+    """Names in one list share a kind of place evidence: a place noun heading the list ("the
+    A, B and C neighbourhoods", "the districts of A, B and C") is evidence for each name, and
+    so is a known place among them ("A, Paris and B")."""
+    runs, run = [], found[:1]
+    for previous, current in zip(found, found[1:]):
+        if tokens[previous.end : current.start] in ([","], ["and"], [",", "and"], ["or"]):
+            run.append(current)
+        else:
+            runs.append(run)
+            run = [current]
+    runs.append(run)
+    for run in (r for r in runs if len(r) > 1):
+        first, last = run[0], run[-1]
+        headed = _word_at(tokens, last.end) in gz.PLACE_NOUNS_AFTER or (
+            _word_at(tokens, first.start - 1) == "of" and _word_at(tokens, first.start - 2) in gz.PLACE_NOUNS_AFTER
+        )
+        with_place = any(c.name in gz.PLACES for c in run)
+        for candidate in run:
+            if headed:
+                candidate.context[PLACE] += WEIGHTS["listed with a place noun"]
+            if with_place and candidate.name not in gz.PLACES:
+                candidate.context[PLACE] += WEIGHTS["coordinated with a place"]
 
 
 def _grammar_spans(sentence: _Sentence) -> list[tuple[int, int]]:
@@ -470,8 +539,19 @@ def _grammar_spans(sentence: _Sentence) -> list[tuple[int, int]]:
             or sentence.tokens[end - 1] in gz.TRAILING_NON_NAMES
         ):
             end -= 1
-        spans.extend(_split_at_country(sentence, start, end))
+        for part in _split_at_country(sentence, start, end):
+            spans.extend(_split_at_first_name(sentence, *part))
     return spans
+
+
+def _split_at_first_name(sentence: _Sentence, start: int, end: int) -> list[tuple[int, int]]:
+    """Split "<title> of <place> <First> <Surname>" ("the Mayor of X Anna Holt"): a listed place
+    followed by a listed first name and more name words is two names, not one."""
+    tokens = sentence.tokens
+    for i in range(start + 1, end - 1):
+        if tokens[i] in gz.FIRST_NAMES and " ".join(tokens[start:i]) in gz.PLACES:
+            return [(start, i), (i, end)]
+    return [(start, end)]
 
 
 def _grammar_chunks(classes: Sequence[str]) -> list[tuple[int, int]]:
@@ -528,6 +608,7 @@ def _is_not_entity(tokens: Sequence[str]) -> bool:
     text = " ".join(tokens)
     return (
         text in gz.NATIONALITIES
+        or (len(tokens) > 1 and tokens[0] in lx.THING_TITLES)  # "Storm X", "Operation X"
         or tokens[-1] in gz.MISC_WORDS
         or all(t in gz.NON_ENTITY_WORDS or not t[:1].isalpha() for t in tokens)
         or len(tokens) > 8
@@ -579,6 +660,17 @@ def _own_votes(tokens: Sequence[str], name: str) -> Counter[EntityKind]:
         votes[ORGANIZATION] += WEIGHTS["organisation word"]
     if last in gz.PLACE_SUFFIXES or (first in gz.PLACE_PREFIXES and len(tokens) > 1):
         votes[PLACE] += WEIGHTS["place word"]
+    if (
+        not is_place
+        and len(tokens) == 2
+        and first in gz.COMPASS
+        and first not in {"New", "Old"}
+        and last not in gz.ORG_WORDS
+        and last[:1].isupper()
+    ):
+        votes[PLACE] += WEIGHTS["compass region"]  # "North X", "Eastern X": a region
+    if len(tokens) in (2, 3) and _INITIAL.match(first) and last[:1].isupper() and len(last) > 2:
+        votes[PERSON] += WEIGHTS["initial"]  # "A. Smith", "J Smith": an initial stands for a first name
     if first in gz.FIRST_NAMES and not is_place:
         votes[PERSON] += WEIGHTS["first name"] if len(tokens) > 1 else WEIGHTS["first name alone"]
     if len(tokens) == 1 and _ACRONYM.match(first) and name not in gz.PLACE_ACRONYMS:
@@ -593,7 +685,9 @@ def _is_compass_place(tokens: Sequence[str]) -> bool:
     return len(tokens) > 1 and tokens[0] in gz.COMPASS and " ".join(tokens[1:]) in gz.PLACES
 
 
-def _context_votes(sentence: _Sentence, start: int, end: int, titled: bool) -> Counter[EntityKind]:
+def _context_votes(
+    sentence: _Sentence, start: int, end: int, titled: bool, sports: bool = False
+) -> Counter[EntityKind]:
     """Votes from the words around one mention."""
     tokens = sentence.tokens
     name = " ".join(tokens[start:end])
@@ -612,14 +706,25 @@ def _context_votes(sentence: _Sentence, start: int, end: int, titled: bool) -> C
         votes[ORGANIZATION] += WEIGHTS["organisation noun"]
     if before == "the" and name not in gz.PLACES:
         votes[ORGANIZATION] += WEIGHTS["the before"]
-    if _is_results_row(tokens, start, end):
+    if sports and _is_results_row(tokens, start, end):
         votes[ORGANIZATION] += WEIGHTS["results row"]
-    if after in lx.SPEECH_VERBS or _is_age_after(tokens, end):
+    # "X said" is a person's sign only for a name shaped like one (two or more words, or a
+    # listed first name): companies and bodies "say" things too ("Vantora said on Tuesday").
+    person_shaped = end - start > 1 or tokens[start] in gz.FIRST_NAMES
+    if (after in lx.SPEECH_VERBS and person_shaped) or _is_age_after(tokens, end):
         votes[PERSON] += WEIGHTS["speech verb or age"]
     if before in lx.PLACE_PREPOSITIONS:
         votes[PLACE] += WEIGHTS["place preposition"]
-    if _is_country_in_brackets(tokens, end):
+    if sports and _is_country_in_brackets(tokens, end):
         votes[PERSON] += WEIGHTS["country in brackets"]
+    if _is_title_after(tokens, end) and not _is_name_in_lists(name):
+        votes[PERSON] += WEIGHTS["title after"]
+    if sports and _is_unlisted_name(tokens[start:end]) and _is_table_line(tokens):
+        votes[PERSON] += WEIGHTS["player in a sports line"]  # results tables list players
+    if after in lx.THING_NOUNS_AFTER:  # "the X scheme", "the X festival"
+        votes[_THING] += WEIGHTS["thing noun"]
+    if after in lx.PERSON_PRONOUNS_AFTER or (after == "," and _word_at(tokens, end + 1) in lx.PERSON_PRONOUNS_AFTER):
+        votes[PERSON] += WEIGHTS["who after"]
     if before in lx.VERSUS or after in lx.VERSUS:
         votes[ORGANIZATION] += WEIGHTS["versus"]
     chunk_kind = sentence.chunk_kinds.get((start, end))
@@ -628,17 +733,45 @@ def _context_votes(sentence: _Sentence, start: int, end: int, titled: bool) -> C
     return votes
 
 
+def _is_unlisted_name(tokens: Sequence[str]) -> bool:
+    """One to three capitalised words none of which is in a name list or names a kind."""
+    return len(tokens) <= 3 and not any(
+        _is_name_in_lists(t) or t in gz.ORG_WORDS or t in gz.PLACE_SUFFIXES or _ACRONYM.match(t) for t in tokens
+    )
+
+
+def _is_title_after(tokens: Sequence[str], end: int) -> bool:
+    """ "X, chairman of Y", "X, the former minister," — a role in apposition after a name."""
+    if _word_at(tokens, end) != ",":
+        return False
+    i = end + 1
+    while _word_at(tokens, i) in {"the", "a", "an", "former", "then", "new", "acting", "its", "their"}:
+        i += 1
+    word = _word_at(tokens, i).rstrip(".")
+    return word in lx.PERSON_TITLES and word not in {"star", "seed", "count", "grand", "crown", "forward"}
+
+
 def _word_at(tokens: Sequence[str], i: int) -> str:
     """Token ``i`` lower-cased, or "" outside the sentence."""
     return tokens[i].lower() if 0 <= i < len(tokens) else ""
 
 
-def _forced_kind(tokens: Sequence[str], start: int, end: int, name: str) -> EntityKind | None:
+def _forced_kind(
+    tokens: Sequence[str], start: int, end: int, name: str, sports: bool = False
+) -> EntityKind | None:
     """The kind this mention's context fixes, whatever the name's kind elsewhere."""
     after = _word_at(tokens, end)
     if start == 0 and (_DATE.match(after) or after == "(") and name in gz.PLACES | gz.PLACE_ACRONYMS:
         return PLACE
-    if name in gz.PLACES and name not in gz.NATIONS and _is_team_context(tokens, start, end):
+    # A city as a sports side ("X beat Y", "X 3 Y 1") only on a sports line, and never when the
+    # sentence says it is a place ("in X", "from X").
+    if (
+        sports
+        and name in gz.PLACES
+        and name not in gz.NATIONS
+        and _word_at(tokens, start - 1) not in lx.PLACE_PREPOSITIONS
+        and _is_team_context(tokens, start, end)
+    ):
         return ORGANIZATION
     return None
 
@@ -710,12 +843,13 @@ def _resolve(candidates: list[_Candidate], speakers: frozenset[str]) -> list[Men
     _vote_speakers(candidates, speakers)
     totals = _name_totals(candidates)
     common = em.models().common_words
+    _vote_lone_surnames(totals, common)
     kinds = {name: _winner(votes, name, candidates, common) for name, votes in totals.items()}
     aliases = _aliases(kinds, totals, candidates)
     mentions = []
     for c in candidates:
         name = aliases.get(c.name, c.name)
-        kind = c.forced or kinds.get(name) or kinds.get(c.name)
+        kind = kinds.get(name) or kinds.get(c.name)  # one name, one kind per article
         if kind is not None:
             mentions.append(Mention(c.sentence, c.start, c.end, kind, name))
     return mentions
@@ -744,20 +878,35 @@ def _vote_speakers(candidates: list[_Candidate], speakers: frozenset[str]) -> No
 def _winner(
     votes: Counter[EntityKind], name: str, candidates: list[_Candidate], common: frozenset[str]
 ) -> EntityKind | None:
-    """The kind with most votes; without evidence, a multi-word name is a person.
+    """The kind with most votes, or None: a name of a thing, or a name without evidence.
 
-    A lone capitalised word without evidence is a person too (a surname, most often), unless
-    it is an English word ("the Scottish Executive") or is seen only at sentence starts: then
-    it is more often an ordinary word than a name, and it is dropped.
+    A person needs person evidence (a first name, a title, "who" after it, a speech verb, its
+    surname used alone): capitals alone do not make one, so an unknown capitalised phrase
+    with no evidence is left untyped rather than called a person.
     """
     best = max(votes.values(), default=0)
-    if best > 0:
-        return next(kind for kind in (PERSON, ORGANIZATION, PLACE) if votes[kind] == best)
-    if len(name.split()) > 1:
-        return PERSON
-    if name.lower() in common or all(c.initial for c in candidates if c.name == name):
+    if best <= 0 or votes[_THING] == best:
         return None
-    return PERSON
+    return next(kind for kind in (PERSON, ORGANIZATION, PLACE) if votes[kind] == best)
+
+
+def _vote_lone_surnames(totals: dict[str, Counter[EntityKind]], common: frozenset[str]) -> None:
+    """A name of two or three words whose last word the article also uses alone is a person's
+    ("Anna Holt" ... "Holt said"): news writing gives a full name once, then the surname. The
+    last word must not itself be a listed place or organisation word."""
+    for name, votes in totals.items():
+        parts = name.split()
+        surname = parts[-1]
+        if (
+            1 < len(parts) <= 3
+            and surname in totals
+            and parts[0] not in gz.PLACES
+            and not _is_common(surname.lower(), common)
+            and surname not in gz.PLACES
+            and surname not in gz.ORG_WORDS
+            and surname not in gz.KNOWN_ORGANIZATIONS
+        ):
+            votes[PERSON] += WEIGHTS["surname alone"]
 
 
 def _aliases(

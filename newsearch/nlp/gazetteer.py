@@ -148,7 +148,8 @@ PLACE_SUFFIXES = _entries("""
 Province, Region, District, County, Island, Islands, Isles, River, Lake, Sea, Ocean, Bay, Gulf,
 Mountains, Mountain, Hills, Valley, Desert, Peninsula, Coast, Strait, Canal, Street, Road,
 Avenue, Square, Bridge, Heights, Plain, Plains, Basin, Delta, Archipelago, Oblast, Prefecture,
-Governorate, Territory, Territories, Republic, Kingdom, Emirate, Emirates, Straits, Falls
+Governorate, Territory, Territories, Republic, Kingdom, Emirate, Emirates, Straits, Falls,
+Station, Airport
 """)
 # Compass words that keep a known place a place: "Northern Ireland", "South Yorkshire".
 COMPASS = _entries("""
@@ -213,6 +214,49 @@ Suzanne, Svetlana, Sylvia, Tamara, Tanya, Teresa, Theresa, Tina, Tracy, Valerie,
 Vera, Veronica, Victoria, Virginia, Wendy, Yulia, Yvonne, Zoe
 """)
 
+# More given names, common in English-language news (British, American, Irish, European,
+# African, Asian), from general knowledge; names that are also places or clubs left out, and
+# so is every word of a person's name in the entity dev set (bench/data), which is not tuned on.
+FIRST_NAMES = FIRST_NAMES | _entries("""
+Aaliyah, Abe, Adele, Agnes, Aileen, Alastair, Alessandro, Alfie, Alfonso, Ali, Alison, Allison,
+Alyssa, Ambrose, Amelia, Amit, Anders, Andy, Angus, Anil, Anthea, Antony, Archie, Arjun, Arturo,
+Ashok, Ashton, Aubrey, Audrey, Austen, Axel, Ayesha, Barney, Bart, Basil, Beatriz, Becky,
+Belinda, Bernadette, Bernie, Bert, Bethany, Bianca, Blake, Bonnie, Boyd, Brandon, Bridget,
+Britney, Brooke, Bryony, Caitlin, Calum, Callum, Cameron, Camilla, Candice, Carey, Carlton,
+Carmel, Caroline, Carrie, Cassie, Cecil, Cedric, Cesar, Chandra, Chantelle, Charlene, Charmaine,
+Chester, Chloe, Chuck, Ciaran, Clara, Clarence, Claudio, Clement, Cliff, Clifford, Clint, Clive,
+Cody, Connor, Conor, Constance, Cora, Corey, Cormac, Courtney, Crispin, Cyril, Daisy, Dale,
+Damian, Damon, Dana, Daphne, Darcy, Darius, Daryl, Dawn, Declan, Delia, Dermot, Desmond, Dexter,
+Dick, Dirk, Dmitri, Dolly, Dominique, Donal, Donovan, Dora, Doreen, Dougie, Drew, Duane, Dwight,
+Dylan, Eamon, Eamonn, Earl, Edmund, Edwin, Eileen, Elaine, Eleanor, Eli, Elias, Elijah, Elinor,
+Eliza, Ella, Ellie, Elliott, Elton, Elvis, Emil, Emile, Emilio, Enid, Enzo, Ernest, Ernie,
+Esther, Ethan, Ethel, Euan, Eunice, Evelyn, Ewan, Fabian, Faye, Felicity, Felix, Fergus, Finn,
+Fleur, Floyd, Francesca, Frankie, Freddie, Freya, Gaby, Gail, Garry, Gemma, Gene, Geraldine,
+Gerry, Gideon, Gil, Gilbert, Gisela, Giulia, Gladys, Glenda, Glyn, Godfrey, Grant, Greta, Gwen,
+Gwyneth, Hal, Hamish, Hank, Harriet, Hayley, Hazel, Heath, Hilary, Holly, Horace, Hubert,
+Humphrey, Iain, Imogen, Ina, Inga, Iris, Isaac, Isabelle, Isla, Ivor, Ivy, Jacinta, Jai, Jamal,
+Janine, Jared, Jarvis, Jasmine, Jay, Jayne, Jed, Jeanette, Jemima, Jerome, Jess, Jesse, Jim, Jo,
+Jocelyn, Jodie, Joey, Jolene, Jon, Jonas, Jordi, Josh, Joshua, Jude, Jules, Julius, June,
+Justine, Kai, Karim, Kasper, Katarina, Kath, Katy, Kay, Keira, Kelvin, Kenny, Kerry, Kieran,
+Kirk, Kirsty, Kris, Kristin, Kumar, Kurt, Lachlan, Lance, Lara, Larry, Laurence, Lawrence, Leah,
+Lena, Len, Lenny, Leonard, Leroy, Les, Lester, Liam, Lily, Lindsay, Lindsey, Lois, Lola, Lorna,
+Lorenzo, Lottie, Lou, Lucia, Lucinda, Luc, Lydia, Lyndon, Mabel, Mandy, Marcia, Marco, Margot,
+Marian, Marianne, Marjorie, Marlon, Marsha, Marty, Marvin, Mateo, Matilda, Maud, Maura, Mavis,
+Maxine, Meg, Melvin, Mercedes, Meryl, Mia, Mickey, Miles, Millie, Milo, Mitch, Mitchell, Moira,
+Molly, Mona, Morgan, Muriel, Murray, Myles, Nadine, Nancy, Naomi, Nat, Ned, Nell, Nellie,
+Neville, Niall, Nicky, Nigel, Noah, Nora, Norah, Oisin, Olive, Olivia, Ollie, Oona, Orla, Ozzy,
+Pam, Pamela, Pat, Patsy, Patti, Pearl, Peggy, Percy, Perry, Petra, Phoebe, Phyllis, Piers, Polly,
+Priya, Quentin, Rachael, Rafa, Rahul, Raj, Rajiv, Ralf, Ramesh, Rana, Raul, Reg, Reggie,
+Reginald, Rene, Rhys, Rhona, Ricky, Rob, Roberta, Rodney, Rohan, Ronan, Rory, Rosalind, Rosemary,
+Rosie, Rowan, Roxanne, Ruby, Rudy, Rufus, Russ, Sabrina, Sadie, Sally, Sanjay, Sasha, Seamus,
+Selina, Seth, Shaun, Shawn, Sheryl, Shirley, Sid, Sidney, Sinead, Siobhan, Sonny, Stacey, Stella,
+Steph, Stewart, Stuart, Sunil, Susie, Suzy, Sybil, Tam, Tara, Ted, Teddy, Terence, Tess, Tessa,
+Thea, Theo, Theodore, Tiffany, Tilly, Tobias, Tom, Toni, Tracey, Trudy, Troy, Una, Ursula, Val,
+Vaughan, Vernon, Vic, Vicky, Vikram, Viv, Vivian, Vivienne, Wade, Wallace, Wanda, Wes, Wesley,
+Wilfred, Willie, Wilma, Winnie, Winston, Xavier, Yasmin, Yolanda, Yves, Zac, Zach, Zachary, Zara,
+Zeke, Zelda
+""")
+
 # --------------------------------------------------------------------------- organisations
 
 # Capitalised words that end or head an organisation's name: "Arab League", "Bank of England",
@@ -238,7 +282,8 @@ Mission, Council, Congress, Caucus, Cartel, Consortium, Syndicate, Conglomerate,
 Bros, Stores, Supermarkets, Foods, Brewery, Breweries, Mining, Mines, Steel, Motor, Railways,
 Railway, Rail, Shipping, Lines, Logistics, Aerospace, Dynamics, Solutions, Resources,
 Enterprises, Ventures, Associates, Consulting, Unit, Division, Bloc, Junta, Regime, Taliban,
-Hamas, Hezbollah, Reuters, Interfax, Xinhua, Tass
+Hamas, Hezbollah, Reuters, Interfax, Xinhua, Tass, Weekly, Daily, Magazine, Monthly, Quarterly,
+Chronicle, Courier, Digest, Bulletin
 """)
 
 # Lower-case words after a name that say it is an organisation: "Shell shares", "SANA agency".

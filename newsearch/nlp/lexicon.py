@@ -134,3 +134,28 @@ COMPOUND_TAILS = frozenset(
         "specific",
     }
 )
+
+# Words that make a line a sports report, where a place name is often a side ("X beat Y",
+# "X 3 Y 1"): team rules apply only on such lines (with a score or a fixture, or these words).
+# Words that are as common outside sport ("win", "victory", "race", "season") are left out.
+SPORTS_WORDS = frozenset(
+    """match matches goal goals innings wicket wickets penalty penalties league cup semi-final
+    quarter-final championship striker midfielder goalkeeper tournament fixture fixtures half-time
+    kick-off squad champions scored replay extra-time laps cricket football soccer rugby tennis
+    golf hockey athletics""".split()
+)
+
+# Words before a name that make it the name of a thing, not a person ("Storm X", "Hurricane X",
+# "Operation X"): such names are not reported.
+THING_TITLES = frozenset({"Storm", "Hurricane", "Typhoon", "Cyclone", "Operation"})
+
+# Lower-case nouns right after a name that make it the name of a scheme, event or work ("the
+# X scheme", "the X programme"), not a person or an organisation.
+THING_NOUNS_AFTER = frozenset(
+    {"scheme", "schemes", "programme", "programmes", "program", "initiative", "project", "plan",
+     "festival", "awards", "prize", "trophy", "album", "single", "tour", "series", "show", "film",
+     "novel", "musical", "bill", "act", "treaty", "doctrine", "disaster", "derby"}
+)
+
+# Words after a name that refer back to a person ("X, who", "X, 45,"; "X and his wife").
+PERSON_PRONOUNS_AFTER = frozenset({"who", "whom", "whose"})
