@@ -182,7 +182,7 @@ def _load_common_words(nltk_tagger) -> set[str] | None:
     """Lower-case English words (NLTK's word list plus the tagger's closed-class words).
 
     Used to re-case capitalised headlines and to tell "Hospitals have…" (a common word that
-    starts a sentence) from "Leicestershire beat…" (a name).
+    starts a sentence) from "Dunmore beat…" (a name).
     """
     from nltk.corpus import words
 

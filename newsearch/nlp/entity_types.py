@@ -377,7 +377,8 @@ def _word_class(token: str) -> str | None:
 def _is_compound_adjective(token: str) -> bool:
     """ "Bafta-winning", "London-based": a name inside an adjective is not a mention."""
     head, _, tail = token.rpartition("-")
-    return bool(head) and tail.islower() and tail in lx.COMPOUND_TAILS
+    # "London-based", and any "<nationality>-<word>" ("Spanish-language", "French-owned")
+    return bool(head) and tail.islower() and (tail in lx.COMPOUND_TAILS or head in gz.NATIONALITIES)
 
 
 def _start_positions(tokens: Sequence[str]) -> tuple[int, ...]:
@@ -439,7 +440,7 @@ class _Candidate:
     ``own`` votes come from the name itself (place list, organisation words, first names) and
     count once per name in an article; ``context`` votes come from the mention's neighbours
     and add up over mentions. ``forced`` is a kind fixed by this mention's context alone: a
-    city used as a sports side ("Essex 532-8") or a dateline ("LONDON 1996-08-30").
+    city used as a sports side ("Dunmore 532-8") or a dateline ("DUNMORE 2026-03-02").
     """
 
     sentence: int
@@ -571,7 +572,7 @@ def _grammar_chunks(classes: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _split_at_country(sentence: _Sentence, start: int, end: int) -> list[tuple[int, int]]:
-    """Split "Lebed Chechnya" or "OSCE Chechnya" (two names side by side in a headline).
+    """Split "Kovac Serbia" or "NATO Serbia" (two names side by side in a headline).
 
     A country after a name starts a new name, unless the run is a known name ("Papua New
     Guinea") or an organisation word binds them ("Air France", "Bank of England").
@@ -599,7 +600,11 @@ def _peel(sentence: _Sentence, start: int, end: int) -> tuple[int, int, bool]:
     titled = start > 0 and classes[start - 1] == "TTL"
     if not titled and start > 0:
         previous = tokens[start - 1].lower().rstrip(".")
-        titled = previous in lx.PERSON_TITLES and tokens[start - 1].islower()
+        titled = (
+            previous in lx.PERSON_TITLES
+            and previous not in lx.AMBIGUOUS_TITLES
+            and tokens[start - 1].islower()
+        )
     return start, end, titled
 
 
@@ -784,7 +789,7 @@ def _is_age_after(tokens: Sequence[str], end: int) -> bool:
 
 
 def _is_country_in_brackets(tokens: Sequence[str], end: int) -> bool:
-    """ "Goran Ivanisevic (Croatia)" — sports results give a player's country in brackets."""
+    """ "Arto Vesala (Finland)" — sports results give a player's country in brackets."""
     return (
         end + 2 < len(tokens)
         and tokens[end] == "("
@@ -796,14 +801,14 @@ def _is_country_in_brackets(tokens: Sequence[str], end: int) -> bool:
 
 
 def _is_results_row(tokens: Sequence[str], start: int, end: int) -> bool:
-    """A name in a results or standings line: "Lotte 6 Hyundai 2", "Wigan 4 3 1 0 9 4"."""
+    """A name in a results or standings line: "Dunmore 6 Kilbrack 2", "Dunmore 4 3 1 0 9 4"."""
     before, after = _word_at(tokens, start - 1), _word_at(tokens, end)
     row_before = before in {"", ","} or bool(_SCORE.match(before))
     return row_before and bool(_SCORE.match(after))
 
 
 def _is_team_context(tokens: Sequence[str], start: int, end: int) -> bool:
-    """A city used as a sports side: "Leicestershire beat Somerset", "Essex 532-8", "v Kent"."""
+    """A city used as a sports side: "Dunmore beat Kilbrack", "Dunmore 532-8", "v Kilbrack"."""
     before, after = _word_at(tokens, start - 1), _word_at(tokens, end)
     score_after = bool(_SCORE.match(after)) and not _DATE.match(after)
     return after in lx.TEAM_VERBS or before in lx.TEAM_VERBS or score_after
@@ -813,7 +818,7 @@ def _is_team_context(tokens: Sequence[str], start: int, end: int) -> bool:
 
 
 def _known_name_words(candidates: Iterable[_Candidate]) -> frozenset[str]:
-    """Words of names the article writes capitalised inside a sentence ("Tiger Woods")."""
+    """Words of names the article writes capitalised inside a sentence ("Ella Marsh")."""
     return frozenset(
         word
         for c in candidates
@@ -826,8 +831,8 @@ def _known_name_words(candidates: Iterable[_Candidate]) -> frozenset[str]:
 def _mark_known_starts(sentence: _Sentence, known: frozenset[str]) -> bool:
     """A sentence-initial word the article uses as a name elsewhere is a name here too.
 
-    "Woods was among…" starts a sentence, so its capital proves nothing and "woods" is an
-    English word; but the same article wrote "Tiger Woods" mid-sentence. Returns whether
+    "Marsh was among…" starts a sentence, so its capital proves nothing and "marsh" is an
+    English word; but the same article wrote "Ella Marsh" mid-sentence. Returns whether
     anything changed.
     """
     changed = False
@@ -912,8 +917,8 @@ def _vote_lone_surnames(totals: dict[str, Counter[EntityKind]], common: frozense
 def _aliases(
     kinds: dict[str, EntityKind | None], totals: dict[str, Counter[EntityKind]], candidates: list[_Candidate]
 ) -> dict[str, str]:
-    """Short name -> full name within the article: "Kerry" -> "John Kerry", "Magna" -> "Magna
-    International Inc", "MSF" -> "Doctors Without Borders".
+    """Short name -> full name within the article: "Kerry" -> "John Kerry", "Orbitex" -> "Orbitex
+    Holdings Inc", "MSF" -> "Doctors Without Borders".
 
     A one-word name that is also a place ("Jordan") joins a person only when no mention of it
     reads as a place.

@@ -290,10 +290,12 @@ Chronicle, Courier, Digest, Bulletin
 ORG_NOUNS_AFTER = _entries("""
 shares, stock, group, company, firm, party, government, agency, bank, spokesman, spokeswoman,
 officials, executives, subsidiary, unit, board, chairman, workers, employees, shareholders,
-militants, fighters, forces, troops, lawmakers, newspaper, daily, network
+militants, fighters, forces, troops, lawmakers, newspaper, daily, network,
+profits, profit, sales, revenues, revenue, earnings, customers, products, stores, shops,
+website, boss, chief, brand, staff, plant, factory, results, takeover
 """)
 
-# Two lower-case words before a name that say it is an organisation: "a stake in Magna".
+# Two lower-case words before a name that say it is an organisation: "a stake in Orbitex".
 ORG_PHRASES_BEFORE = _entries("""
 stake in, shares in, shares of, percent of, per cent of, bid for, merger with, takeover of,
 acquisition of, unit of, subsidiary of, chief executive of, shareholders in, shareholders of,
@@ -305,7 +307,9 @@ economist at, works for, worked for, signed for, playing for, played for
 ORG_NOUNS_BEFORE = _entries("""
 newspaper, daily, agency, company, firm, group, carrier, airline, bank, broadcaster, club,
 side, team, party, insurer, retailer, automaker, carmaker, maker, producer, manufacturer,
-conglomerate, network, channel, website, charity, organisation, organization, union
+conglomerate, network, channel, website, charity, organisation, organization, union,
+giant, rival, operator, supplier, developer, publisher, label, studio, chain, supermarket,
+provider, distributor, watchdog, regulator, lender, brewer, broker, consultancy
 """)
 
 # Organisations widely known by a name with no organisation word in it.

@@ -158,4 +158,11 @@ THING_NOUNS_AFTER = frozenset(
 )
 
 # Words after a name that refer back to a person ("X, who", "X, 45,"; "X and his wife").
-PERSON_PRONOUNS_AFTER = frozenset({"who", "whom", "whose"})
+PERSON_PRONOUNS_AFTER = frozenset({"who", "whom"})  # not "whose": "the company, whose..."
+
+# Titles that, written in lower case, are more often ordinary adjectives or nouns ("the major
+# hotels", "in general", "private firms"): in lower case they are no evidence of a person.
+AMBIGUOUS_TITLES = frozenset(
+    {"major", "general", "private", "grand", "count", "crown", "star", "seed", "forward", "defending",
+     "veteran", "midfield"}
+)
