@@ -45,6 +45,7 @@ _OPENERS = frozenset({"(", "[", "-", "--", ":", "*", ";", ".", "!", "?", "\u2013
 _QUOTES = frozenset({"``", '"', "'", "`"})
 _SCORE = re.compile(r"^\d{1,3}(-\d{1,3})?$")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
+_SPORTS_CUES = lx.SPORTS_WORDS | lx.VERSUS
 _SCORE_PAIR = re.compile(r"^\d{1,3}-\d{1,3}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Z&]{1,5}|(?:[A-Z]\.){2,4})$")
@@ -457,8 +458,9 @@ class _Candidate:
 def _candidates(index: int, sentence: _Sentence) -> list[_Candidate]:
     """The typed-to-be spans of one sentence, with their evidence."""
     found = []
-    sports = _is_sports_line(sentence.tokens)
-    for start, end in _grammar_spans(sentence):
+    spans = _grammar_spans(sentence)
+    sports = bool(spans) and _is_sports_line(sentence.tokens)
+    for start, end in spans:
         start, end, titled = _peel(sentence, start, end)
         if start >= end or _is_not_entity(sentence.tokens[start:end]):
             continue
@@ -492,10 +494,10 @@ def _is_sports_line(tokens: Sequence[str]) -> bool:
     """Whether a sentence reads as a sports report or a results table, the only lines where a
     place name may stand for a side: it has a score ("3-1"), a fixture ("X v Y"), a sports
     word ("innings", "penalty", "league"...), or is mostly numbers and names (a table row)."""
-    lower = [t.lower() for t in tokens]
-    if any(_SCORE_PAIR.match(t) for t in tokens) or any(t in lx.VERSUS or t in lx.SPORTS_WORDS for t in lower):
+    words = set(tokens)
+    if not _SPORTS_CUES.isdisjoint(words) or not _SPORTS_CUES.isdisjoint(map(str.lower, words)):
         return True
-    return _is_table_line(tokens)
+    return any(_SCORE_PAIR.match(t) for t in words if "-" in t) or _is_table_line(tokens)
 
 
 def _is_table_line(tokens: Sequence[str]) -> bool:
