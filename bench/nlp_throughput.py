@@ -45,10 +45,10 @@ import json, sys, time
 started = time.perf_counter()
 from pathlib import Path
 from newsearch.sources import load, scan
-from newsearch.nlp import analyse, entities, resources
+from newsearch.nlp import analyse, entity_model, resources
 resources.is_installed("taggers/")  # imports NLTK, as every NLP process does
 imported = time.perf_counter()
-entities._models()
+entity_model.models()
 loaded = time.perf_counter()
 analyse(load(scan(Path(sys.argv[1])).files[0]))
 analysed = time.perf_counter()

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from ..models import Article, Entity, Quote
 
 # Bump when quote or entity extraction changes what it finds: cached results are then redone.
-NLP_VERSION = 2
+NLP_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +51,9 @@ class Analysis:
         }
         for field, kind in (("people", "PERSON"), ("organisations", "ORGANIZATION"), ("places", "PLACE")):
             names = self.names(kind)
-            if kind == "PERSON":
-                names = sorted(set(names) | set(speakers))
+            if kind == "PERSON":  # speakers are people, unless typed otherwise (one name, one kind)
+                other = {entity.name for entity in self.entities if entity.kind != "PERSON"}
+                names = sorted(set(names) | (set(speakers) - other))
             fields[field] = "\n".join(names)
             fields[f"{field}_facet"] = ",".join(name.replace(",", " ") for name in names)
         return fields

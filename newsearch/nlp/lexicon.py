@@ -1,0 +1,168 @@
+"""Titles, name particles and cue words: the words around and inside names that say what a
+name is (as opposed to ``gazetteer``, which lists names themselves).
+
+One home for these lists, so that entity typing and quote attribution read the same words.
+Entity typing (``entity_types``) uses all of them. Lower-case entries are compared with the
+word lower-cased (titles also with full stops removed); capitalised entries as written.
+Everything here was written for newsearch from general knowledge of English news writing.
+"""
+
+from __future__ import annotations
+
+
+def entries(text: str) -> frozenset[str]:
+    """The comma- or newline-separated entries of ``text``, stripped, blanks dropped."""
+    return frozenset(e.strip() for line in text.splitlines() for e in line.split(",") if e.strip())
+
+
+# --------------------------------------------------------------------------- titles
+
+# Honorifics, ranks and roles written before a name ("Mr Kerry", "President Bashar al-Assad",
+# "striker Alan Shearer"). Lower-case; compared case-insensitively, full stops removed.
+PERSON_TITLES = entries("""
+mr, mrs, ms, miss, mx, dr, sir, dame, lord, lady, mister, madam, madame, monsieur, herr, senor,
+president, vice-president, minister, secretary, senator, sen, rep, representative, congressman,
+congresswoman, governor, gov, mayor, judge, justice, general, gen, lieutenant, lt,
+lieutenant-general, lieutenant-colonel, major-general, brigadier, brigadier-general, colonel,
+col, major, maj, captain, capt, commander, cmdr, admiral, adm, sergeant, sgt, corporal, cpl,
+private, pte, marshal, field-marshal, king, queen, prince, princess, duke, duchess, emperor,
+empress, pope, rev, reverend, father, fr, bishop, archbishop, cardinal, rabbi, imam, ayatollah,
+sheikh, sheik, chancellor, premier, ambassador, envoy, chairman, chairwoman, chairperson, ceo,
+coach, manager, striker, midfielder, defender, goalkeeper, keeper, winger, batsman, bowler,
+opener, skipper, spinner, jockey, trainer, champion, actor, actress, singer, novelist, author,
+spokesman, spokeswoman, spokesperson, inspector, detective, professor, prof, mp, mep, deputy,
+commissioner, attorney, lawyer, prosecutor, candidate, nominee, dictator, chief, director,
+presenter, star, rapper, guitarist, drummer, playwright, poet, composer, conductor, economist,
+analyst, historian, comedian, designer, photographer, president-elect, pm, leader, founder,
+boss, owner, officer, agent, diplomat, negotiator, speaker, sultan, emir, shah, tsar, czar,
+crown, count, countess, baron, baroness, viscount, mullah, mufti, patriarch, grand, aide,
+adviser, advisor, colleague, teammate, compatriot, rival, opponent, son, daughter, wife,
+husband, brother, sister, mother, widow, fullback, full-back, centre-back, quarterback,
+pitcher, outfielder, wicketkeeper, all-rounder, forward, seed, veteran, defending, midfield
+""")
+
+# Words that, capitalised, are part of a title rather than a name when they follow
+# ``<title> of`` ("Secretary of State", "Minister of Foreign Affairs") or precede a title
+# ("Foreign Minister", "Prime Minister", "Deputy Secretary").
+TITLE_QUALIFIERS = entries("""
+State, Defence, Defense, Foreign, Affairs, Finance, Interior, Home, Justice, Trade, Industry,
+Energy, Agriculture, Education, Health, Labour, Labor, Transport, Economy, Economic,
+Environment, Culture, Information, Commerce, Treasury, Prime, Vice, Deputy, Chief, Executive,
+General, Assistant, Acting, First, Attorney, Supreme, Crown, Grand, Junior, Senior, Former,
+Lord, High, Under, Permanent, Shadow, Culture, Sport, Sports, Communications, Technology,
+Science, Tourism, Oil, Petroleum, Housing, Development, Security, Planning, Immigration,
+Veterans, War, Navy, Army, Air, Force, Police, Fisheries, Mines, Works, Budget, Privatisation,
+Privatization, Cooperation, Relations, International, Social, Welfare, Family, Youth, Women,
+Water, Land, Lands, Forestry, Public, Regional, Local, Government, Parliamentary, Cabinet
+""")
+
+# Lower-case words after a name that say it is a person: "Kerry said", "Taylor, 45,".
+SPEECH_VERBS = entries("""
+said, says, told, added, says, asked, explained, warned, insisted, argued, claimed, noted,
+declared, stated, wrote, tweeted, replied, admitted, denied, confirmed, announced, recalled,
+acknowledged, stressed, urged, believes, thinks, hopes, feels, wants
+""")
+
+# --------------------------------------------------------------------------- name particles
+
+# Lower-case particles inside names: "Bashar al-Assad", "Ludwig van Beethoven", "bin Laden".
+NAME_PARTICLES = entries("""
+al, el, bin, ibn, abu, de, del, della, der, den, van, von, da, di, du, dos, das, la, le, ter,
+y, st, mac
+""")
+
+# --------------------------------------------------------------------------- cue words
+
+# Lower-case words that link the parts of one name ("Bank of England", "Doctors Without
+# Borders", "Charles de Gaulle").
+LINK_WORDS = frozenset({"of", "for", "without", "on", "de", "du", "des", "la", "le"})
+
+# Prepositions of place: "in X", "at X", "from X" is evidence that X is a place.
+PLACE_PREPOSITIONS = frozenset(
+    {"in", "at", "near", "from", "outside", "across", "throughout", "around", "towards", "via"}
+)
+
+# Verbs of a sports result between two sides ("X beat Y", "X drew with Y").
+TEAM_VERBS = frozenset(
+    {
+        "beat",
+        "beats",
+        "defeated",
+        "drew",
+        "draw",
+        "lost",
+        "won",
+        "v",
+        "vs",
+        "vs.",
+        "versus",
+        "thrashed",
+        "edged",
+        "routed",
+        "trounced",
+        "hammered",
+        "overcame",
+        "outplayed",
+    }
+)
+
+# "X v Y": a fixture between two sides.
+VERSUS = frozenset({"v", "vs", "vs.", "versus"})
+
+# Tails of compound adjectives built on a name ("London-based", "Bafta-winning"): the name
+# inside is not a mention.
+COMPOUND_TAILS = frozenset(
+    {
+        "based",
+        "led",
+        "born",
+        "backed",
+        "owned",
+        "run",
+        "style",
+        "winning",
+        "made",
+        "funded",
+        "controlled",
+        "bound",
+        "era",
+        "like",
+        "sponsored",
+        "held",
+        "listed",
+        "related",
+        "specific",
+    }
+)
+
+# Words that make a line a sports report, where a place name is often a side ("X beat Y",
+# "X 3 Y 1"): team rules apply only on such lines (with a score or a fixture, or these words).
+# Words that are as common outside sport ("win", "victory", "race", "season") are left out.
+SPORTS_WORDS = frozenset(
+    """match matches goal goals innings wicket wickets penalty penalties league cup semi-final
+    quarter-final championship striker midfielder goalkeeper tournament fixture fixtures half-time
+    kick-off squad champions scored replay extra-time laps cricket football soccer rugby tennis
+    golf hockey athletics""".split()
+)
+
+# Words before a name that make it the name of a thing, not a person ("Storm X", "Hurricane X",
+# "Operation X"): such names are not reported.
+THING_TITLES = frozenset({"Storm", "Hurricane", "Typhoon", "Cyclone", "Operation"})
+
+# Lower-case nouns right after a name that make it the name of a scheme, event or work ("the
+# X scheme", "the X programme"), not a person or an organisation.
+THING_NOUNS_AFTER = frozenset(
+    {"scheme", "schemes", "programme", "programmes", "program", "initiative", "project", "plan",
+     "festival", "awards", "prize", "trophy", "album", "single", "tour", "series", "show", "film",
+     "novel", "musical", "bill", "act", "treaty", "doctrine", "disaster", "derby"}
+)
+
+# Words after a name that refer back to a person ("X, who", "X, 45,"; "X and his wife").
+PERSON_PRONOUNS_AFTER = frozenset({"who", "whom"})  # not "whose": "the company, whose..."
+
+# Titles that, written in lower case, are more often ordinary adjectives or nouns ("the major
+# hotels", "in general", "private firms"): in lower case they are no evidence of a person.
+AMBIGUOUS_TITLES = frozenset(
+    {"major", "general", "private", "grand", "count", "crown", "star", "seed", "forward", "defending",
+     "veteran", "midfield"}
+)
