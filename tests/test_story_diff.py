@@ -108,3 +108,26 @@ def test_stories_can_be_narrowed_to_those_whose_quotes_changed(seed_index, make_
         assert len(ix.stories()) == 1 and ix.stories(changed=["quotes"]) == [] and len(ix.stories(changed=["headline"])) == 1
     bad = runner.invoke(app, ["stories", "--index", str(tmp_path / "ix"), "--changed", "tone"])
     assert bad.exit_code == 2 and "quotes" in bad.stderr
+
+
+def test_a_quote_in_both_versions_is_paired_before_fragments_of_it():
+    """Quotes are paired by their words first: a fragment quoted earlier in the new version
+    must not take the full quote (BBC politics/327 -> 328 reported the unchanged full quote as
+    added), and the same words given to another speaker are one quote attributed differently."""
+    from newsearch.models import Quote
+    from newsearch.story_diff import _diff_quotes
+
+    full = "As I have always made clear, I set out my own genuinely held, independent view"
+    old = [Quote(full, 0, 80, "Goldsmith", "said")]
+    new = [Quote("genuinely held independent view", 0, 30), Quote(full, 40, 120, "Goldsmith", "said")]
+    added, dropped, altered, attribution = _diff_quotes(old, new)
+    assert [q.text for q in added] == ["genuinely held independent view"]
+    assert not dropped and not altered and not attribution
+
+    statement = "We will not raise taxes in the coming year"
+    added, dropped, altered, attribution = _diff_quotes(
+        [Quote(statement, 0, 40, "Gordon Brown", "said")], [Quote(statement, 0, 40, "Tony Blair", "said")]
+    )
+    assert not added and not dropped and not altered
+    [changed] = attribution
+    assert (changed.speaker_before, changed.speaker) == ("Gordon Brown", "Tony Blair")
