@@ -5,6 +5,7 @@ python -m bench relevance [--engines newsearch,fts5] [--topics 20]
 python -m bench speed --corpus bbc [--engines ...] [--queries 200]
 python -m bench archives [--repeats 3] [--build-repeats 2] [--queries 200] [--no-nlp]
 python -m bench http [--seconds 15] [--clients 1,4,16] [--queries 200] [--records 2000] [--batch 200]
+python -m bench story-diffs [--reuters-no-nlp]   # not part of `all` (~5 min: two NLP builds)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bench.http_load import Settings as HttpSettings
 from bench.http_load import run_http
 from bench.relevance import run_relevance
 from bench.speed_report import run_speed
+from bench.story_diffs import run_story_diffs
 
 DEFAULT_QUERIES = 200
 
@@ -126,6 +128,13 @@ def parser() -> argparse.ArgumentParser:
         "--batch", type=positive, default=HttpSettings().batch,
         help=f"records appended before each `newsearch index` run (default {HttpSettings().batch})",
     )
+    story_diffs = commands.add_parser(
+        "story-diffs",
+        help="what changed between story versions on BBC and Reuters: time per story, counts, a reviewed sample",
+    )
+    story_diffs.add_argument(
+        "--reuters-no-nlp", action="store_true", help="index Reuters without NLP (no quotes or names there)"
+    )
     return main
 
 
@@ -146,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 nlp=not getattr(args, "no_nlp", False),
             )
         )
+    if args.command == "story-diffs":
+        run_story_diffs(reuters_nlp=not args.reuters_no_nlp)
     if args.command in ("all", "http"):
         defaults = HttpSettings()
         run_http(

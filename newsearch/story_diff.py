@@ -202,15 +202,29 @@ def _statements(quotes: Sequence[Quote]) -> list[Quote]:
 
 
 def _diff_quotes(old: list[Quote], new: list[Quote]) -> tuple[tuple[QuoteChange, ...], ...]:
-    """(added, dropped, altered, attribution changed)."""
-    altered, attribution, matched_old, matched_new = [], [], set(), set()
+    """(added, dropped, altered, attribution changed).
+
+    Quotes with the same words are paired first, whoever their speakers (a quote given to
+    another speaker is the same quote, attributed differently); only then is each remaining
+    quote paired with one it is a version of. Pairing in one pass, in text order, let a
+    fragment quoted earlier in the new version ("genuinely held independent view") take the
+    full quote it is part of, leaving the unchanged full quote reported as added."""
+    counterparts: dict[int, int] = {}
+    old_words = [_words(quote.text) for quote in old]
     for j, quote in enumerate(new):
-        i = _counterpart(quote, old, matched_old)
-        if i is None:
-            continue
-        matched_old.add(i)
-        matched_new.add(j)
-        earlier = old[i]
+        words = _words(quote.text)
+        i = next((i for i, w in enumerate(old_words) if w == words and i not in counterparts.values()), None)
+        if i is not None:
+            counterparts[j] = i
+    for j, quote in enumerate(new):
+        if j not in counterparts:
+            i = _counterpart(quote, old, set(counterparts.values()))
+            if i is not None:
+                counterparts[j] = i
+    altered, attribution = [], []
+    matched_old, matched_new = set(counterparts.values()), set(counterparts)
+    for j, i in sorted(counterparts.items()):
+        quote, earlier = new[j], old[i]
         if _words(earlier.text) != _words(quote.text):
             altered.append(_change(quote, earlier, words=_word_diff(earlier.text, quote.text)))
         if _differs(earlier.speaker, quote.speaker) or _differs(earlier.cue, quote.cue):

@@ -123,3 +123,26 @@ def test_the_story_page_shows_the_changes_escaped(seed_index):
     assert "<del" in page.text and "Hospitals and other civilian infrastructure" in page.text
     assert "Sergei Kurylenko" in page.text and "quoted as saying" in page.text
     assert 'href="/stories/' in article.text  # the article page links to it
+
+
+def test_a_quote_in_both_versions_is_paired_before_fragments_of_it():
+    """Quotes are paired by their words first: a fragment quoted earlier in the new version
+    must not take the full quote (which was then reported as added), and the same words given
+    to another speaker are one quote attributed differently. (Made-up quotes and names.)"""
+    from newsearch.models import Quote
+    from newsearch.story_diff import _diff_quotes
+
+    full = "As I said from the start, the harbour plan was my own carefully weighed, honest view"
+    old = [Quote(full, 0, 80, "Avery Hale", "said")]
+    new = [Quote("carefully weighed honest view", 0, 30), Quote(full, 40, 120, "Avery Hale", "said")]
+    added, dropped, altered, attribution = _diff_quotes(old, new)
+    assert [q.text for q in added] == ["carefully weighed honest view"]
+    assert not dropped and not altered and not attribution
+
+    statement = "We will not raise taxes in the coming year"
+    added, dropped, altered, attribution = _diff_quotes(
+        [Quote(statement, 0, 40, "Mara Quill", "said")], [Quote(statement, 0, 40, "Tobias Wren", "said")]
+    )
+    assert not added and not dropped and not altered
+    [changed] = attribution
+    assert (changed.speaker_before, changed.speaker) == ("Mara Quill", "Tobias Wren")
