@@ -319,6 +319,16 @@ class FigureChange:
 
 
 @dataclass(frozen=True, slots=True)
+class SentenceEdit:
+    """The same sentence in both versions, reworded: before, after, and the word-level
+    difference (as ``QuoteChange.words``)."""
+
+    before: str
+    after: str
+    words: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class VersionChanges:
     """What changed from version ``before`` to version ``after`` of a story."""
 
@@ -337,6 +347,7 @@ class VersionChanges:
     sentences_added: tuple[str, ...]
     sentences_dropped: tuple[str, ...]
     sentences_moved: tuple[str, ...]
+    sentences_edited: tuple[SentenceEdit, ...]
     duplicates: tuple[str, ...]  # sentences repeated within ``after`` (a caption twice), listed once
     summary: str
 

@@ -23,6 +23,7 @@ from .models import (
     QuoteChange,
     QuoteHit,
     SearchResults,
+    SentenceEdit,
     Span,
     StoryDiff,
     StoryGroup,
@@ -151,6 +152,7 @@ def _print_changes(changes: VersionChanges, console: Console) -> None:
         ("sentences", "+", changes.sentences_added),
         ("sentences", "-", changes.sentences_dropped),
         ("moved", "~", changes.sentences_moved),
+        ("edited", "~", changes.sentences_edited),
         ("repeated", "~", changes.duplicates),
     )
     for name, sign, items in sections:
@@ -159,9 +161,11 @@ def _print_changes(changes: VersionChanges, console: Console) -> None:
             console.print(Text(f"  {sign} {name}: ", style=style).append_text(_change_text(name, item)), soft_wrap=False)
 
 
-def _change_text(section: str, item: str | QuoteChange | FigureChange) -> Text:
+def _change_text(section: str, item: str | SentenceEdit | QuoteChange | FigureChange) -> Text:
     if isinstance(item, str):
         return Text(item)
+    if isinstance(item, SentenceEdit):
+        return _word_runs(item.words)
     if isinstance(item, FigureChange):
         text = Text(", ".join(item.figures), style="bold").append(f"  {item.context}")
         return text.append(f"  (was: {item.context_before})", style="dim") if item.context_before else text
@@ -170,12 +174,16 @@ def _change_text(section: str, item: str | QuoteChange | FigureChange) -> Text:
         before = f"{item.speaker_before or 'unattributed'} ({item.cue_before or 'no cue'})"
         return Text(f"“{_short(item.text)}”").append(said, style="bold").append(f"  was: {before}", style="dim")
     if item.words:
-        text = Text("“")
-        for operation, words in item.words:
-            style = {"=": "", "-": f"{DROPPED_STYLE} strike", "+": f"{ADDED_STYLE} underline"}[operation]
-            text.append(words + " ", style=style)
-        return text.append("”").append(said, style="bold")
+        return Text("“").append_text(_word_runs(item.words)).append("”").append(said, style="bold")
     return Text(f"“{item.text}”").append(said, style="bold")
+
+
+def _word_runs(words: tuple[tuple[str, str], ...]) -> Text:
+    """A word-level difference: cut words struck through in red, added ones underlined in green."""
+    text = Text()
+    for operation, run in words:
+        text.append(run + " ", style={"=": "", "-": f"{DROPPED_STYLE} strike", "+": f"{ADDED_STYLE} underline"}[operation])
+    return text
 
 
 def _short(text: str, words: int = 12) -> str:
@@ -391,6 +399,7 @@ def _changes_json(changes: VersionChanges) -> dict[str, Any]:
             "added": list(changes.sentences_added),
             "dropped": list(changes.sentences_dropped),
             "moved": list(changes.sentences_moved),
+            "edited": [{"from": e.before, "to": e.after, "words": [list(w) for w in e.words]} for e in changes.sentences_edited],
         },
         "duplicates": list(changes.duplicates),
         "summary": changes.summary,

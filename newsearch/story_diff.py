@@ -8,8 +8,8 @@ dashes alike) as lower-cased word sequences, so that re-typesetting is not a cha
 - **Sentences** (and lines: a caption has no full stop) are aligned by how alike their word
   sequences are (``SAME_SENTENCE``; a sentence cut and continued otherwise still counts as one),
   each sentence of one version to at most one of the other; aligned sentences that are out of their
-  relative order (not on the longest run of sentences in the same order) are *moved*, the rest
-  of either side *added* or *dropped*. A sentence repeated within a version (a caption printed
+  relative order (not on the longest run of sentences in the same order) are *moved*, aligned
+  ones whose words differ *edited*, the rest of either side *added* or *dropped*. A sentence repeated within a version (a caption printed
   twice) is aligned once and reported once, as a duplicate.
 - **Quotes** (the article's direct quotes of three words or more) are the same when their words
   are; *altered* when one continues the other, or they share most words (``SAME_QUOTE``), and
@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import Literal
 
-from .models import ArticleView, FigureChange, Quote, QuoteChange, Span, StoryDiff, Version, VersionChanges
+from .models import ArticleView, FigureChange, Quote, QuoteChange, SentenceEdit, Span, StoryDiff, Version, VersionChanges
 from .text import normalise
 
 ChangeKind = Literal["quotes", "figures", "names", "headline"]
@@ -61,7 +61,7 @@ def diff_versions(before: ArticleView, after: ArticleView) -> VersionChanges:
     """What changed from ``before`` to ``after``."""
     old_sentences, old_duplicates = _sentences(before)
     new_sentences, new_duplicates = _sentences(after)
-    added, dropped, moved = _align_sentences(old_sentences, new_sentences)
+    added, dropped, moved, edited = _align_sentences(old_sentences, new_sentences)
     quotes = _diff_quotes(_statements(before.quotes), _statements(after.quotes))
     figures = _diff_figures(old_sentences, new_sentences)
     names_added, names_dropped = _diff_names(before, after)
@@ -82,6 +82,7 @@ def diff_versions(before: ArticleView, after: ArticleView) -> VersionChanges:
         sentences_added=added,
         sentences_dropped=dropped,
         sentences_moved=moved,
+        sentences_edited=edited,
         duplicates=tuple(dict.fromkeys(old_duplicates + new_duplicates)),
         summary="",
     )
@@ -121,15 +122,22 @@ def _sentences(article: ArticleView) -> tuple[list[str], tuple[str, ...]]:
     return unique, tuple(dict.fromkeys(repeated))
 
 
-def _align_sentences(old: list[str], new: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(added, dropped, moved): see the module docstring."""
+def _align_sentences(
+    old: list[str], new: list[str]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[SentenceEdit, ...]]:
+    """(added, dropped, moved, edited): see the module docstring."""
     pairs = _pair(old, new, SAME_SENTENCE)
+    edited = tuple(
+        SentenceEdit(old[i], new[j], _word_diff(old[i], new[j]))
+        for i, j in sorted(pairs, key=lambda pair: pair[1])
+        if _words(old[i]) != _words(new[j])
+    )
     in_order = set(_longest_increasing([j for _, j in sorted(pairs)]))
     moved = tuple(new[j] for _, j in sorted(pairs, key=lambda pair: pair[1]) if j not in in_order)
     matched_old, matched_new = {i for i, _ in pairs}, {j for _, j in pairs}
     added = tuple(text for j, text in enumerate(new) if j not in matched_new)
     dropped = tuple(text for i, text in enumerate(old) if i not in matched_old)
-    return added, dropped, moved
+    return added, dropped, moved, edited
 
 
 def _alike(first: tuple[str, ...], second: tuple[str, ...]) -> float:
@@ -360,6 +368,7 @@ def _with_summary(changes: VersionChanges) -> VersionChanges:
         ("sentence", "added", changes.sentences_added),
         ("sentence", "dropped", changes.sentences_dropped),
         ("sentence", "moved", changes.sentences_moved),
+        ("sentence", "edited", changes.sentences_edited),
     )
     parts += [f"{len(items)} {noun}{'s' if len(items) != 1 else ''} {what}" for noun, what, items in counted if items]
     return dataclasses.replace(changes, summary="; ".join(parts) if parts else "no changes")

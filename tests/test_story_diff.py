@@ -91,7 +91,8 @@ def test_summary_and_cli(seed_index, changes):
     assert pair["headline"]["to"].startswith("Hundreds dead")
     assert set(pair["quotes"]) == {"added", "dropped", "altered", "attribution_changed"}
     assert pair["quotes"]["altered"][0]["words"][0][0] in "=-+"
-    assert set(pair["figures"]) == {"added", "dropped", "changed"} and set(pair["sentences"]) == {"added", "dropped", "moved"}
+    assert set(pair["figures"]) == {"added", "dropped", "changed"}
+    assert set(pair["sentences"]) == {"added", "dropped", "moved", "edited"}
     shown = runner.invoke(app, ["story", SEED_ORIGINAL.name, "--index", str(seed_index)], env={"COLUMNS": "50"})
     assert shown.exit_code == 0 and "headline" in shown.stdout and max(map(len, shown.stdout.splitlines())) <= 50
     missing = runner.invoke(app, ["story", "nope", "--index", str(seed_index)])
@@ -146,3 +147,15 @@ def test_a_quote_in_both_versions_is_paired_before_fragments_of_it():
     assert not added and not dropped and not altered
     [changed] = attribution
     assert (changed.speaker_before, changed.speaker) == ("Mara Quill", "Tobias Wren")
+
+
+def test_a_reworded_sentence_is_reported_as_edited(make_corpus, tmp_path):
+    lead = "The harbour board met on Monday and agreed new fees for the fishing fleet this season."
+    rest = " The ferry will run twice a day until the repairs to the sea wall are finished in spring."
+    corpus = make_corpus({"a.txt": "Fees agreed\n\n" + lead + rest, "b.txt": "Fees agreed\n\n" + lead.replace("fishing fleet", "trawler crews") + rest})
+    newsearch.index_corpus(corpus, tmp_path / "ix", analyse=False)
+    with newsearch.open_index(tmp_path / "ix") as ix:
+        [pair] = ix.story_changes("a.txt").changes
+    [edit] = pair.sentences_edited
+    assert ("-", "fishing fleet") in edit.words and ("+", "trawler crews") in edit.words
+    assert pair.summary == "1 sentence edited"

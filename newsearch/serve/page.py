@@ -33,6 +33,7 @@ from ..models import (
     QuoteChange,
     QuoteHit,
     SearchResults,
+    SentenceEdit,
     Span,
     StoryDiff,
     Timeline,
@@ -645,6 +646,7 @@ CHANGE_SECTIONS = (
     ("sentences_added", "+", "Sentences added"),
     ("sentences_dropped", "-", "Sentences dropped"),
     ("sentences_moved", "~", "Sentences moved"),
+    ("sentences_edited", "~", "Sentences reworded"),
     ("duplicates", "~", "Repeated within a version"),
 )
 CHANGE_CLASSES = {"+": "added", "-": "dropped", "~": "altered"}
@@ -680,22 +682,28 @@ def _changes_html(changes: VersionChanges) -> str:
     return f'<section class="pair">{"".join(parts)}</section>'
 
 
-def _change_item(item: str | QuoteChange | FigureChange) -> str:
+def _change_item(item: str | SentenceEdit | QuoteChange | FigureChange) -> str:
     if isinstance(item, str):
         return escape(item)
+    if isinstance(item, SentenceEdit):
+        return _word_runs_html(item.words)
     if isinstance(item, FigureChange):
         was = f' <span class="muted">(was: {escape(item.context_before)})</span>' if item.context_before else ""
         return f"<strong>{escape(', '.join(item.figures))}</strong> {escape(item.context)}{was}"
     said = escape(item.speaker or "unattributed") + (f" ({escape(item.cue)})" if item.cue else "")
     if item.words:
-        tags = {"=": "span", "-": "del", "+": "ins"}
-        text = " ".join(f"<{tags[op]}>{escape(words)}</{tags[op]}>" for op, words in item.words)
+        text = _word_runs_html(item.words)
     else:
         text = escape(item.text)
     was = ""
     if item.cue_before or item.speaker_before:
         was = f' <span class="muted">was: {escape(item.speaker_before or "unattributed")} ({escape(item.cue_before or "no cue")})</span>'
     return f"“{text}” — <strong>{said}</strong>{was}"
+
+
+def _word_runs_html(words: tuple[tuple[str, str], ...]) -> str:
+    tags = {"=": "span", "-": "del", "+": "ins"}
+    return " ".join(f"<{tags[op]}>{escape(run)}</{tags[op]}>" for op, run in words)
 
 
 def _entities_html(article: ArticleView) -> str:
