@@ -247,9 +247,8 @@ class _Segment:
             at = np.searchsorted(found, docnums)
             present = at < len(found)
             present[present] = found[at[present]] == docnums[present]
-            counts = np.zeros(len(docnums))
-            counts[present] = weights[at[present]]
-            total += scorer.normalised(field, counts, self.lengths(field)[docnums])
+            # Only where the word occurs: a field of no words has no length to normalise by.
+            total[present] += scorer.normalised(field, weights[at[present]], self.lengths(field)[docnums[present]])
         return total
 
     def _decode(self, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -376,8 +375,9 @@ class DocumentScorer(scoring.BaseScorer):
         docnum = matcher.id()
         total = 0.0
         for field in self.fields:
-            length = self.searcher.doc_field_length(docnum, field, 0) or 0  # whoosh3 gives None for 0
-            total += self.normalised(field, self._counts[field].get(docnum, 0.0), length)
+            count = self._counts[field].get(docnum)
+            if count is not None:
+                total += self.normalised(field, count, self.searcher.doc_field_length(docnum, field, 0))
         return self.share(matcher.weight(), self.searcher.doc_field_length(docnum, self.fieldname, 0), total)
 
     def _postings(self, field: str) -> dict[int, float]:
