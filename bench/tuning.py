@@ -87,6 +87,8 @@ ENTITY_FIELDS = ("people", "organisations", "places")
 NO_STOPS = {"STOP_WORDS": frozenset()}
 NEVER = re.compile(r"(?!)")  # a pattern that matches nothing: turns a query rewrite off
 BEFORE_18 = {"_FRAMING": NEVER, "_POSSESSIVE": NEVER, "FEEDBACK_MAX_TERMS": 10**6}
+# Robertson and Zaragoza's BM25F (``scoring.DocumentBM25F``) in place of Whoosh's per-field one.
+BM25F = {"RANKING": "bm25f"}
 STEPS = (
     Variant("before: Whoosh idf, every word, no feedback", {**NO_STOPS, **BEFORE_18}, feedback=False, idf="whoosh"),
     Variant("+ probabilistic idf, Lucene's log(1 + ...)", {**NO_STOPS, **BEFORE_18}, feedback=False, idf="lucene"),
@@ -120,6 +122,14 @@ ONE_CHANGE = (
     Variant("final, feedback 10 docs", {"FEEDBACK_DOCS": 10}),
     Variant("final, feedback share 0.5", {"FEEDBACK_SHARE": 0.5}),
     Variant("final, + word pairs within 3 positions, boost 0.25", pairs=(3, 0.25)),
+    Variant("final, true BM25F: title weight 2, b 0.75 in both (rejected, #18)", BM25F),
+    Variant("final, true BM25F, title weight 1", {**BM25F, "FIELD_BOOSTS": {"title": 1.0, "body": 1.0}}),
+    Variant("final, true BM25F, title weight 3", {**BM25F, "FIELD_BOOSTS": {"title": 3.0, "body": 1.0}}),
+    Variant("final, true BM25F, title b 0.5", {**BM25F, "FIELD_B": {"title": 0.5}}),
+    Variant("final, true BM25F, title b 1.0", {**BM25F, "FIELD_B": {"title": 1.0}}),
+    Variant("final, true BM25F, body b 0.6", {**BM25F, "FIELD_B": {"body": 0.6}}),
+    Variant("final, true BM25F, k1 2.0", {**BM25F, "BM25_K1": 2.0}),
+    Variant("final, true BM25F, no feedback", BM25F, feedback=False),
 )
 # Rows measured on TIME alone before issue 18 (Snowball stemming, quotes and entity fields, the
 # semantic mix) need an index of their own (NLP, embeddings) per collection; they are run with

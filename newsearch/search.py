@@ -46,6 +46,12 @@ FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 # Off: 0.9 ranked TIME no better (see the tuning table) and took ~15% of a long query's time.
 OR_COORDINATION = 0.0
 BM25_B, BM25_K1 = 0.75, 1.2  # the textbook values; the tuning bench found nothing better
+# The ranking model: "per-field" is Whoosh's BM25F (each field's count saturated and normalised
+# on its own, FIELD_BOOSTS multiplying the fields' scores); "bm25f" is Robertson and Zaragoza's
+# (the fields' weighted, length-normalised counts added before one saturation, FIELD_BOOSTS
+# weighting the counts, FIELD_B giving each field its own b; see ``scoring.DocumentBM25F``).
+RANKING: Literal["per-field", "bm25f"] = "per-field"
+FIELD_B: dict[str, float] = {}  # "bm25f": a field's b, where not BM25_B
 IDF_FLOOR = 0.1  # the least a matching word weighs (see ProbabilisticBM25)
 SHORT_QUERY_TERMS = 3  # "auto" mode: up to this many terms must all match; longer queries are ranked
 # Pseudo-relevance feedback (RM3) for ranked queries: the words of the best FEEDBACK_DOCS
@@ -102,8 +108,15 @@ class ProbabilisticBM25(scoring.BM25F):
 
 
 def weighting() -> scoring.WeightingModel:
-    """The ranking function: BM25F with the probabilistic idf."""
-    return ProbabilisticBM25(B=BM25_B, K1=BM25_K1)
+    """The ranking function: BM25F with the probabilistic idf, per field or (``RANKING``)
+    Robertson and Zaragoza's."""
+    per_field = ProbabilisticBM25(B=BM25_B, K1=BM25_K1)
+    if RANKING == "per-field":
+        return per_field
+    from .scoring import DocumentBM25F
+
+    fields_b = {field: FIELD_B.get(field, BM25_B) for field in FIELD_BOOSTS}
+    return DocumentBM25F(FIELD_BOOSTS, fields_b, BM25_K1, IDF_FLOOR, per_field)
 
 
 @dataclass(frozen=True, slots=True)

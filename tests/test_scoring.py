@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import gc
 import random
+from math import log
 
 import numpy as np
 import pytest
-from whoosh import query as wq
+
+from whoosh import index as whoosh_index, query as wq
 
 import newsearch
-from newsearch import scoring, segment_cache
+from newsearch import scoring, search, segment_cache
 from newsearch.search import parse_query
 
 WORDS = (
@@ -29,7 +31,7 @@ def article(rng: random.Random) -> str:
 
 
 @pytest.fixture(scope="module")
-def searcher(tmp_path_factory):
+def index_dir(tmp_path_factory):
     """An index in several segments, some with deleted articles: built, then updated twice
     with new, changed and removed files."""
     rng = random.Random(7)
@@ -47,7 +49,12 @@ def searcher(tmp_path_factory):
         for name in rng.sample([n for n in names[:40] if (corpus / n).exists()], 3):
             (corpus / name).unlink()
         newsearch.index_corpus(corpus, index, analyse=False)
-    with newsearch.open_index(index) as ix:
+    return index
+
+
+@pytest.fixture(scope="module")
+def searcher(index_dir):
+    with newsearch.open_index(index_dir) as ix:
         yield ix._searcher
 
 
@@ -133,6 +140,108 @@ def test_term_scores_add_each_terms_whoosh_score(searcher):
         expected = [total + found.get(docnum, 0.0) for total, docnum in zip(expected, docnums.tolist())]
     assert scoring.term_scores(searcher, terms, docnums).tolist() == expected
 
+
+# Robertson and Zaragoza's BM25F (``scoring.DocumentBM25F``): a title word counts twice, each
+# field has its own b (1.0 for titles: an article without one must not divide by its length, 0).
+BM25F_WEIGHTS, BM25F_B, BM25F_K1 = {"title": 2.0, "body": 1.0}, {"title": 1.0, "body": 0.8}, 1.2
+
+
+@pytest.fixture(scope="module")
+def bm25f_searcher(index_dir):
+    model = scoring.DocumentBM25F(BM25F_WEIGHTS, BM25F_B, BM25F_K1, 0.1, search.ProbabilisticBM25())
+    with whoosh_index.open_dir(str(index_dir)).searcher(weighting=model) as opened:
+        yield opened
+
+
+def reference_bm25f(searcher, words: list[str]) -> dict[int, float]:
+    """Each article's BM25F score for ``words``, from the textbook formula, one article and one
+    word at a time: counts and lengths read through Whoosh's reader, nothing shared with
+    ``scoring``."""
+    reader = searcher.reader()
+    total = reader.doc_count_all()
+    average = {field: reader.field_length(field) / total for field in BM25F_WEIGHTS}
+    scores: dict[int, float] = {}
+    for word in words:
+        counts = {field: {} for field in BM25F_WEIGHTS}
+        for field in BM25F_WEIGHTS:
+            if (field, word) in reader:
+                for docnum, weight in reader.postings(field, word).items_as("weight"):
+                    counts[field][docnum] = weight
+        holding = set()
+        for leaf, offset in searcher.leaf_searchers():  # deleted articles count, as in doc_frequency
+            for field in BM25F_WEIGHTS:
+                if (field, word) in leaf.reader():
+                    matcher = leaf.reader().postings(field, word)
+                    matcher = getattr(matcher, "child", matcher)
+                    holding |= {offset + docnum for docnum in matcher.all_ids()}
+        if not holding:
+            continue
+        idf = max(0.1, log((total - len(holding) + 0.5) / (len(holding) + 0.5)))
+        for docnum in set(counts["title"]) | set(counts["body"]):
+            pseudo = 0.0
+            for field, weight in BM25F_WEIGHTS.items():
+                b = BM25F_B[field]
+                if docnum in counts[field]:
+                    length = reader.doc_field_length(docnum, field, 0)
+                    pseudo += weight * counts[field][docnum] / (1 - b + b * length / average[field])
+            scores[docnum] = scores.get(docnum, 0.0) + idf * (BM25F_K1 + 1) * pseudo / (BM25F_K1 + pseudo)
+    return scores
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_bm25f_scores_as_the_textbook_formula(bm25f_searcher, seed):
+    for text in [*random_queries(30, 20 + seed), "oil", "unindexedword oil"]:
+        query = parse_query(text, bm25f_searcher.schema, "any").query
+        ranking = scoring.rank(bm25f_searcher, query)
+        words = sorted({term.text for term in query.leaves() if isinstance(term, wq.Term)})
+        expected = reference_bm25f(bm25f_searcher, words)
+        assert set(ranking.docnums.tolist()) == set(expected), text
+        for docnum, score in zip(ranking.docnums.tolist(), ranking.scores.tolist()):
+            assert score == pytest.approx(expected[docnum], rel=1e-12), text
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_bm25f_ranks_as_its_whoosh_scorer(bm25f_searcher, seed):
+    # Whoosh scores field by field through DocumentScorer.score; the numpy path gives the same
+    # bits, so that a query Whoosh runs (a phrase, NOT) ranks as the numpy path would.
+    for text in [*random_queries(30, 30 + seed), "title:oil body:gold"]:
+        query = parse_query(text, bm25f_searcher.schema, "any").query
+        ranking = scoring.rank(bm25f_searcher, query)
+        assert (ranking.scores.tolist(), ranking.docnums.tolist()) == whoosh_ranking(bm25f_searcher, query), text
+
+
+def test_bm25f_term_scores_add_each_terms_whoosh_score(bm25f_searcher):
+    rng = random.Random(4)
+    searcher = bm25f_searcher
+    terms = [wq.Term("body", word, boost=rng.uniform(0.01, 0.5)) for word in rng.sample(WORDS, 12)]
+    live = [docnum for docnum in range(searcher.doc_count_all()) if not searcher.reader().is_deleted(docnum)]
+    docnums = np.array(rng.sample(live, 25), dtype=np.int64)
+    expected = [0.0] * len(docnums)
+    for term in terms:
+        found = {docnum: score for score, docnum in searcher.search(term, limit=None).top_n}
+        expected = [total + found.get(docnum, 0.0) for total, docnum in zip(expected, docnums.tolist())]
+    assert scoring.term_scores(searcher, terms, docnums).tolist() == expected
+
+
+def test_bm25f_counts_an_article_without_a_title_as_a_title_of_no_words(tmp_path):
+    rng = random.Random(14)
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    for n in range(30):
+        text = article(rng)
+        if n % 2:  # a line with no word: the article has no title
+            text = "-\n\n" + text.split("\n\n", 1)[1]
+        (corpus / f"{n:03}.txt").write_text(text, encoding="utf-8")
+    newsearch.index_corpus(corpus, index, analyse=False)
+    model = scoring.DocumentBM25F(BM25F_WEIGHTS, BM25F_B, BM25F_K1, 0.1, search.ProbabilisticBM25())
+    with whoosh_index.open_dir(str(index)).searcher(weighting=model) as opened:
+        for text in random_queries(10, 40):
+            query = parse_query(text, opened.schema, "any").query
+            ranking = scoring.rank(opened, query)
+            assert (ranking.scores.tolist(), ranking.docnums.tolist()) == whoosh_ranking(opened, query), text
+            words = sorted({term.text for term in query.leaves() if isinstance(term, wq.Term)})
+            expected = reference_bm25f(opened, words)
+            assert ranking.scores.tolist() == pytest.approx([expected[d] for d in ranking.docnums.tolist()], rel=1e-12)
 
 
 @pytest.fixture
