@@ -45,7 +45,18 @@ from .watcher import watch_corpus
 from .quote_search import find_quotes
 from .story_diff import CHANGE_KINDS, ChangeKind, differs, story_diff
 from .archive import SORTS, Filters, Sort
-from .search import Mode, article_view, clean_query, in_date_order, parse_query, run_search, story_group, version_of, weighting
+from .search import (
+    Mode,
+    article_view,
+    clean_query,
+    in_date_order,
+    parse_query,
+    query_mode,
+    run_search,
+    story_group,
+    version_of,
+    weighting,
+)
 
 T = TypeVar("T")
 DEFAULT_INDEX = "index"
@@ -215,6 +226,14 @@ def check_query(query: str) -> None:
     """Raise ``QueryError`` if ``query`` is malformed (empty, unbalanced quotes or parentheses,
     a bare ``field:``) — without touching any index, so callers can fail fast."""
     clean_query(query)
+
+
+def reading_mode(query: str, mode: Mode = "auto") -> Mode:
+    """How ``Index.search`` reads ``query`` in ``mode``: ``"all"`` (every term required) or
+    ``"any"`` (ranked by the terms matched) — ``"auto"`` resolved as the search resolves it,
+    so that a client narrowing a query (a facet's clause added) can keep it narrowing. Raises
+    ``QueryError`` for a query that cannot be understood."""
+    return query_mode(query, mode)
 
 
 def open_index(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLike | None = None) -> Index:
@@ -396,7 +415,7 @@ class Index:
         found = self._stories(min_size)
         if not changed:
             return found
-        return [story for story in found if any(differs(c, changed) for c in self.story_changes(story.id).changes)]
+        return [story for story in found if any(differs(c, changed) for c in self._changes_of(story).changes)]
 
     def _stories(self, min_size: int) -> list[StoryGroup]:
         corpus = str(self.corpus)
@@ -427,7 +446,9 @@ class Index:
         article of it): its versions in order — by date, undated ones after them, then by id —
         and for each consecutive pair the headline, quotes, figures, names and sentences that
         changed (see ``newsearch.story_diff``). Raises ``ArticleNotFound`` for an unknown id."""
-        story = self.story(id)
+        return self._changes_of(self.story(id))
+
+    def _changes_of(self, story: StoryGroup) -> StoryDiff:
         return story_diff(story.id, story.versions, [self.article(version.id) for version in story.versions])
 
     def article(self, id: str, query: str | None = None, *, mode: Mode = "auto") -> ArticleView:
@@ -493,6 +514,7 @@ __all__ = [
     "index_exists",
     "install_nlp_data",
     "open_index",
+    "reading_mode",
     "source_for",
     "watch",
 ]

@@ -22,7 +22,17 @@ from weakref import WeakKeyDictionary
 
 from whoosh import qparser, query as wq, scoring
 
-from .archive import DATE_CLAUSE, Sort, by_date, columns, everything, keep_matching, rewrite_date_clauses, split_filters
+from .archive import (
+    DATE_CLAUSE,
+    Sort,
+    as_text,
+    by_date,
+    columns,
+    everything,
+    keep_matching,
+    rewrite_date_clauses,
+    split_filters,
+)
 from .models import ArticleView, FacetValue, Hit, Pair, QueryError, StoryGroup, Timeline, Version
 from .nlp import Analysis
 from .passages import MatchPattern, WordPattern, choose_passages, lead_passage, mark
@@ -158,8 +168,7 @@ def parse_query(text: str, schema, mode: Mode = "auto") -> ParsedQuery:
     ``mode="auto"`` requires every term of a short query (up to ``SHORT_QUERY_TERMS``) and
     ranks the articles matching any term of a longer one. Ranked queries leave out stop words.
     """
-    cleaned, operators_as_words = operators_in_capitals(clean_query(text))
-    cleaned = _outside(cleaned, lambda chunk: _POSSESSIVE.sub("", chunk))
+    cleaned, operators_as_words = prepare_query(text)
     ranked = resolve_mode(cleaned, mode) == "any"
     words = ranked_words(cleaned) if ranked else cleaned
     parsed = make_parser(schema, "any" if ranked else "all").parse(words)
@@ -179,9 +188,21 @@ def parse_query(text: str, schema, mode: Mode = "auto") -> ParsedQuery:
     )
 
 
+def prepare_query(text: str) -> tuple[str, bool]:
+    """What the parser reads of ``text``: the cleaned query, with AND/OR/NOT read as words in a
+    long query typed in capitals (and whether they were), and the possessive 's dropped."""
+    cleaned, operators_as_words = operators_in_capitals(clean_query(text))
+    return _outside(cleaned, lambda chunk: _POSSESSIVE.sub("", chunk)), operators_as_words
+
+
+def query_mode(text: str, mode: Mode = "auto") -> Literal["all", "any"]:
+    """How a search reads ``text`` in ``mode``: every term required (``"all"``) or ranked
+    (``"any"``); ``QueryError`` as ``parse_query``."""
+    return resolve_mode(prepare_query(text)[0], mode)
+
+
 CAPS_WORDS = 3  # an ALL-CAPS query of more words than this is text, not operators (``KERRY OR LAVROV`` ORs)
 CAPS_NOTE = "typed in capitals: AND, OR and NOT read as words"
-_OPERATOR_WORD = re.compile(r"(?<![\w:])(?:AND|OR|NOT|ANDNOT|ANDMAYBE)(?![\w:])")
 
 
 def operators_in_capitals(cleaned: str) -> tuple[str, bool]:
@@ -196,17 +217,14 @@ def operators_in_capitals(cleaned: str) -> tuple[str, bool]:
     shouting = bool(letters) and not any(char.islower() for char in letters)
     if not shouting or len(_WORDS.findall(outside)) <= CAPS_WORDS or not _OPERATOR_WORD.search(outside):
         return cleaned, False
-    pieces, last = [], 0
-    for phrase in _PROTECTED.finditer(cleaned):
-        pieces += [_OPERATOR_WORD.sub(lambda m: m.group().lower(), cleaned[last : phrase.start()]), phrase.group()]
-        last = phrase.end()
-    pieces.append(_OPERATOR_WORD.sub(lambda m: m.group().lower(), cleaned[last:]))
-    return "".join(pieces), True
+    return _outside(cleaned, lambda chunk: _OPERATOR_WORD.sub(lambda m: m.group().lower(), chunk)), True
 
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
-_SYNTAX = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()]")
-_OPERATOR_SYNTAX = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+_OPERATOR_NAMES = "|".join(sorted(_OPERATORS))
+_OPERATOR_SYNTAX = re.compile(rf"\b(?:{_OPERATOR_NAMES})\b")
+_SYNTAX = re.compile(rf"\b(?:{_OPERATOR_NAMES})\b|[()]")
+_OPERATOR_WORD = re.compile(rf"(?<![\w:])(?:{_OPERATOR_NAMES})(?![\w:])")  # not a field name's or value's
 _PHRASE = re.compile(r'"[^"]*"(?:~\d+)?')
 # What stop words are never taken out of: phrases, and date ranges (``date:[... TO ...]``).
 _PROTECTED = re.compile(r'"[^"]*"(?:~\d+)?|\bdate:\[[^\]]*\]')
@@ -259,7 +277,7 @@ def weigh_by_frequency(parsed: wq.Query, words: str) -> wq.Query:
 
     def boost(node: wq.Query) -> wq.Query:
         if type(node) is wq.Term and node.fieldname in DEFAULT_FIELDS:
-            times = counts.get(_as_text(node.text), 1)
+            times = counts.get(as_text(node.text), 1)
             return _boosted(node, times)
         if type(node) in (wq.Or, wq.And):
             node = copy.copy(node)
@@ -285,12 +303,7 @@ def drop_stop_words(cleaned: str) -> str:
     def drop(chunk: str) -> str:
         return _BARE_WORD.sub(lambda m: "" if m.group().lower() in STOP_WORDS else m.group(), chunk)
 
-    pieces, last = [], 0
-    for phrase in _PROTECTED.finditer(cleaned):
-        pieces += [drop(cleaned[last : phrase.start()]), phrase.group()]
-        last = phrase.end()
-    pieces.append(drop(cleaned[last:]))
-    dropped = " ".join("".join(pieces).split())
+    dropped = " ".join(_outside(cleaned, drop).split())
     return dropped or cleaned
 
 
@@ -369,14 +382,10 @@ def patterns_for(parsed: wq.Query, fields: set[str] | frozenset[str]) -> Iterato
             yield MatchPattern((WordPattern(parsed.text, "wildcard"),))
     elif isinstance(parsed, wq.Term):
         if parsed.fieldname in fields:
-            yield MatchPattern((WordPattern(_as_text(parsed.text)),))
+            yield MatchPattern((WordPattern(as_text(parsed.text)),))
     else:
         for child in parsed.children():
             yield from patterns_for(child, fields)
-
-
-def _as_text(term: str | bytes) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 FACET_FIELDS = {"people": "people_facet", "organisations": "organisations_facet", "places": "places_facet"}
@@ -516,7 +525,7 @@ def _ids_of(searcher, docnums: list[int]) -> dict[int, str]:
             reader = leaf.reader()
             for term in reader.lexicon("id"):
                 for docnum in reader.postings("id", term).all_ids():
-                    table[docnum + offset] = _as_text(term)
+                    table[docnum + offset] = as_text(term)
         _IDS[searcher] = table
     table = _IDS[searcher]
     return {d: table[d] for d in docnums}
@@ -546,7 +555,7 @@ _STOP_TERMS = frozenset(token.text for token in news_analyzer()(" ".join(STOP_WO
 
 def body_words(query: wq.Query) -> set[str]:
     """The distinct words a query looks for in the body."""
-    return {_as_text(text) for field, text in query.iter_all_terms() if field == "body"}
+    return {as_text(text) for field, text in query.iter_all_terms() if field == "body"}
 
 
 def rerank(searcher, query: wq.Query, ranking: Ranking) -> Ranking:
@@ -659,7 +668,7 @@ def facet_values(searcher) -> dict[str, dict[int, tuple[str, ...]]]:
             for leaf, offset in searcher.leaf_searchers():
                 reader = leaf.reader()
                 for term in reader.lexicon(field):
-                    value = _as_text(term)
+                    value = as_text(term)
                     for docnum in reader.postings(field, term).all_ids():
                         by_docnum.setdefault(docnum + offset, []).append(value)
             table[name] = {docnum: tuple(found) for docnum, found in by_docnum.items()}

@@ -22,6 +22,7 @@ from html import escape as _escape
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
+from ..api import reading_mode
 from ..models import (
     ArticleView,
     Bucket,
@@ -56,7 +57,6 @@ QUOTE_MARKS = tuple('"“”‘’\'«»„')
 TIMELINE_LABELS = 6  # at most this many bucket labels under the chart, so they never overlap
 SEPARATOR = ' <span aria-hidden="true">·</span> '
 REMOVE = '<span aria-hidden="true">×</span>'
-SHORT_QUERY_TERMS = 3  # as ``mode="auto"`` in the search: up to this many terms must all match
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,9 +184,6 @@ def _meta_line(parts: list[str]) -> str:
 
 # --------------------------------------------------------------------------- query refinement
 
-_PHRASES = re.compile(r'"[^"]*"(?:~\d+)?|“[^”]*”(?:~\d+)?')
-_FILTER_CLAUSES = re.compile(r'(?<![\w"])(?:date|source|author|url|meta_\w+):(?:\[[^\]]*\]|"[^"]*"|\S+)', re.IGNORECASE)
-_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
 
 def facet_clause(field: str, value: str) -> str:
@@ -194,13 +191,6 @@ def facet_clause(field: str, value: str) -> str:
     escape), and the analyzer drops them anyway, so they become spaces."""
     words = " ".join(re.sub(r'["“”]', " ", value).split())
     return f'{field}:"{words}"'
-
-
-def _term_count(query: str) -> int:
-    """Roughly how ``mode="auto"`` counts a query's terms: phrases count as one, operators,
-    bare parentheses and filter clauses (``date:``, ``source:`` …) not at all."""
-    text = _PHRASES.sub(" x ", _FILTER_CLAUSES.sub(" ", query))
-    return sum(1 for chunk in text.split() if chunk not in _OPERATORS and chunk.strip("()"))
 
 
 def refine(form: SearchForm, clause: str) -> SearchForm:
@@ -212,13 +202,12 @@ def refine(form: SearchForm, clause: str) -> SearchForm:
     query = form.q.strip()
     if not query:
         return replace(form, q=clause, offset=0)
-    terms = _term_count(query)
-    ranked = form.mode == "any" or (form.mode == "auto" and terms > SHORT_QUERY_TERMS)
+    ranked = reading_mode(query, form.mode) == "any"
     if ranked or re.search(r"\bOR\b", query):
         refined = f"({query}) AND {clause}"
     else:
         refined = f"{query} {clause}"
-    mode = "all" if form.mode == "auto" and not ranked and _term_count(refined) > SHORT_QUERY_TERMS else form.mode
+    mode = "all" if form.mode == "auto" and not ranked and reading_mode(refined) == "any" else form.mode
     return replace(form, q=refined, mode=mode, offset=0)
 
 
