@@ -199,8 +199,8 @@ def columns(searcher) -> ArchiveColumns:
         sources: list[str] = []
         for leaf, _ in searcher.leaf_searchers():
             reader = leaf.reader()
-            dates.extend(_as_text(value) for value in reader.column_reader("published"))
-            sources.extend(_as_text(value) for value in reader.column_reader("source"))
+            dates.extend(as_text(value) for value in reader.column_reader("published"))
+            sources.extend(as_text(value) for value in reader.column_reader("source"))
         moment_of: dict[str, int] = {"": UNDATED}
         for text in set(dates) - {""}:
             moment_of[text] = datetime_to_long(as_datetime(text))
@@ -209,7 +209,8 @@ def columns(searcher) -> ArchiveColumns:
     return _COLUMNS[searcher]
 
 
-def _as_text(value: str | bytes) -> str:
+def as_text(value: str | bytes) -> str:
+    """A term or column value as Whoosh hands it back (bytes or str), as text."""
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
 

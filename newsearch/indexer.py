@@ -494,11 +494,12 @@ def update_index(
             with IndexState(index_dir) as state:
                 manifest = Manifest() if needs_new else _current_manifest(ix, state)
                 survey = _survey(found, corpus, fields, {} if fresh else state.dump_stamps())
+                plan = _plan(survey, manifest)
                 if not (replace or allow_mass_removal):  # a full rebuild drops the missing too
-                    check_removals(index_dir, corpus, len(_plan(survey, manifest).to_remove), len(manifest))
+                    check_removals(index_dir, corpus, len(plan.to_remove), len(manifest))
                 if fresh:
                     manifest = Manifest()
-                plan = _plan(survey, manifest)
+                    plan = _plan(survey, manifest)
                 if semantic and plan.to_read:
                     from .embeddings import model_dir
 
