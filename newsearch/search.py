@@ -458,9 +458,14 @@ def run_search(
     if collapse:
         hits = [dataclasses.replace(hit, versions=_other_versions(searcher, hit, corpus)) for hit in hits]
     found = count_facets(searcher, ranking, facets) if facets else {}
-    dates = columns(searcher).dates
-    when = build_timeline(dates[d] or None for d in ranking.docnums.tolist()) if timeline else None
+    when = _timeline(searcher, ranking) if timeline else None
     return SearchOutcome(len(ranking), hits, found, None if hits else suggest(searcher, parsed.text), when)
+
+
+def _timeline(searcher, ranking: Ranking) -> Timeline:
+    """Every match counted by date (the dates are read only when a timeline is asked for)."""
+    dates = columns(searcher).dates
+    return build_timeline(dates[d] or None for d in ranking.docnums.tolist())
 
 
 def _story_leaders(searcher, ranking: Ranking) -> Ranking:
