@@ -36,7 +36,9 @@ quotes that match some gold quote.
 the gold Source text (so "John Kerry" matches "Secretary of State Kerry", "Senate minority
 leader" matches "the Senate minority leader"). When the gold Source is a third-person
 pronoun, it stands for the nearest preceding gold Source of the article that contains a
-capitalised word, and the prediction is compared with that. ``None`` is right only when the
+capitalised word other than an opening determiner (so "The actress", capitalised only where
+a sentence starts, names nobody; "the Florida senator" does), and the prediction is compared
+with that. ``None`` is right only when the
 gold attribution has no source or a first/second-person one (the writer, "I"/"we"/"you").
 Speaker accuracy is over matched gold quotes, each judged by the prediction that overlaps it
 most; end to end is (matched with the right speaker) / gold quotes with a named source (one
@@ -74,6 +76,10 @@ FIRST_SECOND_PERSON = frozenset({"i", "we", "me", "us", "you", "my", "our"})
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 QUOTE_MARK = re.compile(r"``|''|[\"“”„«»]")
 TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+# A source names someone when a word other than an opening determiner is capitalised: "The
+# actress" opens a sentence, "the Florida senator" and "Sen. Smith" name someone.
+_LEADING_DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those|another|some|one)\s+", re.IGNORECASE)
+_NAMED = re.compile(r"\b[A-Z]")
 
 
 # --------------------------------------------------------------------------- PolNeAR
@@ -272,7 +278,7 @@ def resolve_gold_source(attribution: Attribution, sources: list[tuple[int, str]]
         for start, text in sources
         if start < attribution.source_start
         and text.strip().lower() not in THIRD_PERSON | FIRST_SECOND_PERSON
-        and re.search(r"\b[A-Z]", text)
+        and _NAMED.search(_LEADING_DETERMINER.sub("", text.strip()))
     ]
     return named[-1] if named else source
 

@@ -806,3 +806,24 @@ def test_scare_quotes_stored_by_older_versions_are_recognised():
     assert Quote("countrywide", 10, 21, partial=True).is_scare_quote()
     assert not Quote("too timid", 10, 19, "Lin Osei", "said", "name", partial=True).is_scare_quote()
     assert not Quote("we will stay here", 10, 27, partial=True).is_scare_quote()
+
+
+def test_he_after_a_describing_speaker_stands_for_the_person_named_before():
+    # A description that speaks is a second reference: "he added" is the named man, not
+    # "the businessman".
+    body = (
+        "A reporter asked Tom Varley about the plan.\n\n"
+        "“There should be many plans,” the businessman replied.\n\n"
+        "“I would certainly do it,” he added."
+    )
+    quotes = extract_quotes(body)
+    assert [quote.speaker for quote in quotes] == ["businessman", "Tom Varley"]
+
+
+def test_a_participle_takes_the_subject_of_the_clause_it_hangs_on():
+    body = (
+        "It was a rare show of unity in the Harbour Party, as Jane Ormond echoed the point, "
+        "saying the mayor “has run out of ideas for the city.”"
+    )
+    [quote] = extract_quotes(body)
+    assert quote.speaker == "Jane Ormond" and quote.partial

@@ -830,6 +830,20 @@ def _sentence_subject(sentence: str, proper: Callable[[str], bool]) -> _Subject 
     return _inner_subject(pieces[0].split())
 
 
+def _participle_subject(before: str, proper: Callable[[str], bool]) -> _Subject | None:
+    """The subject of a participle cue ("…, saying"): that of the clause it hangs on when
+    that clause opens with a conjunction and a name ("It was a rare show of unity, as Jane
+    Doe echoed the point, saying …" → Jane Doe), else the sentence's subject."""
+    clauses = [clause for clause in re.split(r"[,;:—–]", _PARENTHETICAL.sub(" ", before)) if clause.strip()]
+    if len(clauses) > 1:
+        tokens = clauses[-1].split()
+        if tokens and _bare(tokens[0]) in _CLAUSE_OPENERS - {"who", "which", "what", "that"}:
+            subject = _leading_name(tokens[1:], False, proper)
+            if subject is not None:
+                return subject
+    return _sentence_subject(before, proper)
+
+
 def _opens_with_preposition(piece: str) -> bool:
     words = piece.split()
     return bool(words) and words[0][:1].isupper() and _bare(words[0]) in _PHRASE_BREAKS - {"and", "but", "who", "which", "that"}
@@ -994,7 +1008,7 @@ def _attribution_before(context: _Context, proper: Callable[[str], bool]) -> _At
         elif form in _PARTICIPLES:
             # "Nefzi said, adding, “…”": the subject of an earlier cue, else of the sentence.
             earlier = _attribution_before(_Context(before, "", False), proper)
-            subject = earlier.subject if earlier else _sentence_subject(before, proper)
+            subject = earlier.subject if earlier else _participle_subject(before, proper)
         else:
             subject = _subject_before(before) or _other_subject(before, leadin[match.end() :], cue, proper)
         if subject is not None:
@@ -1219,7 +1233,11 @@ class _Speakers:
         agreeing = [mention for mention in candidates if self.agrees(pronoun, mention.name)]
         if not agreeing and pronoun == "it":
             agreeing = [m for m in candidates if m.rank <= _SUBJECT and self.may_be_organisation(m.name)]
-        candidates = agreeing
+        # A description that speaks ("“…,” the businessman replied") is, in news, a second
+        # reference to someone already named: a later he/she stands for that person, and
+        # takes the description only when nobody named agrees.
+        named = [mention for mention in agreeing if not mention.name[:1].islower()]
+        candidates = named or agreeing
         if not candidates:
             return None
         nearest = max(self.sentence_of(mention.offset) for mention in candidates)
@@ -1747,7 +1765,7 @@ def _characterisation(leadin: str, proper: Callable[[str], bool]) -> _Attributio
     verb = matches[-1]
     before = leadin[: verb.start()]
     if verb.group().lower().endswith("ing"):  # "…, calling him “…”": the sentence's subject
-        subject = _sentence_subject(before, proper)
+        subject = _participle_subject(before, proper)
     else:  # "Tom Hale, who has called …": the auxiliary does not hide the relative
         subject = _subject_before(" ".join(_without_adverbs(before.split()))) or _sentence_subject(
             before, proper
