@@ -399,6 +399,8 @@ def typed(text: str) -> dict[str, str]:
         ("Judge Orrin Pask dismissed the case.", {"Orrin Pask": "PERSON"}),
         ("Tessaly Varn, chairman of Orbitex Holdings, resigned.",
          {"Tessaly Varn": "PERSON", "Orbitex Holdings": "ORGANIZATION"}),
+        # a given name from the census list (not in the hand list) is person evidence
+        ("The award went to Kendra Wexley on Friday.", {"Kendra Wexley": "PERSON"}),
     ],
 )
 def test_news_typing(nltk_data, text, expected):

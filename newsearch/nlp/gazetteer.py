@@ -5,7 +5,8 @@ from evidence: a place list, first names, known organisations, words that end or
 names, and words that mark a span as something we do not report (nationalities, events,
 calendar words). The words *around* names (titles, particles, cue words) are in ``lexicon``.
 Everything here was written for newsearch from general knowledge — no list was copied or
-generated from an evaluation set — and kept small enough to read.
+generated from an evaluation set — and kept small enough to read, but for the given names of
+the 1990 US Census (``census_first_names.txt``), added to the hand list of first names.
 
 Entries are written as they appear in text (case matters for names, not for cue words, which
 are stored lower-case). Multi-word names are space-separated token sequences as produced by
@@ -13,6 +14,8 @@ NLTK's word tokenizer.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from .lexicon import entries
 
@@ -401,3 +404,16 @@ PLACE_ALIASES = {
     "United States of America": "United States",
     "Kyiv": "Kiev",
 }
+
+
+def _census_first_names() -> frozenset[str]:
+    """The given names of ``census_first_names.txt`` (see its header) that are not also a
+    place, an organisation, an organisation word, a nationality or a word we never report."""
+    text = (Path(__file__).parent / "census_first_names.txt").read_text(encoding="utf-8")
+    names = frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+    return names - PLACES - KNOWN_ORGANIZATIONS - ORG_WORDS - NATIONALITIES - NON_ENTITY_WORDS
+
+
+# The hand list above, plus a public list of given names: a first name is the commonest person
+# evidence, and a hand list misses most of them.
+FIRST_NAMES = FIRST_NAMES | _census_first_names()
