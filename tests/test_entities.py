@@ -399,6 +399,13 @@ def typed(text: str) -> dict[str, str]:
         ("Judge Orrin Pask dismissed the case.", {"Orrin Pask": "PERSON"}),
         ("Tessaly Varn, chairman of Orbitex Holdings, resigned.",
          {"Tessaly Varn": "PERSON", "Orbitex Holdings": "ORGANIZATION"}),
+        # on a sports line a player's role or a result makes a city a club; a country stays a place
+        ("The Leeds striker scored twice in a 3-0 win over Hull.", {"Leeds": "ORGANIZATION", "Hull": "ORGANIZATION"}),
+        ("England beat Leeds in a friendly, and the England captain scored.", {"England": "PLACE"}),
+        # an acronym among other words makes an organisation, not a person who "said"
+        ("Varta KLM Doran said prices would rise.", {"Varta KLM Doran": "ORGANIZATION"}),
+        # a venue is a place
+        ("Fans packed the Orvan Arena for the final.", {"Orvan Arena": "PLACE"}),
         # a given name from the census list (not in the hand list) is person evidence
         ("The award went to Kendra Wexley on Friday.", {"Kendra Wexley": "PERSON"}),
     ],
@@ -421,6 +428,11 @@ def test_news_typing(nltk_data, text, expected):
 def test_capitals_alone_make_no_person(nltk_data, text, not_people):
     found = typed(text)
     assert not {name for name in not_people if found.get(name) == "PERSON"}, found
+
+
+def test_the_before_a_name_makes_no_organisation(nltk_data):
+    """ "the X" is said of plays, films and ships as much as of bodies: no evidence alone."""
+    assert "Velvet Harbour" not in typed("Critics praised the Velvet Harbour on its opening night.")
 
 
 def test_sports_lines_keep_the_team_rules(nltk_data):

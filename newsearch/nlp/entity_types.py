@@ -108,12 +108,14 @@ WEIGHTS: dict[str, int] = {
     "title before": 4,  # PERSON: a title or honorific just before the name
     "place noun": 2,  # PLACE: "X province", "the province of X"
     "organisation noun": 2,  # ORGANIZATION: "X spokesman", "shares in X"
-    "the before": 1,  # ORGANIZATION: "the X" for a name that is not a listed place
     "results row": 2,  # ORGANIZATION: a side in a results or standings line
     "speech verb or age": 1,  # PERSON: "X said", "X, 45,"
     "place preposition": 1,  # PLACE: "in X", "from X"
     "country in brackets": 3,  # PERSON: "X (Country)", a player in a results list
     "versus": 2,  # ORGANIZATION: "X v Y", a fixture between sides
+    "team word": 3,  # ORGANIZATION: on a sports line, "the X striker", "leaders X", "a win over X" (not a country)
+    "acronym inside": 2,  # ORGANIZATION: an acronym of three letters or more among other words ("Exa BNP Partners")
+    "facility word": 5,  # PLACE: ends in a venue word ("the Orbis Theatre", "Kessel Stadium")
     "typed chunker": 2,  # the kind NLTK's multiclass chunker gives the span, when installed
     "forced": 4,  # the kind a mention's context fixes (a dateline; a city as a side on a sports line)
     "compass region": 2,  # PLACE: a compass word before an unlisted name ("North X", "Eastern X")
@@ -682,6 +684,12 @@ def _own_votes(tokens: Sequence[str], name: str) -> Counter[EntityKind]:
         votes[PERSON] += WEIGHTS["first name"] if len(tokens) > 1 else WEIGHTS["first name alone"]
     if len(tokens) == 1 and _ACRONYM.match(first) and name not in gz.PLACE_ACRONYMS:
         votes[ORGANIZATION] += WEIGHTS["acronym"]
+    if len(tokens) > 1 and any(
+        len(t) > 2 and _ACRONYM.match(t) and t not in gz.PLACE_ACRONYMS and t not in gz.PLACES for t in tokens
+    ):
+        votes[ORGANIZATION] += WEIGHTS["acronym inside"]  # a person's name holds initials, not acronyms
+    if len(tokens) > 1 and last in gz.FACILITY_WORDS:
+        votes[PLACE] += WEIGHTS["facility word"]  # CoNLL types venues (theatres, stadiums) as places
     if len(tokens) > 1 and any(_ARABIC_ARTICLE.match(t) or t in lx.NAME_PARTICLES for t in tokens[1:]):
         votes[PERSON] += WEIGHTS["name particle"]
     return votes
@@ -711,8 +719,6 @@ def _context_votes(
         or f"{before2} {before}" in gz.ORG_PHRASES_BEFORE
     ):
         votes[ORGANIZATION] += WEIGHTS["organisation noun"]
-    if before == "the" and name not in gz.PLACES:
-        votes[ORGANIZATION] += WEIGHTS["the before"]
     if sports and _is_results_row(tokens, start, end):
         votes[ORGANIZATION] += WEIGHTS["results row"]
     # "X said" is a person's sign only for a name shaped like one (two or more words, or a
@@ -734,6 +740,10 @@ def _context_votes(
         votes[PERSON] += WEIGHTS["who after"]
     if before in lx.VERSUS or after in lx.VERSUS:
         votes[ORGANIZATION] += WEIGHTS["versus"]
+    if sports and name not in gz.NATIONS and (
+        after in lx.TEAM_ROLES_AFTER or before in lx.TEAM_NOUNS_BEFORE or f"{before2} {before}" in lx.TEAM_PHRASES_BEFORE
+    ):
+        votes[ORGANIZATION] += WEIGHTS["team word"]
     chunk_kind = sentence.chunk_kinds.get((start, end))
     if chunk_kind is not None:
         votes[chunk_kind] += WEIGHTS["typed chunker"]

@@ -315,6 +315,12 @@ giant, rival, operator, supplier, developer, publisher, label, studio, chain, su
 provider, distributor, watchdog, regulator, lender, brewer, broker, consultancy
 """)
 
+# Words that end the name of a venue, a place rather than the body that runs it ("the Orbis
+# Theatre", "Kessel Stadium"); "Centre for X" names a body, and is no venue by this list.
+FACILITY_WORDS = _entries("""
+Theatre, Theater, Stadium, Arena, Centre, Center, Airport, Racecourse, Raceway, Circuit
+""")
+
 # Organisations widely known by a name with no organisation word in it.
 KNOWN_ORGANIZATIONS = _entries("""
 NATO, Nato, UN, UNESCO, Unesco, UNICEF, Unicef, UNHCR, EU, OPEC, Opec, IMF, WTO, WHO, OECD,

@@ -109,6 +109,20 @@ TEAM_VERBS = frozenset(
 # "X v Y": a fixture between two sides.
 VERSUS = frozenset({"v", "vs", "vs.", "versus"})
 
+# On a sports line, words around a name that make it a club, not its city: a player's or
+# manager's role after it ("the Dunmore striker", "his Dunmore team-mate"), a standing before
+# it ("leaders Dunmore"), a result before it ("a 2-0 win over Dunmore", "signed with Dunmore").
+TEAM_ROLES_AFTER = frozenset(
+    """striker defender midfielder goalkeeper keeper winger forward full-back centre-back
+    team-mate team-mates captain manager boss coach chairman fans supporters players
+    squad side""".split()
+)
+TEAM_NOUNS_BEFORE = frozenset("leaders champions rivals hosts visitors holders".split())
+TEAM_PHRASES_BEFORE = frozenset(
+    {"win over", "victory over", "defeat to", "defeat by", "lost to", "loss to", "draw with",
+     "drew with", "hands of", "move to"}
+)
+
 # Tails of compound adjectives built on a name ("London-based", "Bafta-winning"): the name
 # inside is not a mention.
 COMPOUND_TAILS = frozenset(
@@ -142,7 +156,8 @@ SPORTS_WORDS = frozenset(
     """match matches goal goals innings wicket wickets penalty penalties league cup semi-final
     quarter-final championship striker midfielder goalkeeper tournament fixture fixtures half-time
     kick-off squad champions scored replay extra-time laps cricket football soccer rugby tennis
-    golf hockey athletics""".split()
+    golf hockey athletics defender winger team-mate team-mates left-back right-back full-back
+    centre-back""".split()
 )
 
 # Words before a name that make it the name of a thing, not a person ("Storm X", "Hurricane X",
