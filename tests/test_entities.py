@@ -212,7 +212,7 @@ def test_grammar_matches_nltk_regexp_parser():
 
     parser = RegexpParser(
         r"""
-        NE: {<DEM>*<CAP|ORGW|PLACEW>*<ORGW|PLACEW><LNK><DT>?<CAP|ORGW|PLACEW|DEM>+}
+        NE: {<DEM>*<CAP|ORGW|PLACEW>*<ORGW|PLACEW><LNK><DT>?<CAP|ORGW|PLACEW|DEM>+(<AND><DT>?<CAP|ORGW|PLACEW>+)?}
             {<PLACEW><LNK><DT>?<CAP|ORGW|PLACEW>+}
             {<CAP|ORGW|PLACEW>+<CLNK>+<CAP|ORGW|PLACEW>+}
             {<DEM>*<CAP|ORGW|PLACEW><PRT|AMP|CAP|ORGW|PLACEW>*}
@@ -404,6 +404,17 @@ def typed(text: str) -> dict[str, str]:
         ("England beat Leeds in a friendly, and the England captain scored.", {"England": "PLACE"}),
         # an acronym among other words makes an organisation, not a person who "said"
         ("Varta KLM Doran said prices would rise.", {"Varta KLM Doran": "ORGANIZATION"}),
+        # "of" and a pair joined by "and" stay in one name, unless a listed name follows "and"
+        ("She studied at the Orvane School of Law and Medicine last year.",
+         {"Orvane School of Law and Medicine": "ORGANIZATION"}),
+        ("He worked at the Bank of England and Barclays for years.",
+         {"Bank of England": "ORGANIZATION", "Barclays": "ORGANIZATION"}),
+        # a channel number belongs to the broadcaster; a party's members name the party
+        ("The debate was on Channel 4 and Radio 5 last night.", {"Channel 4": "ORGANIZATION", "Radio 5": "ORGANIZATION"}),
+        ("The Liberal Democrats and the Conservatives voted against it.",
+         {"Liberal Democrats": "ORGANIZATION", "Conservatives": "ORGANIZATION"}),
+        # a constituency is a place
+        ("Jo Marsh, the MP for Kelvington, spoke first.", {"Kelvington": "PLACE"}),
         # a venue is a place
         ("Fans packed the Orvan Arena for the final.", {"Orvan Arena": "PLACE"}),
         # a given name from the census list (not in the hand list) is person evidence

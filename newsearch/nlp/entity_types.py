@@ -53,7 +53,7 @@ _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|an|ar|az)-[A-Z]", re.IGNORECA
 
 # Token classes for the span grammar, one letter each: C name-like, G organisation word,
 # P place word, D nationality, T title, L linking word, K capitalised linking word inside a
-# sentence ("Doctors Without Borders"), d "the", r name particle, & "&", o other.
+# sentence ("Doctors Without Borders"), d "the", r name particle, & "&", a "and", o other.
 _CLASS_LETTERS = {
     "CAP": "C",
     "ORGW": "G",
@@ -65,11 +65,12 @@ _CLASS_LETTERS = {
     "DT": "d",
     "PRT": "r",
     "AMP": "&",
+    "AND": "a",
     "O": "o",
 }
 # The span grammar: each rule, in order, chunks the leftmost matches among the tokens that no
 # earlier rule took. This is NLTK's ``RegexpParser`` semantics for the grammar
-#   NE: {<DEM>*<CAP|ORGW|PLACEW>*<ORGW|PLACEW><LNK><DT>?<CAP|ORGW|PLACEW|DEM>+}
+#   NE: {<DEM>*<CAP|ORGW|PLACEW>*<ORGW|PLACEW><LNK><DT>?<CAP|ORGW|PLACEW|DEM>+(<AND><DT>?<CAP|ORGW|PLACEW>+)?}
 #       {<PLACEW><LNK><DT>?<CAP|ORGW|PLACEW>+}
 #       {<CAP|ORGW|PLACEW>+<CLNK>+<CAP|ORGW|PLACEW>+}
 #       {<DEM>*<CAP|ORGW|PLACEW><PRT|AMP|CAP|ORGW|PLACEW>*}
@@ -78,7 +79,8 @@ _CLASS_LETTERS = {
 _GRAMMAR_RULES = tuple(
     re.compile(rule)
     for rule in (
-        r"D*[CGP]*[GP]Ld?[CGPD]+",
+        # "School of Law and Medicine": an organisation word, "of", and a pair joined by "and"
+        r"D*[CGP]*[GP]Ld?[CGPD]+(?:ad?[CGP]+)?",
         r"PLd?[CGP]+",
         r"[CGP]+K+[CGP]+",
         r"D*[CGP][r&CGP]*",
@@ -106,7 +108,7 @@ WEIGHTS: dict[str, int] = {
     "speaker": 5,  # PERSON: the quote extractor found it (or its surname) speaking
     # context: one mention's neighbours
     "title before": 4,  # PERSON: a title or honorific just before the name
-    "place noun": 2,  # PLACE: "X province", "the province of X"
+    "place noun": 2,  # PLACE: "X province", "the province of X", "MP for X"
     "organisation noun": 2,  # ORGANIZATION: "X spokesman", "shares in X"
     "results row": 2,  # ORGANIZATION: a side in a results or standings line
     "speech verb or age": 1,  # PERSON: "X said", "X, 45,"
@@ -372,6 +374,8 @@ def _word_class(token: str) -> str | None:
         return "CAP"
     if token == "&":
         return "AMP"
+    if token == "and":
+        return "AND"
     if not token[:1].isupper() or token in gz.NON_ENTITY_WORDS or _is_compound_adjective(token):
         return "DT" if lower == "the" else ("LNK" if token in lx.LINK_WORDS else "O")
     return None
@@ -540,13 +544,37 @@ def _grammar_spans(sentence: _Sentence) -> list[tuple[int, int]]:
     spans = []
     for start, end in _grammar_chunks(sentence.classes):
         while end > start and (
-            sentence.classes[end - 1] in {"PRT", "LNK", "CLNK", "DT", "AMP"}
+            sentence.classes[end - 1] in {"PRT", "LNK", "CLNK", "DT", "AMP", "AND"}
             or sentence.tokens[end - 1] in gz.TRAILING_NON_NAMES
         ):
             end -= 1
-        for part in _split_at_country(sentence, start, end):
-            spans.extend(_split_at_first_name(sentence, *part))
+        end = _numbered_end(sentence.tokens, end)
+        for pair in _split_at_and(sentence, start, end):
+            for part in _split_at_country(sentence, *pair):
+                spans.extend(_split_at_first_name(sentence, *part))
     return spans
+
+
+def _split_at_and(sentence: _Sentence, start: int, end: int) -> list[tuple[int, int]]:
+    """ "the Bank of Leeds and Paris": an "and" inside a name joins two of its words ("School of
+    Law and Medicine") unless what follows it is a listed name or opens with a first name."""
+    tokens = sentence.tokens
+    if "and" not in tokens[start:end]:
+        return [(start, end)]
+    cut = tokens.index("and", start, end)
+    rest = tokens[cut + 1 : end]
+    if rest and rest[0] in {"the", "The"}:
+        rest = rest[1:]
+    if _is_name_in_lists(" ".join(rest)) or (rest and rest[0] in gz.FIRST_NAMES):
+        return [(start, cut), (end - len(rest), end)]
+    return [(start, end)]
+
+
+def _numbered_end(tokens: Sequence[str], end: int) -> int:
+    """A broadcaster's channel number belongs to its name ("Channel 4", "Radio 5")."""
+    if 0 < end < len(tokens) and tokens[end - 1] in gz.NUMBERED_NAME_WORDS and re.fullmatch(r"\d{1,2}", tokens[end]):
+        return end + 1
+    return end
 
 
 def _split_at_first_name(sentence: _Sentence, start: int, end: int) -> list[tuple[int, int]]:
@@ -665,7 +693,8 @@ def _own_votes(tokens: Sequence[str], name: str) -> Counter[EntityKind]:
         votes[PLACE] += WEIGHTS["listed place"]
     if name in gz.KNOWN_ORGANIZATIONS:
         votes[ORGANIZATION] += WEIGHTS["listed organisation"]
-    if (any(t in gz.ORG_WORDS for t in tokens) or "&" in tokens) and not is_place:
+    numbered = len(tokens) > 1 and tokens[-2] in gz.NUMBERED_NAME_WORDS and last.isdigit()
+    if (any(t in gz.ORG_WORDS for t in tokens) or "&" in tokens or numbered) and not is_place:
         votes[ORGANIZATION] += WEIGHTS["organisation word"]
     if last in gz.PLACE_SUFFIXES or (first in gz.PLACE_PREFIXES and len(tokens) > 1):
         votes[PLACE] += WEIGHTS["place word"]
@@ -711,7 +740,11 @@ def _context_votes(
     after = _word_at(tokens, end + 1 if _word_at(tokens, end) in {"'s", "'"} else end)
     if titled:
         votes[PERSON] += WEIGHTS["title before"]
-    if after in gz.PLACE_NOUNS_AFTER or (before == "of" and before2 in gz.PLACE_NOUNS_AFTER):
+    if (
+        after in gz.PLACE_NOUNS_AFTER
+        or (before == "of" and before2 in gz.PLACE_NOUNS_AFTER)
+        or f"{before2} {before}" in lx.CONSTITUENCY_BEFORE
+    ):
         votes[PLACE] += WEIGHTS["place noun"]
     if (
         after in gz.ORG_NOUNS_AFTER

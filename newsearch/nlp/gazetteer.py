@@ -286,7 +286,9 @@ Bros, Stores, Supermarkets, Foods, Brewery, Breweries, Mining, Mines, Steel, Mot
 Railway, Rail, Shipping, Lines, Logistics, Aerospace, Dynamics, Solutions, Resources,
 Enterprises, Ventures, Associates, Consulting, Unit, Division, Bloc, Junta, Regime, Taliban,
 Hamas, Hezbollah, Reuters, Interfax, Xinhua, Tass, Weekly, Daily, Magazine, Monthly, Quarterly,
-Chronicle, Courier, Digest, Bulletin
+Chronicle, Courier, Digest, Bulletin, Ballet,
+Democrats, Republicans, Conservatives, Socialists, Liberals, Communists, Nationalists, Unionists,
+Greens
 """)
 
 # Lower-case words after a name that say it is an organisation: "Shell shares", "SANA agency".
@@ -313,6 +315,11 @@ side, team, party, insurer, retailer, automaker, carmaker, maker, producer, manu
 conglomerate, network, channel, website, charity, organisation, organization, union,
 giant, rival, operator, supplier, developer, publisher, label, studio, chain, supermarket,
 provider, distributor, watchdog, regulator, lender, brewer, broker, consultancy
+""")
+
+# Words a channel number follows in a broadcaster's name ("Channel 4", "Radio 5").
+NUMBERED_NAME_WORDS = _entries("""
+Channel, Radio, TV
 """)
 
 # Words that end the name of a venue, a place rather than the body that runs it ("the Orbis
@@ -365,7 +372,9 @@ Londoner, New Zealander, South African, North Korean, South Korean, West Indian,
 Saudi Arabian, Sri Lankan, Aboriginal, Maori, Inuit, Zulu, Pashtun, Tamil, Sinhalese,
 Uighur, Uyghur, Hutu, Tutsi, Bedouin, Alawite, Druze, Yazidi, Roma, Gypsy, Anglo, Franco,
 Communist, Socialist, Marxist, Republican, Democrat, Conservative, Liberal, Nazi, Zionist
-"""))
+""")) - _entries("""
+Communists, Socialists, Republicans, Democrats, Conservatives, Liberals
+""")  # a party's members stand for the party ("the Democrats said"): see ORG_WORDS
 
 # Words that make a span an event, work, award or product (CoNLL "MISC") rather than an
 # organisation or place: "World Cup", "US Open", "Nobel Prize".

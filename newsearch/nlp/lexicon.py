@@ -82,6 +82,9 @@ PLACE_PREPOSITIONS = frozenset(
     {"in", "at", "near", "from", "outside", "across", "throughout", "around", "towards", "via"}
 )
 
+# Two lower-case words before a constituency: "the MP for X", "the candidate for X".
+CONSTITUENCY_BEFORE = frozenset({"mp for", "msp for", "mep for", "am for", "member for", "candidate for"})
+
 # Verbs of a sports result between two sides ("X beat Y", "X drew with Y").
 TEAM_VERBS = frozenset(
     {
