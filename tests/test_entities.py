@@ -415,6 +415,14 @@ def typed(text: str) -> dict[str, str]:
          {"Liberal Democrats": "ORGANIZATION", "Conservatives": "ORGANIZATION"}),
         # a constituency is a place
         ("Jo Marsh, the MP for Kelvington, spoke first.", {"Kelvington": "PLACE"}),
+        # an organisation's word after "<organisation word> of"; a division of a named company
+        ("He worked at the Department of Justice for years.", {"Department of Justice": "ORGANIZATION"}),
+        ("Shares in Orbis fell. Orbis Retail said it would hire.", {"Orbis Retail": "ORGANIZATION"}),
+        # a first name that is also a religion opens a name; an honorific opens a new subject
+        ("Christian Varga runs the shop.", {"Christian Varga": "PERSON"}),
+        ("The event was held in Kelvington, Mr Brown said.", {"Kelvington": "PLACE"}),
+        # a publication
+        ("A column in the Harbour Standard said so.", {"Harbour Standard": "ORGANIZATION"}),
         # a venue is a place
         ("Fans packed the Orvan Arena for the final.", {"Orvan Arena": "PLACE"}),
         # a given name from the census list (not in the hand list) is person evidence

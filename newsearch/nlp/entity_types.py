@@ -125,6 +125,7 @@ WEIGHTS: dict[str, int] = {
     "coordinated with a place": 2,  # PLACE: listed with a known place ("A, Paris and B")
     "who after": 2,  # PERSON: "X, who ..." refers back to a person
     "surname alone": 2,  # PERSON: the article later uses the last word alone ("Anna Holt" ... "Holt")
+    "organisation's division": 3,  # ORGANIZATION: opens with an organisation named alone ("Orbis Retail" beside "Orbis")
     "thing noun": 3,  # not reported: "the X scheme", "the X festival" name a thing
     "title after": 3,  # PERSON: "X, chairman of Y", "X, the former minister": a role in apposition
     "player in a sports line": 1,  # PERSON: an unlisted name in a results table
@@ -314,7 +315,26 @@ def _classify(sentence: _Sentence, in_chunk: set[int] | None, models: Models) ->
         classes[i] = _start_class(i, sentence, in_chunk, models)
     _mark_nationality_pairs(tokens, classes)
     _mark_title_phrases(tokens, classes)
+    _mark_names_in_titles(tokens, classes)
     return classes
+
+
+def _mark_names_in_titles(tokens: Sequence[str], classes: list[str]) -> None:
+    """Words a title list claims that are names here: one after "<organisation word> of" is
+    the organisation's ("Department of Justice", not the judge's title); a first name that is
+    also a religion or nationality opens a person's name when an unlisted name follows it
+    ("Christian Varga")."""
+    for i, cls in enumerate(classes):
+        if cls == "TTL" and i > 1 and tokens[i - 1] == "of" and classes[i - 2] == "ORGW":
+            classes[i] = "CAP"
+        elif (
+            cls == "DEM"
+            and tokens[i] in gz.FIRST_NAMES
+            and i + 1 < len(tokens)
+            and classes[i + 1] == "CAP"
+            and not _is_name_in_lists(tokens[i + 1])
+        ):
+            classes[i] = "CAP"
 
 
 @lru_cache(maxsize=1 << 16)
@@ -798,7 +818,11 @@ def _is_title_after(tokens: Sequence[str], end: int) -> bool:
     while _word_at(tokens, i) in {"the", "a", "an", "former", "then", "new", "acting", "its", "their"}:
         i += 1
     word = _word_at(tokens, i).rstrip(".")
-    return word in lx.PERSON_TITLES and word not in {"star", "seed", "count", "grand", "crown", "forward"}
+    return (
+        word in lx.PERSON_TITLES
+        and word not in lx.HONORIFICS
+        and word not in {"star", "seed", "count", "grand", "crown", "forward"}
+    )
 
 
 def _word_at(tokens: Sequence[str], i: int) -> str:
@@ -894,6 +918,7 @@ def _resolve(candidates: list[_Candidate], speakers: frozenset[str]) -> list[Men
     totals = _name_totals(candidates)
     common = em.models().common_words
     _vote_lone_surnames(totals, common)
+    _vote_organisation_divisions(totals)
     kinds = {name: _winner(votes, name, candidates, common) for name, votes in totals.items()}
     aliases = _aliases(kinds, totals, candidates)
     mentions = []
@@ -938,6 +963,20 @@ def _winner(
     if best <= 0 or votes[_THING] == best:
         return None
     return next(kind for kind in (PERSON, ORGANIZATION, PLACE) if votes[kind] == best)
+
+
+def _vote_organisation_divisions(totals: dict[str, Counter[EntityKind]]) -> None:
+    """A name that opens with an organisation the article names alone is a part of it ("Orbis
+    Retail" beside "Orbis"): news names a company once in full, then its divisions."""
+    for name, votes in totals.items():
+        first = name.split()[0]
+        if name != first and first in totals and _leads(totals[first], ORGANIZATION):
+            votes[ORGANIZATION] += WEIGHTS["organisation's division"]
+
+
+def _leads(votes: Counter[EntityKind], kind: EntityKind) -> bool:
+    """Whether ``kind`` has strictly the most votes."""
+    return votes[kind] > 0 and all(votes[kind] > n for k, n in votes.items() if k != kind)
 
 
 def _vote_lone_surnames(totals: dict[str, Counter[EntityKind]], common: frozenset[str]) -> None:

@@ -286,7 +286,8 @@ Bros, Stores, Supermarkets, Foods, Brewery, Breweries, Mining, Mines, Steel, Mot
 Railway, Rail, Shipping, Lines, Logistics, Aerospace, Dynamics, Solutions, Resources,
 Enterprises, Ventures, Associates, Consulting, Unit, Division, Bloc, Junta, Regime, Taliban,
 Hamas, Hezbollah, Reuters, Interfax, Xinhua, Tass, Weekly, Daily, Magazine, Monthly, Quarterly,
-Chronicle, Courier, Digest, Bulletin, Ballet,
+Chronicle, Courier, Digest, Bulletin, Standard, Spectator, Economist, Mirror, Examiner,
+Inquirer, Ballet,
 Democrats, Republicans, Conservatives, Socialists, Liberals, Communists, Nationalists, Unionists,
 Greens
 """)

@@ -41,6 +41,12 @@ husband, brother, sister, mother, widow, fullback, full-back, centre-back, quart
 pitcher, outfielder, wicketkeeper, all-rounder, forward, seed, veteran, defending, midfield
 """)
 
+# The honorifics among them: they open a name, never a role in apposition ("X, Mr Brown said"
+# starts a new subject; "X, chairman of Y" describes X).
+HONORIFICS = entries("""
+mr, mrs, ms, miss, mx, dr, sir, dame, mister, madam, madame, monsieur, herr, senor
+""")
+
 # Words that, capitalised, are part of a title rather than a name when they follow
 # ``<title> of`` ("Secretary of State", "Minister of Foreign Affairs") or precede a title
 # ("Foreign Minister", "Prime Minister", "Deputy Secretary").
