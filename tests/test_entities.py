@@ -421,6 +421,10 @@ def typed(text: str) -> dict[str, str]:
         # a first name that is also a religion opens a name; an honorific opens a new subject
         ("Christian Varga runs the shop.", {"Christian Varga": "PERSON"}),
         ("The event was held in Kelvington, Mr Brown said.", {"Kelvington": "PLACE"}),
+        # "MPs" after a name is not part of it, and says it is a party
+        ("Harbour MPs have warned against disunity.", {"Harbour": "ORGANIZATION"}),
+        # "<country>'s" before an unlisted two-word name: a person
+        ("Britain's Tosk Elvane finished fourth.", {"Tosk Elvane": "PERSON"}),
         # a publication
         ("A column in the Harbour Standard said so.", {"Harbour Standard": "ORGANIZATION"}),
         # a venue is a place

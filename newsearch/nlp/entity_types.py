@@ -127,6 +127,7 @@ WEIGHTS: dict[str, int] = {
     "surname alone": 2,  # PERSON: the article later uses the last word alone ("Anna Holt" ... "Holt")
     "organisation's division": 3,  # ORGANIZATION: opens with an organisation named alone ("Orbis Retail" beside "Orbis")
     "thing noun": 3,  # not reported: "the X scheme", "the X festival" name a thing
+    "country's": 2,  # PERSON: a two- or three-word unlisted name after "<country>'s"
     "title after": 3,  # PERSON: "X, chairman of Y", "X, the former minister": a role in apposition
     "player in a sports line": 1,  # PERSON: an unlisted name in a results table
     "pronoun next": 1,
@@ -781,6 +782,8 @@ def _context_votes(
         votes[PERSON] += WEIGHTS["speech verb or age"]
     if before in lx.PLACE_PREPOSITIONS:
         votes[PLACE] += WEIGHTS["place preposition"]
+    if before == "'s" and tokens[start - 2] in gz.NATIONS and 1 < end - start <= 3 and _is_unlisted_name(tokens[start:end]):
+        votes[PERSON] += WEIGHTS["country's"]  # "Britain's Jo Marsh": a country's person, in news
     if sports and _is_country_in_brackets(tokens, end):
         votes[PERSON] += WEIGHTS["country in brackets"]
     if _is_title_after(tokens, end) and not _is_name_in_lists(name):
@@ -919,7 +922,7 @@ def _resolve(candidates: list[_Candidate], speakers: frozenset[str]) -> list[Men
     common = em.models().common_words
     _vote_lone_surnames(totals, common)
     _vote_organisation_divisions(totals)
-    kinds = {name: _winner(votes, name, candidates, common) for name, votes in totals.items()}
+    kinds = {name: _top_kind(votes) for name, votes in totals.items()}
     aliases = _aliases(kinds, totals, candidates)
     mentions = []
     for c in candidates:
@@ -950,10 +953,18 @@ def _vote_speakers(candidates: list[_Candidate], speakers: frozenset[str]) -> No
             candidate.own[PERSON] += WEIGHTS["speaker"]
 
 
-def _winner(
-    votes: Counter[EntityKind], name: str, candidates: list[_Candidate], common: frozenset[str]
-) -> EntityKind | None:
-    """The kind with most votes, or None: a name of a thing, or a name without evidence.
+def _vote_organisation_divisions(totals: dict[str, Counter[EntityKind]]) -> None:
+    """A name that opens with an organisation the article names alone is a part of it ("Orbis
+    Retail" beside "Orbis"): news names a company once in full, then its divisions."""
+    for name, votes in totals.items():
+        first = name.split()[0]
+        if name != first and first in totals and _top_kind(totals[first]) == ORGANIZATION:
+            votes[ORGANIZATION] += WEIGHTS["organisation's division"]
+
+
+def _top_kind(votes: Counter[EntityKind]) -> EntityKind | None:
+    """The kind with most votes (ties to PERSON, then ORGANIZATION, then PLACE), or None: a
+    name of a thing, or a name without evidence.
 
     A person needs person evidence (a first name, a title, "who" after it, a speech verb, its
     surname used alone): capitals alone do not make one, so an unknown capitalised phrase
@@ -963,20 +974,6 @@ def _winner(
     if best <= 0 or votes[_THING] == best:
         return None
     return next(kind for kind in (PERSON, ORGANIZATION, PLACE) if votes[kind] == best)
-
-
-def _vote_organisation_divisions(totals: dict[str, Counter[EntityKind]]) -> None:
-    """A name that opens with an organisation the article names alone is a part of it ("Orbis
-    Retail" beside "Orbis"): news names a company once in full, then its divisions."""
-    for name, votes in totals.items():
-        first = name.split()[0]
-        if name != first and first in totals and _leads(totals[first], ORGANIZATION):
-            votes[ORGANIZATION] += WEIGHTS["organisation's division"]
-
-
-def _leads(votes: Counter[EntityKind], kind: EntityKind) -> bool:
-    """Whether ``kind`` has strictly the most votes."""
-    return votes[kind] > 0 and all(votes[kind] > n for k, n in votes.items() if k != kind)
 
 
 def _vote_lone_surnames(totals: dict[str, Counter[EntityKind]], common: frozenset[str]) -> None:

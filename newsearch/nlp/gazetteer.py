@@ -298,7 +298,8 @@ shares, stock, group, company, firm, party, government, agency, bank, spokesman,
 officials, executives, subsidiary, unit, board, chairman, workers, employees, shareholders,
 militants, fighters, forces, troops, lawmakers, newspaper, daily, network,
 profits, profit, sales, revenues, revenue, earnings, customers, products, stores, shops,
-website, boss, chief, brand, staff, plant, factory, results, takeover
+website, boss, chief, brand, staff, plant, factory, results, takeover, mps, meps, msps,
+councillors, activists, manifesto, backbenchers
 """)
 
 # Two lower-case words before a name that say it is an organisation: "a stake in Orbitex".
@@ -391,7 +392,8 @@ FTSE, DAX, CAC, Hang Seng
 # Resolution" names the council.
 TRAILING_NON_NAMES = _entries("""
 Resolution, Resolutions, Report, Statement, Declaration, Communique, Summit, Meeting, Session,
-Chairman, Chief, Spokesman, Spokeswoman, President, Secretary, Minister, Director
+Chairman, Chief, Spokesman, Spokeswoman, President, Secretary, Minister, Director, MP, MPs, MEP,
+MEPs, MSP, MSPs
 """)
 
 # Capitalised words that are never entity names by themselves: calendar words, sentence-level
