@@ -424,14 +424,21 @@ PLACE_ALIASES = {
 }
 
 
-def _census_first_names() -> frozenset[str]:
-    """The given names of ``census_first_names.txt`` (see its header) that are not also a
-    place, an organisation, an organisation word, a nationality or a word we never report."""
+def _census_rows() -> list[list[str]]:
+    """The rows of ``census_first_names.txt`` (see its header): name, gender, word flag."""
     text = (Path(__file__).parent / "census_first_names.txt").read_text(encoding="utf-8")
-    names = frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
-    return names - PLACES - KNOWN_ORGANIZATIONS - ORG_WORDS - NATIONALITIES - NON_ENTITY_WORDS
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
 
 
-# The hand list above, plus a public list of given names: a first name is the commonest person
-# evidence, and a hand list misses most of them.
-FIRST_NAMES = FIRST_NAMES | _census_first_names()
+_NOT_GIVEN_NAMES = PLACES | KNOWN_ORGANIZATIONS | ORG_WORDS | NATIONALITIES | NON_ENTITY_WORDS
+
+# The hand list above, plus the census's given names that are not English words, places,
+# organisations or nationalities: a first name is the commonest person evidence, and a hand
+# list misses most of them.
+FIRST_NAMES = FIRST_NAMES | frozenset(
+    name for name, _, word in _census_rows() if word == "-" and name not in _NOT_GIVEN_NAMES
+)
+
+# First name (lower-case) -> "he" or "she", from the census, for the names nearly always given
+# to one sex ("Hillary Clinton" cannot be "he"); English words included ("Mark", "Rose").
+FIRST_NAME_GENDERS: dict[str, str] = {name.lower(): gender for name, gender, _ in _census_rows() if gender != "-"}

@@ -41,11 +41,27 @@ husband, brother, sister, mother, widow, fullback, full-back, centre-back, quart
 pitcher, outfielder, wicketkeeper, all-rounder, forward, seed, veteran, defending, midfield
 """)
 
+# Words of a role or an affiliation written before a name that are no titles on their own
+# for entity typing ("former", "acting", party labels, occupations): the quote extractor strips
+# them, with the titles, from the left of a speaker's name ("former GOP strategist Jo Marsh").
+ROLE_WORDS = frozenset(
+    """acting activist advocate alderman anchor assemblyman assemblywoman billionaire blogger
+    businessman businesswoman campaign chair columnist commentator comptroller consultant
+    correspondent councilman councilmember councilwoman counsel delegate democrat democratic
+    entrepreneur executive former gop head hopeful host independent investor journalist libertarian
+    lobbyist majority member minority official operative organiser organizer pastor pollster
+    presidential priest prime pundit reporter republican researcher scientist sheriff staffer state
+    strategist superintendent treasurer trustee vice whip writer""".split()
+)
+
 # The honorifics among them: they open a name, never a role in apposition ("X, Mr Brown said"
 # starts a new subject; "X, chairman of Y" describes X).
 HONORIFICS = entries("""
 mr, mrs, ms, miss, mx, dr, sir, dame, mister, madam, madame, monsieur, herr, senor
 """)
+
+# The gender an honorific gives the name after it ("Mrs. Clinton" → "she").
+HONORIFIC_GENDERS = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
 
 # Words that, capitalised, are part of a title rather than a name when they follow
 # ``<title> of`` ("Secretary of State", "Minister of Foreign Affairs") or precede a title

@@ -66,6 +66,7 @@ from typing import Callable, Literal
 
 from ..models import Quote, SpeakerSource, Span
 from .gazetteer import (
+    FIRST_NAME_GENDERS,
     FIRST_NAMES,
     KNOWN_ORGANIZATIONS,
     NATIONALITIES,
@@ -73,6 +74,7 @@ from .gazetteer import (
     ORG_WORDS,
     PLACES,
 )
+from .lexicon import AMBIGUOUS_TITLES, HONORIFIC_GENDERS, NAME_PARTICLES, PERSON_TITLES, ROLE_WORDS
 from .sentences import paragraph_spans
 
 # --------------------------------------------------------------------------- quote marks
@@ -394,55 +396,7 @@ _MAX_CUE_DISTANCE = 24
 _PRONOUNS = {"he": "he", "she": "she", "it": "it"}
 _NOT_SUBJECTS = frozenset({"i", "we", "you", "they", "him", "her", "them", "me", "us"})
 # Titles, roles and party labels stripped from the left of a name.
-_TITLES = frozenset(
-    """
-    mr mrs ms miss dr prof professor sir dame lord lady rev reverend
-    president vice prime minister secretary state chancellor premier governor gov sen senator
-    rep representative congressman congresswoman speaker leader majority minority whip mayor
-    judge justice attorney general lieutenant lt colonel col major maj captain capt commander
-    sergeant sgt admiral adm gen brigadier marshal officer chief deputy director chairman
-    chairwoman chair spokesman spokeswoman spokesperson ambassador envoy adviser advisor
-    counsel candidate nominee hopeful former acting ceo founder head executive official
-    analyst pastor bishop cardinal pope sheikh ayatollah coach manager strategist aide
-    pollster commissioner delegate presidential republican democratic democrat gop
-    independent libertarian campaign member actor actress comedian singer author writer
-    columnist journalist reporter correspondent anchor host economist lawyer activist
-    businessman businesswoman billionaire entrepreneur investor historian scientist
-    researcher professor rabbi imam priest lobbyist consultant operative organizer organiser
-    blogger commentator pundit staffer assemblyman assemblywoman councilman councilwoman
-    councilmember alderman archbishop sheriff superintendent treasurer comptroller advocate
-    trustee""".split()
-)
-_PERSON_TITLES = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
-# Common English first names whose bearers are nearly always of one gender: evidence for
-# he/she agreement when the article gives none ("Hillary Clinton" cannot be "he").
-_FIRST_NAME_GENDERS = dict.fromkeys(
-    """aaron adam al alan albert alex alexander andrew andy anthony arthur barack barry ben
-    benjamin bernard bernie bill billy bob bobby brad brandon brian bruce carl charles charlie
-    chris christopher chuck cory craig dan daniel danny darrell dave david dennis dick don
-    donald doug douglas ed edward eric frank fred gary george gerald greg gregory harold harry
-    henry howard ian jack jacob jake james jason jeb jeff jeffrey jeremy jerry jim jimmy joe
-    joel john johnny jon jonathan joseph josh joshua juan justin keith ken kenneth kevin larry
-    lindsey marco mark martin matt matthew michael mike mitch mitt nathan newt nick nicholas
-    patrick paul peter phil philip ralph randy ray raymond reince richard rick rob robert roger
-    ron ronald roy rudy rush russell ryan sam samuel scott sean stephen steve steven ted terry
-    thomas tim timothy todd tom tony vladimir walter wayne william willie""".split(),
-    "he",
-) | dict.fromkeys(
-    """abigail alice alicia amanda amy andrea angela ann anna anne barbara betsy betty beverly
-    brenda carly carol caroline carolyn catherine cheryl christina christine claire cynthia
-    debbie deborah debra denise diana diane donna doris dorothy elaine elizabeth ellen emily
-    emma evelyn frances gloria hannah heather heidi helen hillary hope huma ivanka jane janet
-    janice jennifer jessica jill joan joanne joyce judith judy julia julie karen kate katherine
-    kathleen kathryn kelly kellyanne kimberly kirsten laura lauren linda lisa lois loretta
-    lori louise margaret maria marie marilyn martha mary megyn melania melissa michelle nancy
-    nicole nikki pamela patricia paula rachel rebecca rose ruth samantha sandra sara sarah
-    sharon shirley stephanie susan suzanne tammy teresa theresa tiffany virginia wendy""".split(),
-    "she",
-)
-_PARTICLES = frozenset(
-    {"al", "bin", "ibn", "de", "del", "della", "da", "di", "van", "von", "der", "la", "le", "du", "dos"}
-)
+_TITLES = PERSON_TITLES | ROLE_WORDS
 _CAPITALISED_FUNCTION_WORDS = frozenset(
     """a an the and but or so yet as at by for from in into of on to with when while where if
     then also though although because after before since meanwhile however still this that
@@ -590,7 +544,7 @@ def _is_name_token(token: str) -> bool:
     bare = _bare(token)
     if not bare or bare in _CAPITALISED_FUNCTION_WORDS:
         return False
-    return bare.split("-")[0] in _PARTICLES or _is_capitalised(token)
+    return bare.split("-")[0] in NAME_PARTICLES or _is_capitalised(token)
 
 
 def _clean_name(tokens: list[str]) -> str:
@@ -609,11 +563,14 @@ def _clean_name(tokens: list[str]) -> str:
         if _bare(words[index]) in _CAPITALISED_FUNCTION_WORDS:
             words = words[index + 1 :]
             break
-    last_title = max((i for i, word in enumerate(words) if _is_title(word)), default=-1)
+    # A title word after a first name or an honorific is a surname ("Larry King", "Mr. King").
+    surname = len(words) > 1 and (words[-2] in FIRST_NAMES or _bare(words[-2]) in HONORIFIC_GENDERS)
+    titled = words[:-1] if surname else words
+    last_title = max((i for i, word in enumerate(titled) if _is_title(word)), default=-1)
     if last_title + 1 < len(words):
         words = words[last_title + 1 :]
     words = words[_first_name_after_affiliation(words) :]
-    while words and _bare(words[0]) in _PARTICLES:
+    while words and _bare(words[0]) in NAME_PARTICLES:
         words = words[1:]
     return " ".join(words)
 
@@ -640,7 +597,7 @@ def _name_subject(tokens: list[str]) -> _Subject | None:
     name = _clean_name(tokens)
     if not name:
         return None
-    gender = next((_PERSON_TITLES[word] for word in map(_bare, tokens) if word in _PERSON_TITLES), None)
+    gender = next((HONORIFIC_GENDERS[word] for word in map(_bare, tokens) if word in HONORIFIC_GENDERS), None)
     return _Subject("name", name, gender)
 
 
@@ -678,7 +635,9 @@ def _classify(phrase: str, bare_plural: bool = True) -> _Subject | None:
         run += 1
     if run and _is_capitalised(tokens[-1]):
         subject = _name_subject(tokens[len(tokens) - run :])
-        if subject is not None and not all(_is_title(word) for word in subject.text.split()):
+        # A name left with title words only is a title ("the Secretary of State"), unless an
+        # honorific made it a surname ("Mr. Prince").
+        if subject is not None and (subject.gender or not all(_is_title(w) for w in subject.text.split())):
             return subject
     words = [_strip_token(token) for token in tokens]
     while len(words) > 1 and words[0].lower() in _AUXILIARIES:  # "even a top GOP strategist"
@@ -1122,7 +1081,7 @@ class _Speakers:
         if self.full_names is None:
             self.full_names = _full_names(self.body)
         for full in self.full_names.get(name.split()[-1].lower(), ()):
-            if gender is None or _FIRST_NAME_GENDERS.get(full.split()[0].lower()) in (gender, None):
+            if gender is None or FIRST_NAME_GENDERS.get(full.split()[0].lower()) in (gender, None):
                 return full if len(full.split()) > len(name.split()) else name
         return name
 
@@ -1148,7 +1107,7 @@ class _Speakers:
         pronoun after one of its cues ("Sanders said she …" is often about someone else)."""
         return (
             self.genders.get(name)
-            or _FIRST_NAME_GENDERS.get(name.split()[0].lower())
+            or FIRST_NAME_GENDERS.get(name.split()[0].lower())
             or self.said_genders.get(name)
         )
 
@@ -1374,7 +1333,7 @@ def _collect_speakers(body: str, quoted: list[Span], paragraphs: list[Span]) -> 
     """The article's speakers, with genders from honorifics ("Mrs. Clinton")."""
     speakers = _Speakers(body, quoted, paragraphs)
     for match in _HONORIFIC.finditer(body):
-        gender = _PERSON_TITLES[match.group(1).lower()]
+        gender = HONORIFIC_GENDERS[match.group(1).lower()]
         speakers.genders[speakers.canonical(match.group(2), gender)] = gender
     return speakers
 
@@ -1482,7 +1441,7 @@ def _name_mentions(speakers: _Speakers) -> list[_Mention]:
             if _starts_sentence(body, run.start()) and not speakers.is_proper(tokens[0]):
                 tokens = tokens[1:]
             subject = _name_subject(tokens)
-            if subject is None or _is_title(subject.text.split()[-1]):
+            if subject is None or _is_title(subject.text.split()[-1]) and " " not in subject.text:
                 continue
             name = speakers.canonical(subject.text, subject.gender)
             if any(_is_title(token) for token in tokens):
