@@ -74,7 +74,14 @@ from .gazetteer import (
     ORG_WORDS,
     PLACES,
 )
-from .lexicon import AMBIGUOUS_TITLES, HONORIFIC_GENDERS, NAME_PARTICLES, PERSON_TITLES, ROLE_WORDS
+from .lexicon import (
+    HONORIFIC_GENDERS,
+    NAME_PARTICLES,
+    PERSON_TITLES,
+    ROLE_WORDS,
+    SPEECH_CUES,
+    SPEECH_PARTICIPLES,
+)
 from .sentences import paragraph_spans
 
 # --------------------------------------------------------------------------- quote marks
@@ -233,112 +240,7 @@ def _quote_text(body: str, span: _Span) -> str:
 
 # --------------------------------------------------------------------------- speech cues
 
-# The cue we record → its surface forms. Present-tense forms are listed only where they are
-# not also common nouns ("states", "notes", "claims" are left out).
-_CUE_FORMS: dict[str, tuple[str, ...]] = {
-    "said": ("said", "says"),
-    "told": ("told", "tells"),
-    "added": ("added", "adds"),
-    "asked": ("asked", "asks"),
-    "wrote": ("wrote", "writes"),
-    "quoted as saying": ("was quoted as saying", "were quoted as saying", "is quoted as saying"),
-    "according to": ("according to",),
-    "explained": ("explained", "explains"),
-    "continued": ("continued", "continues", "went on"),
-    "argued": ("argued", "argues", "contended", "contends"),
-    "insisted": ("insisted", "insists"),
-    "declared": ("declared", "declares", "proclaimed"),
-    "replied": ("replied", "replies", "responded", "responds", "answered", "answers"),
-    "shot back": ("shot back", "fired back", "countered", "retorted"),
-    "recalled": ("recalled", "recalls", "recounted", "remembered", "remembers"),
-    "warned": ("warned", "warns", "cautioned"),
-    "noted": ("noted", "observed", "remarked", "pointed out"),
-    "claimed": ("claimed",),
-    "stated": ("stated",),
-    "admitted": ("admitted", "admits", "acknowledged", "acknowledges", "conceded", "concedes"),
-    "joked": ("joked", "jokes", "quipped", "quips"),
-    "tweeted": ("tweeted", "tweets", "posted"),
-    "announced": ("announced", "announces"),
-    "exclaimed": ("exclaimed", "shouted", "yelled"),
-    "urged": ("urged",),
-    "complained": ("complained", "complains", "lamented"),
-    "concluded": ("concluded", "concludes"),
-    "boasted": ("boasted", "boasts", "bragged"),
-    "vowed": ("vowed", "pledged"),
-    "predicted": ("predicted", "predicts"),
-    "suggested": ("suggested", "suggests"),
-    "stressed": ("stressed", "stresses", "emphasized", "emphasised", "emphasizes", "emphasises"),
-    "mused": ("mused", "wondered"),
-    "reiterated": ("reiterated", "repeated"),
-    "testified": ("testified",),
-    "put it": ("put it",),
-    "chimed in": ("chimed in",),
-    "interjected": ("interjected", "interrupted", "cut in"),
-    "scoffed": ("scoffed", "scoffs", "snapped", "sneered"),
-    "agreed": ("agreed", "agrees"),
-    "recommended": ("recommended", "advised"),
-    "assured": ("assured", "reassured", "promised"),
-    "whispered": ("whispered", "whispers", "murmured"),
-    "confirmed": ("confirmed", "confirms"),
-    "denied": ("denied", "denies"),
-    "confessed": ("confessed", "confesses", "confided"),
-    "asserted": ("asserted", "asserts", "affirmed", "maintained", "maintains"),
-    "commented": ("commented", "opined"),
-    "reported": ("reported",),
-    "emailed": ("emailed", "texted", "messaged"),
-    "speculated": ("speculated",),
-    "pleaded": ("pleaded", "implored", "begged"),
-    "protested": ("protested", "objected"),
-    "sighed": ("sighed",),
-    "gushed": ("gushed", "marveled", "marvelled", "raved"),
-    "cried": ("cried", "screamed", "thundered", "boomed", "bellowed"),
-    "summed up": ("summed up", "sums up"),
-    "pressed": ("pressed", "challenged"),
-    "hit back": ("hit back", "struck back", "pushed back"),
-    "mocked": ("mocked", "taunted", "teased", "jabbed", "needled", "sniped", "chided", "scolded"),
-    "laughed": ("laughed", "chuckled"),
-}
-# Participle cues ("…, adding: "), whose subject is the subject of the whole sentence.
-_PARTICIPLES: dict[str, str] = {
-    "saying": "said",
-    "adding": "added",
-    "writing": "wrote",
-    "tweeting": "tweeted",
-    "telling": "told",
-    "noting": "noted",
-    "asking": "asked",
-    "explaining": "explained",
-    "arguing": "argued",
-    "insisting": "insisted",
-    "declaring": "declared",
-    "warning": "warned",
-    "stating": "stated",
-    "recalling": "recalled",
-    "remarking": "noted",
-    "observing": "noted",
-    "pointing out": "noted",
-    "claiming": "claimed",
-    "replying": "replied",
-    "responding": "replied",
-    "joking": "joked",
-    "quipping": "joked",
-    "urging": "urged",
-    "vowing": "vowed",
-    "promising": "vowed",
-    "announcing": "announced",
-    "admitting": "admitted",
-    "acknowledging": "admitted",
-    "conceding": "admitted",
-    "complaining": "complained",
-    "lamenting": "complained",
-    "boasting": "boasted",
-    "suggesting": "suggested",
-    "stressing": "stressed",
-    "predicting": "predicted",
-    "concluding": "concluded",
-    "proclaiming": "declared",
-}
-_CUES = {form: lemma for lemma, forms in _CUE_FORMS.items() for form in forms} | _PARTICIPLES
+_CUES = {form: lemma for lemma, forms in SPEECH_CUES.items() for form in forms} | SPEECH_PARTICIPLES
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -964,7 +866,7 @@ def _attribution_before(context: _Context, proper: Callable[[str], bool]) -> _At
             subject = bearer
         elif cue == "according to":
             subject = _subject_after(leadin[match.end() :])
-        elif form in _PARTICIPLES:
+        elif form in SPEECH_PARTICIPLES:
             # "Nefzi said, adding, “…”": the subject of an earlier cue, else of the sentence.
             earlier = _attribution_before(_Context(before, "", False), proper)
             subject = earlier.subject if earlier else _participle_subject(before, proper)
@@ -1363,7 +1265,7 @@ def _cue_subjects(speakers: _Speakers) -> list[_Mention]:
         sentence = starts[bisect_right(starts, match.start()) - 1] if starts else 0
         after_quote = bisect_right(quote_ends, match.start())
         floor = max(sentence, quote_ends[after_quote - 1] if after_quote else 0)
-        if match.group().lower() in _PARTICIPLES:
+        if match.group().lower() in SPEECH_PARTICIPLES:
             subject = _sentence_subject(body[floor : match.start()], speakers.is_proper)
         else:
             subject = _cue_subject(body, floor, match)
