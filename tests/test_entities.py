@@ -420,7 +420,7 @@ def typed(text: str) -> dict[str, str]:
         ("Shares in Orbis fell. Orbis Retail said it would hire.", {"Orbis Retail": "ORGANIZATION"}),
         # a first name that is also a religion opens a name; an honorific opens a new subject
         ("Christian Varga runs the shop.", {"Christian Varga": "PERSON"}),
-        ("The event was held in Kelvington, Mr Brown said.", {"Kelvington": "PLACE"}),
+        ("The event was held in Kelvington, Mr Dorran said.", {"Kelvington": "PLACE"}),
         # "MPs" after a name is not part of it, and says it is a party
         ("Harbour MPs have warned against disunity.", {"Harbour": "ORGANIZATION"}),
         # "<country>'s" before an unlisted two-word name: a person

@@ -138,8 +138,8 @@ def test_cue_patterns(body, speaker, cue):
             "told Al Jazeera.",
             "Sam Taylor",
         ),
-        ('"Peace is close now," Jeff Bechdel, a spokesman for the group, said.', "Jeff Bechdel"),
-        ('"Peace is close now," The Post\'s Ishaan Tharoor wrote.', "Ishaan Tharoor"),
+        ('"Peace is close now," Jeff Bechtol, a spokesman for the group, said.', "Jeff Bechtol"),
+        ('"Peace is close now," The Post\'s Ishaan Tharp wrote.', "Ishaan Tharp"),
     ],
 )
 def test_titles_roles_and_possessives_are_stripped(body, speaker):
@@ -261,7 +261,7 @@ def test_pronoun_prefers_the_subject_of_the_nearest_sentence():
 
 def test_pronoun_skips_places_and_organisations():
     body = (
-        'Tom Smith spoke at the rally.\n\nIn that sense, Sandy Hook changed the party.\n\n'
+        'Tom Smith spoke at the rally.\n\nIn that sense, Sandy Cove changed the party.\n\n'
         '"This was something different," he added.'
     )
     assert only(body).speaker == "Tom Smith"
@@ -269,11 +269,11 @@ def test_pronoun_skips_places_and_organisations():
 
 def test_pronoun_follows_the_narrative_pronouns_before_it():
     body = (
-        "Betsy Ebeling has known her friend for decades.\n\n"
-        "What really upset her, she said, was a question, when a young man asked Hillary Clinton "
+        "Betsy Ebner has known her friend for decades.\n\n"
+        "What really upset her, she said, was a question, when a young man asked Helen Varga "
         'why people did not like her. "I really got angry at that," she said.'
     )
-    assert summary(only(body)) == ("Betsy Ebeling", "pronoun", "said")
+    assert summary(only(body)) == ("Betsy Ebner", "pronoun", "said")
 
 
 def test_pronoun_agrees_with_the_gender_of_a_first_name():
@@ -454,7 +454,7 @@ def test_participle_takes_the_subject_of_the_cue_before_it():
 @pytest.mark.parametrize(
     "aside",
     [
-        "At Boca West, where dues are high, Tom Smith, the club president,",
+        "At Palm Reach, where dues are high, Tom Smith, the club president,",
         "One pastor supporting Bob Jones, Tom Smith of the Baptist Church,",
         "In a court in Alexandria, Va., Tom Smith, in a green jumpsuit,",
     ],
@@ -467,17 +467,17 @@ def test_prepositional_and_participle_phrases_are_not_subjects(aside):
 def test_inverted_cue_of_the_narrative_names_a_speaker():
     body = (
         "Tom Smith spoke on Monday.\n\nWhether the Smith model works is unclear, said Jake "
-        'Horowitz, an editor. "He has a very good team," he said.'
+        'Horwood, an editor. "He has a very good team," he said.'
     )
-    assert summary(only(body)) == ("Jake Horowitz", "pronoun", "said")
+    assert summary(only(body)) == ("Jake Horwood", "pronoun", "said")
 
 
 def test_passive_asked_by_is_not_a_speaker():
     body = (
-        'Asked by George Stephanopoulos about it, Ben Carson said, "What does it say about people?"\n\n'
+        'Asked by George Stavrou about it, Ben Carrow said, "What does it say about people?"\n\n'
         '"Well, let me put it this way," he continued.'
     )
-    assert [quote.speaker for quote in extract_quotes(body)] == ["Ben Carson", "Ben Carson"]
+    assert [quote.speaker for quote in extract_quotes(body)] == ["Ben Carrow", "Ben Carrow"]
 
 
 def test_relative_clause_after_a_role_is_not_part_of_the_speaker():
@@ -489,26 +489,26 @@ def test_relative_clause_after_a_role_is_not_part_of_the_speaker():
 
 
 def test_honorific_makes_a_person_of_a_name_like_a_group():
-    body = 'Mr. Band asked her to call Mr. Chagoury now. "This is very important," he wrote.'
-    assert summary(only(body)) == ("Band", "pronoun", "wrote")
+    body = 'Mr. Guild asked her to call Mr. Chadwell now. "This is very important," he wrote.'
+    assert summary(only(body)) == ("Guild", "pronoun", "wrote")
 
 
 def test_name_after_a_closing_mark_is_a_name_at_the_start_of_a_sentence():
     body = (
-        '"We will act on this," Obama said.\n\n'
-        "Obama also addressed Donald Trump's concerns, noting that states run elections.\n\n"
+        '"We will act on this," Osmond said.\n\n'
+        "Osmond also addressed Dennis Thorne's concerns, noting that states run elections.\n\n"
         '"We take this seriously," he added.'
     )
-    assert extract_quotes(body)[-1].speaker == "Obama"
+    assert extract_quotes(body)[-1].speaker == "Osmond"
 
 
 def test_role_in_apposition_makes_a_person():
     body = (
         "Tom Smith moved to Atlanta in 2014.\n\n"
-        "Recently, Herman Cain, the former presidential candidate, was asked by a caller why. "
+        "Recently, Herman Kane, the former presidential candidate, was asked by a caller why. "
         '"So they can be planted among us," he said.'
     )
-    assert only(body).speaker == "Herman Cain"
+    assert only(body).speaker == "Herman Kane"
 
 
 def test_main_clause_subject_beats_a_subordinate_one():
@@ -573,24 +573,24 @@ def test_capitals_before_a_quote_are_the_headline_it_comes_from():
     [
         # An honorific picks the full name of its gender among namesakes.
         (
-            "Bill Clinton campaigned in Ohio. Hillary Clinton stayed in New York. "
-            '"We are going to win this state," Mrs. Clinton said.',
-            "Hillary Clinton",
+            "Bruce Varga campaigned in Ohio. Helen Varga stayed in New York. "
+            '"We are going to win this state," Mrs. Varga said.',
+            "Helen Varga",
         ),
         # A bare surname is the namesake the article introduced first.
         (
-            "Sen. Chris Murphy wants a vote. Anne Marie Murphy lost her daughter. "
-            "Anne Marie Murphy spoke in May. "
-            '"We need a vote on this bill now," Murphy said.',
-            "Chris Murphy",
+            "Sen. Chris Morley wants a vote. Anne Marie Morley lost her daughter. "
+            "Anne Marie Morley spoke in May. "
+            '"We need a vote on this bill now," Morley said.',
+            "Chris Morley",
         ),
         # A surname in -ly is no adverb.
-        ('"We will keep asking the hard questions," Megyn Kelly said.', "Megyn Kelly"),
+        ('"We will keep asking the hard questions," Meryl Kane said.', "Meryl Kane"),
         # Initials keep their dots.
         ('"Golf is in trouble right now," said Oliver K. Hedge, a broker.', "Oliver K. Hedge"),
         # An organisation opening a name run is no part of the name.
-        ('"The numbers do not add up," Government Affairs Phil Smith said.', "Phil Smith"),
-        ('"I am running to win this seat," Assemblywoman Claudia Tenney said.', "Claudia Tenney"),
+        ('"The numbers do not add up," Government Affairs Phil Smithers said.', "Phil Smithers"),
+        ('"I am running to win this seat," Assemblywoman Claudia Tenner said.', "Claudia Tenner"),
     ],
 )
 def test_canonical_speaker_names(body, speaker):
@@ -600,17 +600,17 @@ def test_canonical_speaker_names(body, speaker):
 @pytest.mark.parametrize(
     "body",
     [
-        'The head of the Federal Reserve, Janet Yellen, said: "We are going to stay the course."',
-        '"We are going to stay the course," said the head of the Federal Reserve, Janet Yellen.',
+        'The head of the Federal Reserve, Janet Yelland, said: "We are going to stay the course."',
+        '"We are going to stay the course," said the head of the Federal Reserve, Janet Yelland.',
     ],
 )
 def test_a_role_before_a_name_is_not_the_speaker(body):
-    assert only(body).speaker == "Janet Yellen"
+    assert only(body).speaker == "Janet Yelland"
 
 
 def test_an_adverb_after_an_aside_keeps_the_subject_before_it():
-    body = 'Raphael Lemkin, who coined the word, once said, "It happened so many times before."'
-    assert summary(only(body)) == ("Raphael Lemkin", "name", "said")
+    body = 'Raphael Lemberg, who coined the word, once said, "It happened so many times before."'
+    assert summary(only(body)) == ("Raphael Lemberg", "name", "said")
 
 
 def test_a_nested_quote_closing_with_the_outer_one():
@@ -619,8 +619,8 @@ def test_a_nested_quote_closing_with_the_outer_one():
 
 
 def test_demonstrative_descriptor():
-    body = '"I have such great respect for them," this Trump look-alike declared in Mexico City.'
-    assert summary(only(body)) == ("Trump look-alike", "name", "declared")
+    body = '"I have such great respect for them," this Thorne look-alike declared in Mexico City.'
+    assert summary(only(body)) == ("Thorne look-alike", "name", "declared")
 
 
 # --------------------------------------------------------------------------- pronouns
@@ -636,10 +636,10 @@ def test_a_first_name_outweighs_a_pronoun_after_a_cue():
 
 def test_the_person_a_quote_names_is_not_its_speaker():
     body = (
-        "Ted Cruz met Richard Viguerie on Monday. "
-        '"Cruz is our best debater, our most articulate fighter," he says.'
+        "Tom Crusk met Richard Vignal on Monday. "
+        '"Crusk is our best debater, our most articulate fighter," he says.'
     )
-    assert only(body).speaker == "Richard Viguerie"
+    assert only(body).speaker == "Richard Vignal"
 
 
 def test_it_takes_an_unknown_organisation_when_none_is_known():
@@ -649,26 +649,26 @@ def test_it_takes_an_unknown_organisation_when_none_is_known():
 
 def test_names_in_an_opening_participle_phrase_are_not_the_referent():
     body = (
-        "Susan Sarandon spoke on MSNBC on Monday. Asked about her vote if Hillary Clinton "
+        "Susan Sarrow spoke on MSNBC on Monday. Asked about her vote if Helen Varga "
         'wins, she replied: "I do not know yet."'
     )
-    assert only(body).speaker == "Susan Sarandon"
+    assert only(body).speaker == "Susan Sarrow"
 
 
 def test_a_name_modifying_a_noun_is_the_least_likely_referent():
     body = (
-        "Across town, working for the Bernie Sanders campaign, is Wayne Borders, a canvasser. "
+        "Across town, working for the Barney Sandell campaign, is Wayne Bordell, a canvasser. "
         '"I am knocking on doors all over town," he said.'
     )
-    assert only(body).speaker == "Wayne Borders"
+    assert only(body).speaker == "Wayne Bordell"
 
 
 def test_an_organisation_named_after_a_person_does_not_exclude_them():
     body = (
-        "Hillary Clinton wrote to her staff on Monday. "
-        '"Regarding the Clinton Foundation leadership, I feel impatient," she writes.'
+        "Helen Varga wrote to her staff on Monday. "
+        '"Regarding the Varga Foundation leadership, I feel impatient," she writes.'
     )
-    assert only(body).speaker == "Hillary Clinton"
+    assert only(body).speaker == "Helen Varga"
 
 
 # --------------------------------------------------------------------------- more cue-less quotes
@@ -681,22 +681,22 @@ def test_adjectives_split_by_a_comma_keep_their_noun():
 
 def test_a_name_in_an_open_parenthesis_is_the_subject():
     body = (
-        "The vast majority of historians recognize this calamity for what it is (Raphael Lemkin, "
+        "The vast majority of historians recognize this calamity for what it is (Raphael Lemberg, "
         'who coined the word genocide, once said, "It happened so many times before").'
     )
-    assert only(body).speaker == "Raphael Lemkin"
+    assert only(body).speaker == "Raphael Lemberg"
 
 
 def test_a_signature_line_names_the_speaker():
-    body = '"Crooked Hillary is something we hear all the time, and it must stop."\n\n-Michelle Marks, Ohio.'
-    assert summary(only(body)) == ("Michelle Marks", "name", None)
+    body = '"Crooked Helen is something we hear all the time, and it must stop."\n\n-Michelle Marlow, Ohio.'
+    assert summary(only(body)) == ("Michelle Marlow", "name", None)
 
 
 @pytest.mark.parametrize(
     ("body", "speaker"),
     [
-        ('Lori Bernstein held up a sign saying "Jews Against Trump, Because We Know".', "sign"),
-        ('Sarah Palin posted it under a headline that said, "ISIS Declares Death to Children."', "headline"),
+        ('Lori Bernal held up a sign saying "Jews Against Thorne, Because We Know".', "sign"),
+        ('Sarah Pellow posted it under a headline that said, "ISIS Declares Death to Children."', "headline"),
     ],
 )
 def test_a_sign_or_headline_speaks_for_itself(body, speaker):
@@ -705,11 +705,11 @@ def test_a_sign_or_headline_speaks_for_itself(body, speaker):
 
 def test_a_standalone_quote_after_a_sentence_about_a_person():
     body = (
-        "Richard Viguerie spoke on Monday.\n\n"
-        "Viguerie is upbeat about the chances of Cruz in November.\n\n"
-        '"Not only can Ted Cruz win in November, he is the best bet."'
+        "Richard Vignal spoke on Monday.\n\n"
+        "Vignal is upbeat about the chances of Crusk in November.\n\n"
+        '"Not only can Tom Crusk win in November, he is the best bet."'
     )
-    assert summary(only(body)) == ("Richard Viguerie", "name", None)
+    assert summary(only(body)) == ("Richard Vignal", "name", None)
 
 
 def test_a_title_in_the_writers_sentence_is_not_a_quote():

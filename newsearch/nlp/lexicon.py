@@ -54,13 +54,13 @@ ROLE_WORDS = frozenset(
     strategist superintendent treasurer trustee vice whip writer""".split()
 )
 
-# The honorifics among them: they open a name, never a role in apposition ("X, Mr Brown said"
+# The honorifics among them: they open a name, never a role in apposition ("X, Mr Dorran said"
 # starts a new subject; "X, chairman of Y" describes X).
 HONORIFICS = entries("""
 mr, mrs, ms, miss, mx, dr, sir, dame, mister, madam, madame, monsieur, herr, senor
 """)
 
-# The gender an honorific gives the name after it ("Mrs. Clinton" → "she").
+# The gender an honorific gives the name after it ("Mrs. Varga" → "she").
 HONORIFIC_GENDERS = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
 
 # Words that, capitalised, are part of a title rather than a name when they follow

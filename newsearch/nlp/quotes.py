@@ -14,33 +14,33 @@ a second on one core and never needs NLTK data. Two passes:
 2. **Speakers.** Around each quote we look for a speech cue ("said", "told", "according
    to", …) in the words after the closing mark (``"…," Kerry said``, ``"…," said Kerry``)
    and then in the words before the opening mark (``Kerry said: "…"``, inverted ``…,
-   explained Rosenberg, "…"``, coordinated ``Silverman … and joked, "…"``, or a lead-in
+   explained Rosenthal, "…"``, coordinated ``Silverton … and joked, "…"``, or a lead-in
    ending in a colon: its subject, else the name it ends with, ``… does not surprise
-   pollster Daron Shaw: "…"``). The subject next to the cue becomes a speaker: a name
+   pollster Daron Shore: "…"``). The subject next to the cue becomes a speaker: a name
    (titles and roles stripped, short forms expanded to the article's full form), a
    pronoun, or a common noun phrase ("Senate minority leader", "his colleague", bare
    plurals such as "State Department officials"). A word capitalised only because it
-   starts a sentence ("Following Sanders, …") is not taken for a name, nor is a phrase
-   opened by a preposition or built on a participle ("At Boca West, …").
+   starts a sentence ("Following Sandell, …") is not taken for a name, nor is a phrase
+   opened by a preposition or built on a participle ("At Palm Reach, …").
 
    Pronouns are resolved Hobbs-style: back from the quote, sentence by sentence, the
    nearest sentence naming a compatible referent wins, and within it its speaker, else
-   the leftmost main-clause subject, else a subordinate clause's subject ("When Maddow
-   …, Clinton …"). "he"/"she" need a person (a title, a first name, an honorific, a role
+   the leftmost main-clause subject, else a subordinate clause's subject ("When Madden
+   …, Varga …"). "he"/"she" need a person (a title, a first name, an honorific, a role
    or age in apposition, a speech verb or a gender somewhere in the article; places and
    organisations are skipped) not known to be of the other gender (from "Mr."/"Mrs.",
    else a common first name, else "X said she …"); the he/she of the narrative in between
    are resolved first, so a chain of "she said" keeps its referent. A name the quote itself
    mentions is not its speaker, nor is a name in a participle phrase opening the pronoun's
-   sentence ("Asked about Clinton, she replied"); a name modifying a noun ("the Sanders
+   sentence ("Asked about Varga, she replied"); a name modifying a noun ("the Sandell
    campaign") comes last. "it" goes to the nearest organisation ("The Post", "DNC"), else
    to the nearest subject that is no person or place.
 
    A quote with no cue of its own continues the previous speaker when it follows an
    attributed quote (or a fragment with a cue after it: ``golf clubs are “just scratching
-   out a profit,” Mr. Hedge said. “Golf is …”``) in the same paragraph, or stands alone
+   out a profit,” Mr. Hedley said. “Golf is …”``) in the same paragraph, or stands alone
    in the next one. Else a quote standing alone takes the speaker of the narrative
-   sentence that ends the paragraph before it ("Howard continued his remarks."), and
+   sentence that ends the paragraph before it ("Hadley continued his remarks."), and
    any other takes a cue in the sentence right after it ("“…” That is how Jane Doe put
    it."). A lead-in in capitals is the headline of the article a news digest quotes.
 
@@ -269,7 +269,7 @@ def _trie_pattern(words: list[str]) -> str:
 
 _CUE = re.compile(r"\b" + _trie_pattern(sorted(_CUES)) + r"\b", re.IGNORECASE)
 # Present-tense cues that are also plural nouns: only trusted right after a closing mark
-# ("…,” Viguerie notes.), where a noun cannot be.
+# ("…,” Vignal notes.), where a noun cannot be.
 _TRAILER_CUES = _CUES | {
     "notes": "noted",
     "observes": "noted",
@@ -289,7 +289,7 @@ _CUE_AT_END = re.compile(r"\b" + _trie_pattern(sorted(_TRAILER_CUES)) + r"$", re
 # Cues whose subject always comes before them: the words after are the listener or topic.
 _SUBJECT_FIRST = frozenset({"told", "quoted as saying", "put it"})
 # A subject has at most this many words, and sits at most _MAX_CUE_DISTANCE words from its
-# cue (an aside may come between: "Melanne Verveer, who served as …, told CBS News").
+# cue (an aside may come between: "Melanne Vervoort, who served as …, told CBS News").
 _MAX_SUBJECT_WORDS = 12
 _MAX_CUE_DISTANCE = 24
 
@@ -328,7 +328,7 @@ _ING_ADJECTIVES = frozenset(
     """incoming outgoing leading ruling founding governing sitting remaining presiding ranking
     visiting working polling during something nothing anything everything king""".split()
 )
-# Words that may sit between a subject and its cue ("Trump also said", "he has told").
+# Words that may sit between a subject and its cue ("Thorne also said", "he has told").
 _AUXILIARIES = frozenset(
     """also later then again once further previously recently has had have would will
     already just still even first finally repeatedly""".split()
@@ -345,7 +345,7 @@ _VERBISH = frozenset(
     """is was were are be been being am do does did can could should may might must not never
     there""".split()
 )
-# Conjunctions before a subject: "…when she said", "as Joel Pollak observed".
+# Conjunctions before a subject: "…when she said", "as Joel Pollard observed".
 _CLAUSE_OPENERS = frozenset(
     """that and but as when while where because since so or yet then though although if
     after before once until unless who which what how why""".split()
@@ -369,15 +369,15 @@ _HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?[ \u00a0]+((?:[A-Z][\w’'.-]*[ \
 _MENTION_RUN = re.compile(r"(?:[A-Z][\w’'.-]*[ \t\u00a0]+){0,5}[A-Z][\w’'-]*")
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _WORD_AT = re.compile(r"\S+")
-# A capitalised word after a word, a comma or a quote closed mid-sentence (``,” Obama``):
+# A capitalised word after a word, a comma or a quote closed mid-sentence (``,” Osmond``):
 # capitalised for itself, not for a sentence start.
 _MIDSENTENCE_CAPITAL = re.compile(r"(?:(?<=[\w,;] )|(?<=[,;!?][\"”] )|(?<=,'' ))[A-Z][\w’'-]*")
 # Names that are not people's: places, well-known organisations, nationalities, calendar words.
 _NOT_PEOPLE = PLACES | KNOWN_ORGANIZATIONS | NATIONALITIES | NON_ENTITY_WORDS
-# Words of an organisation or a place, which may open a person's name run ("CNN Dana Bash").
+# Words of an organisation or a place, which may open a person's name run ("CNN Dana Bashford").
 _AFFILIATIONS = PLACES | KNOWN_ORGANIZATIONS | NATIONALITIES | ORG_WORDS
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
-# A dash and a name signing a pull quote: "-Michelle Marks, Philadelphia."
+# A dash and a name signing a pull quote: "-Michelle Marlow, Philadelphia."
 _SIGNATURE = re.compile(r"[-—–][ \u00a0]*((?:[A-Z][\w’'.-]*[ \u00a0]+){0,4}[A-Z][\w’'-]*)(?:,|\.?$)")
 # Things that carry words of their own: "a sign saying", "a headline that read".
 _TEXT_BEARERS = frozenset(
@@ -394,7 +394,7 @@ _PRONOUN_AFTER_CUE = re.compile(r"[ ,]+(?:that[ ]+)?(he|she)\b")
 class _Subject:
     """Who a cue names: a ``name``, a ``pronoun`` ("he"/"she") or a ``descriptor`` phrase.
 
-    ``gender`` is what an honorific in front of a name says ("Mrs. Clinton" → "she").
+    ``gender`` is what an honorific in front of a name says ("Mrs. Varga" → "she").
     """
 
     kind: Literal["name", "pronoun", "descriptor"]
@@ -450,9 +450,9 @@ def _is_name_token(token: str) -> bool:
 
 
 def _clean_name(tokens: list[str]) -> str:
-    """A name run without the titles and roles on its left ("Sen. Ted Cruz" → "Ted Cruz").
+    """A name run without the titles and roles on its left ("Sen. Tom Crusk" → "Tom Crusk").
 
-    Everything up to a possessive goes too ("The Post’s Ishaan Tharoor" → "Ishaan Tharoor").
+    Everything up to a possessive goes too ("The Post’s Ishaan Tharp" → "Ishaan Tharp").
     """
     words = [_name_word(token) for token in tokens]
     for index in range(len(words) - 2, -1, -1):
@@ -465,7 +465,7 @@ def _clean_name(tokens: list[str]) -> str:
         if _bare(words[index]) in _CAPITALISED_FUNCTION_WORDS:
             words = words[index + 1 :]
             break
-    # A title word after a first name or an honorific is a surname ("Larry King", "Mr. King").
+    # A title word after a first name or an honorific is a surname ("Ella King", "Mr. King").
     surname = len(words) > 1 and (words[-2] in FIRST_NAMES or _bare(words[-2]) in HONORIFIC_GENDERS)
     titled = words[:-1] if surname else words
     last_title = max((i for i, word in enumerate(titled) if _is_title(word)), default=-1)
@@ -485,7 +485,7 @@ def _name_word(token: str) -> str:
 
 def _first_name_after_affiliation(words: list[str]) -> int:
     """Where a person's name starts in a run that opens with their organisation or place
-    ("Reuters Luciana Lopez", "Government Affairs Phil Smith" → 2): the first common first
+    ("Reuters Luciana Lorca", "Government Affairs Phil Smithers" → 2): the first common first
     name after such a word, with a surname after it; else 0."""
     for index, word in enumerate(words[:-1]):
         if word in FIRST_NAMES:
@@ -510,7 +510,7 @@ def _is_adverb(token: str) -> bool:
 
 
 def _without_adverbs(tokens: list[str]) -> list[str]:
-    """``tokens`` without the auxiliaries and adverbs that end them ("Trump also" → "Trump")."""
+    """``tokens`` without the auxiliaries and adverbs that end them ("Thorne also" → "Thorne")."""
     end = len(tokens)
     while end and _is_adverb(tokens[end - 1]):
         end -= 1
@@ -538,7 +538,7 @@ def _classify(phrase: str, bare_plural: bool = True) -> _Subject | None:
     if run and _is_capitalised(tokens[-1]):
         subject = _name_subject(tokens[len(tokens) - run :])
         # A name left with title words only is a title ("the Secretary of State"), unless an
-        # honorific made it a surname ("Mr. Prince").
+        # honorific made it a surname ("Mr. Duke").
         if subject is not None and (subject.gender or not all(_is_title(w) for w in subject.text.split())):
             return subject
     words = [_strip_token(token) for token in tokens]
@@ -583,18 +583,18 @@ def _subject_before(phrase: str) -> _Subject | None:
     """The subject of a cue from the words just before it ("…, Kerry said" → Kerry).
 
     When a comma comes right before the cue, the words before it are an aside about the
-    subject ("Jeff Bechdel, communications director for America Rising, said"), so the first
+    subject ("Jeff Bechtol, communications director for Forward Rising, said"), so the first
     comma-separated piece that reads as a name wins.
     """
     phrase = _PARENTHETICAL.sub(" ", phrase)
-    phrase = phrase[phrase.rfind("(") + 1 :]  # "… (Raphael Lemkin once said, “…”)"
+    phrase = phrase[phrase.rfind("(") + 1 :]  # "… (Raphael Lemberg once said, “…”)"
     pieces = [piece for piece in re.split(r"[,;:—–]|\s-\s", phrase) if piece.strip()]
     if not pieces:
         return None
-    # An adverb may follow the aside: "Raphael Lemkin, who coined the word, once said".
+    # An adverb may follow the aside: "Raphael Lemberg, who coined the word, once said".
     aside = " ".join(_without_adverbs(phrase.split())).endswith(",")
     if aside and len(pieces) > 1:
-        # A role comes before the name it introduces: "The head of the Fed, Janet Yellen, said".
+        # A role comes before the name it introduces: "The head of the Fed, Janet Yelland, said".
         for piece in sorted(pieces, key=_is_role_phrase):
             if _is_adjunct(piece):
                 continue
@@ -602,7 +602,7 @@ def _subject_before(phrase: str) -> _Subject | None:
             if subject is not None and subject.kind != "descriptor":
                 return subject
     if len(pieces) > 1 and pieces[-1].split() in (["who"], ["which"]):
-        # "Loretta E. Lynch, who told Congress": the subject is what "who" refers to.
+        # "Loretta E. Lyle, who told Congress": the subject is what "who" refers to.
         return _trailing_name(pieces[-2])
     subject = _classify(" ".join(_cut_at_break(_clause_tail(pieces[-1]))))
     if subject is None and len(pieces) > 1 and _is_adjective_opening(pieces[-2]):
@@ -620,8 +620,8 @@ def _is_adjective_opening(piece: str) -> bool:
 
 def _is_adjunct(piece: str) -> bool:
     """True for a phrase that cannot hold the subject: one opening with a preposition ("At
-    Boca West"), a lone abbreviation ("Alexandria, Va., Lazar said") or a phrase built on a
-    participle ("One pastor supporting Mr. Cruz", "Following Sanders on MSNBC")."""
+    Palm Reach"), a lone abbreviation ("Alexandria, Va., Lazar said") or a phrase built on a
+    participle ("One pastor supporting Mr. Crusk", "Following Sandell on MSNBC")."""
     tokens = piece.split()
     words = [_bare(token) for token in tokens]
     if not words or words[0] in _PHRASE_BREAKS or (len(tokens) == 1 and tokens[0].endswith(".")):
@@ -633,7 +633,7 @@ def _is_adjunct(piece: str) -> bool:
 
 
 def _trailing_name(piece: str) -> _Subject | None:
-    """The name that ends ``piece`` ("… would involve Attorney General Loretta E. Lynch")."""
+    """The name that ends ``piece`` ("… would involve Attorney General Loretta E. Lyle")."""
     tokens = piece.split()
     run = 0
     while run < len(tokens) and (_is_name_token(tokens[-1 - run]) or _is_title(tokens[-1 - run])):
@@ -652,8 +652,8 @@ def _subject_after(phrase: str, bare_plural: bool = True) -> _Subject | None:
     ]
     if len(subjects) == 1:
         return subjects[0]
-    # "said Rubio’s deputy campaign manager, Rich Beeson, …", "said the chairman of the Joint
-    # Chiefs, Gen. Joseph Dunford": the name follows its role.
+    # "said Rudland’s deputy campaign manager, Rich Beeston, …", "said the chairman of the Joint
+    # Chiefs, Gen. Joseph Dunsford": the name follows its role.
     named = subjects[1] is not None and subjects[1].kind == "name"
     if named and (subjects[0] is None or _is_role_phrase(pieces[0])):
         return subjects[1]
@@ -671,7 +671,7 @@ def _sentence_subject(sentence: str, proper: Callable[[str], bool]) -> _Subject 
     """The subject of a whole sentence: its first name (or he/she) followed by a verb-like word.
 
     Used for participle cues ("Warren …, saying: “…”") and lead-ins ending in a colon
-    ("Donald Trump issued the following statement:").
+    ("Dennis Thorne issued the following statement:").
     """
     sentence = _PARENTHETICAL.sub(" ", sentence)
     pieces = re.split(r"[,;:—–]", sentence)
@@ -711,8 +711,8 @@ def _opens_with_preposition(piece: str) -> bool:
 
 
 def _inner_subject(tokens: list[str]) -> _Subject | None:
-    """A name after an opening phrase with no comma, followed by a verb: "At one point Trump
-    turned to Clinton and said"; not the object of a preposition ("After meeting Clinton")."""
+    """A name after an opening phrase with no comma, followed by a verb: "At one point Thorne
+    turned to Varga and said"; not the object of a preposition ("After meeting Varga")."""
     for index in range(1, len(tokens) - 1):
         previous = tokens[index - 1]
         after_name = _is_capitalised(previous) or _bare(previous) in _PHRASE_BREAKS
@@ -756,10 +756,10 @@ def _is_verb_like(word: str) -> bool:
 
 def _leading_name(tokens: list[str], appositive: bool, proper: Callable[[str], bool]) -> _Subject | None:
     """The name that opens ``tokens`` when a verb-like word (or, with ``appositive``, a
-    comma and a role: "Sam Lau, the communications director …") follows it.
+    comma and a role: "Sam Lowry, the communications director …") follows it.
 
-    Role words may sit inside ("Trump spokesman Hope Hicks confirmed" → "Hope Hicks"); a
-    first word that is not ``proper`` is skipped ("Following Sanders on MSNBC").
+    Role words may sit inside ("Thorne spokesman Hope Hixon confirmed" → "Hope Hixon"); a
+    first word that is not ``proper`` is skipped ("Following Sandell on MSNBC").
     """
     if tokens and _is_capitalised(tokens[0]) and not proper(tokens[0]):
         tokens = tokens[1:]
@@ -820,7 +820,7 @@ def _contexts(body: str, spans: list[_Span], full: list[bool], paragraphs: list[
         floor = max([first.start, *before])
         leadin_start = _sentence_start(body, floor, span.open.start)
         if not before and leadin_start > floor and not body[leadin_start : span.open.start].strip():
-            # "Sam Lau said in a statement. “…”": the sentence before introduces the quote.
+            # "Sam Lowry said in a statement. “…”": the sentence before introduces the quote.
             leadin_start = _sentence_start(body, floor, leadin_start - 1)
         leadin = body[leadin_start : span.open.start]
         if not leadin.strip() and not before and span.paragraph > 0:
@@ -867,7 +867,7 @@ def _attribution_before(context: _Context, proper: Callable[[str], bool]) -> _At
         elif cue == "according to":
             subject = _subject_after(leadin[match.end() :])
         elif form in SPEECH_PARTICIPLES:
-            # "Nefzi said, adding, “…”": the subject of an earlier cue, else of the sentence.
+            # "Nasri said, adding, “…”": the subject of an earlier cue, else of the sentence.
             earlier = _attribution_before(_Context(before, "", False), proper)
             subject = earlier.subject if earlier else _participle_subject(before, proper)
         else:
@@ -909,9 +909,9 @@ def _other_subject(
     before: str, after: str, cue: str, proper: Callable[[str], bool]
 ) -> _Subject | None:
     """The subject of a cue with no subject right before it: a verb coordinated with an
-    earlier one takes the sentence's subject ("Silverman was joined by Al Franken and
-    joked, “…”"); a cue opening its clause is inverted ("…, explained Rosenberg, “…”",
-    "Continued Stone: “…”")."""
+    earlier one takes the sentence's subject ("Silverton was joined by Al Frankel and
+    joked, “…”"); a cue opening its clause is inverted ("…, explained Rosenthal, “…”",
+    "Continued Stead: “…”")."""
     words = re.split(r"[,;:—–]", before)[-1].split()
     if words and _bare(words[-1]) in ("and", "but", "then"):
         return _sentence_subject(before, proper)
@@ -922,13 +922,13 @@ def _other_subject(
 
 def _colon_subject(leadin: str, proper: Callable[[str], bool]) -> _Subject | None:
     """The speaker of a lead-in ending in a colon: the name opening its last clause that
-    has one ("…, and Lordy, …!— Cruz called them on it:"), else the sentence's subject."""
+    has one ("…, and Lordy, …!— Crusk called them on it:"), else the sentence's subject."""
     clauses = re.split(r"[,;:—–]", _PARENTHETICAL.sub(" ", leadin))
     for clause in reversed(clauses[1:]):
         subject = _leading_name(clause.split(), False, proper)
         if subject is not None:
             return subject
-    # Else the name the lead-in ends with ("… does not surprise pollster Daron Shaw:").
+    # Else the name the lead-in ends with ("… does not surprise pollster Daron Shore:").
     return _sentence_subject(leadin, proper) or _trailing_name(clauses[-2] if len(clauses) > 1 else "")
 
 
@@ -944,9 +944,9 @@ class _Mention:
 
     ``rank`` orders the names of one sentence by how likely a following "he said" is to
     refer to them: a speaker (``_SPEAKER``: the subject of a speech cue, or a quote's
-    speaker), a clause subject ("…, Christie blamed Clinton"), a subordinate clause's
-    subject ("When Maddow pointed out …"), any other name, or a name modifying a noun
-    (``_MODIFIER``: "the Bernie Sanders campaign").
+    speaker), a clause subject ("…, Christow blamed Varga"), a subordinate clause's
+    subject ("When Madden pointed out …"), any other name, or a name modifying a noun
+    (``_MODIFIER``: "the Barney Sandell campaign").
     """
 
     offset: int
@@ -978,8 +978,8 @@ class _Speakers:
 
     def canonical(self, name: str, gender: str | None = None) -> str:
         """The article's full form of ``name`` ("Kerry" → "John Kerry"): the first one
-        introduced whose first name agrees with ``gender`` ("Mrs. Clinton" is not "Bill
-        Clinton")."""
+        introduced whose first name agrees with ``gender`` ("Mrs. Varga" is not "Bill
+        Varga")."""
         if self.full_names is None:
             self.full_names = _full_names(self.body)
         for full in self.full_names.get(name.split()[-1].lower(), ()):
@@ -990,7 +990,7 @@ class _Speakers:
     def is_proper(self, token: str) -> bool:
         """True unless ``token`` is capitalised only where a sentence starts.
 
-        The first word of a sentence is capitalised whatever it is ("Following Sanders on
+        The first word of a sentence is capitalised whatever it is ("Following Sandell on
         MSNBC, …", "Ever since …"); it is part of a name only when the article also writes
         it capitalised mid-sentence, or it is a first name or a title.
         """
@@ -1006,7 +1006,7 @@ class _Speakers:
 
     def gender(self, name: str) -> str | None:
         """``name``'s gender from an honorific, else from a common first name, else from a
-        pronoun after one of its cues ("Sanders said she …" is often about someone else)."""
+        pronoun after one of its cues ("Sandell said she …" is often about someone else)."""
         return (
             self.genders.get(name)
             or FIRST_NAME_GENDERS.get(name.split()[0].lower())
@@ -1041,7 +1041,7 @@ class _Speakers:
         """True for a name known to be a person's: not a place or an organisation, and
         given a gender, a title, a first name, or a speech verb somewhere in the article."""
         words = name.split()
-        if name in self.genders:  # "Mr. Band" is a person even though a band is a group
+        if name in self.genders:  # "Mr. Guild" is a person even though a guild is a group
             return True
         if name in _NOT_PEOPLE or words[-1] in ORG_WORDS or name.isupper():
             return False
@@ -1060,10 +1060,10 @@ class _Speakers:
         """The person ``pronoun`` (the subject of the cue of ``quote``) stands for.
 
         The he/she of the narrative before it are resolved first, in text order, so that
-        "Ebeling … What got under her skin, she said, was a question … when a young man
-        asked Clinton …. “…,” she said." keeps to Ebeling through the middle "she said".
-        Nobody the quote names in the third person is its speaker ("Cruz is our best
-        debater," he says: not Cruz).
+        "Ebner … What got under her skin, she said, was a question … when a young man
+        asked Varga …. “…,” she said." keeps to Ebner through the middle "she said".
+        Nobody the quote names in the third person is its speaker ("Crusk is our best
+        debater," he says: not Crusk).
         """
         if self.scanned is None:
             self.scanned, self.pending = _scan_mentions(self)
@@ -1083,7 +1083,7 @@ class _Speakers:
         "it" with no known organisation before it takes a subject that is neither a person
         nor a place ("Exxon Mobil denied the report. “…,” it said."). The names in a
         participle phrase opening the pronoun's sentence are not its referent: the pronoun
-        is that phrase's subject ("Asked about Clinton's vote, she replied": not Clinton).
+        is that phrase's subject ("Asked about Varga's vote, she replied": not Varga).
         """
         floor = self.participle_opening(before)
         candidates = [
@@ -1111,8 +1111,8 @@ class _Speakers:
 
 def _named_in(quote: str) -> frozenset[str]:
     """The words of ``quote`` (lower-case) that may end a person's name: all but a capitalised
-    word running on into another, as in an organisation named after someone ("the Clinton
-    Foundation", "Trump University")."""
+    word running on into another, as in an organisation named after someone ("the Varga
+    Foundation", "Thorne University")."""
     tokens = quote.split()
     return frozenset(
         _bare(token)
@@ -1139,8 +1139,8 @@ def _name_tokens(run: str) -> list[str]:
 
 
 def _name_pieces(run: str) -> list[list[str]]:
-    """The tokens of a capitalised run, cut where a sentence ends ("Ohio. Hillary Clinton"
-    → "Ohio." and "Hillary Clinton"), keeping initials and "Mr." inside."""
+    """The tokens of a capitalised run, cut where a sentence ends ("Ohio. Helen Varga"
+    → "Ohio." and "Helen Varga"), keeping initials and "Mr." inside."""
     pieces: list[list[str]] = [[]]
     tokens = run.split()
     for index, token in enumerate(tokens):
@@ -1153,7 +1153,7 @@ def _name_pieces(run: str) -> list[list[str]]:
 def _opens_clause(body: str, sentence: int, run: re.Match[str], tokens: list[str]) -> bool:
     """True when the name ``tokens`` of ``run`` stands where a clause subject stands: first
     in its sentence or after a comma, dash or conjunction, and neither a possessive
-    ("Tsege’s arrest") nor after a preposition ("Of Sanders, McCaskill said")."""
+    ("Tesfa’s arrest") nor after a preposition ("Of Sandell, McCaffrey said")."""
     if tokens[-1].endswith(("’s", "'s", "’")) or _bare(run.group().split()[0]) in _PHRASE_BREAKS:
         return False
     before = body[max(sentence, run.start() - 20) : run.start()].rstrip(" \u00a0\"“‘'`")
@@ -1165,7 +1165,7 @@ def _opens_clause(body: str, sentence: int, run: re.Match[str], tokens: list[str
 
 def _mention_rank(body: str, sentence: int, run: re.Match[str], tokens: list[str]) -> int:
     """How likely a later he/she is to refer to this name: the subject of a main clause
-    first, then the subject of a subordinate one ("…, that Donald Trump could be …")."""
+    first, then the subject of a subordinate one ("…, that Dennis Thorne could be …")."""
     if not _opens_clause(body, sentence, run, tokens):
         return _OTHER
     words = body[max(sentence, run.start() - 20) : run.start()].split()
@@ -1173,8 +1173,8 @@ def _mention_rank(body: str, sentence: int, run: re.Match[str], tokens: list[str
 
 
 def _has_role_apposition(body: str, end: int) -> bool:
-    """True when an age or a role follows the name ending at ``end``: "Michelle Stevens, 30,",
-    "Herman Cain, the pizza maven and former Republican presidential candidate who …"."""
+    """True when an age or a role follows the name ending at ``end``: "Michelle Stenson, 30,",
+    "Herman Kane, the pizza maven and former Republican presidential candidate who …"."""
     match = _APPOSITION.match(body, end)
     if match is None:
         return False
@@ -1190,8 +1190,8 @@ def _has_role_apposition(body: str, end: int) -> bool:
 
 def _full_names(body: str) -> dict[str, list[str]]:
     """Multi-word capitalised names in the article, by last word, in order of first mention
-    (news introduces its main "Murphy" before a namesake: "Sen. Chris Murphy … Anne Marie
-    Murphy").
+    (news introduces its main "Morley" before a namesake: "Sen. Chris Morley … Anne Marie
+    Morley").
 
     An inverted speech cue opening the run is not part of it ("Continued Tom Smith:").
     """
@@ -1232,7 +1232,7 @@ def _inside(position: int, quoted: list[Span]) -> bool:
 
 
 def _collect_speakers(body: str, quoted: list[Span], paragraphs: list[Span]) -> _Speakers:
-    """The article's speakers, with genders from honorifics ("Mrs. Clinton")."""
+    """The article's speakers, with genders from honorifics ("Mrs. Varga")."""
     speakers = _Speakers(body, quoted, paragraphs)
     for match in _HONORIFIC.finditer(body):
         gender = HONORIFIC_GENDERS[match.group(1).lower()]
@@ -1244,8 +1244,8 @@ def _scan_mentions(speakers: _Speakers) -> tuple[list[_Mention], list[_Mention]]
     """Every name outside the quotes that a pronoun may refer to, and every he/she that
     opens a clause there (its ``name`` is the pronoun), in text order.
 
-    On the way, learns who is a person (subjects of speech cues anywhere: "Clinton said
-    Tuesday that …"; names behind a title: "Sen. Murphy") and genders ("X said she …").
+    On the way, learns who is a person (subjects of speech cues anywhere: "Varga said
+    Tuesday that …"; names behind a title: "Sen. Morley") and genders ("X said she …").
     """
     names = sorted(_cue_subjects(speakers) + _name_mentions(speakers), key=lambda m: m.offset)
     return names, _pronoun_mentions(speakers)
@@ -1274,7 +1274,7 @@ def _cue_subjects(speakers: _Speakers) -> list[_Mention]:
         name = speakers.canonical(subject.text, subject.gender)
         words = body[max(floor, match.start() - 60) : match.start()].split()
         opener = next((_bare(word) for word in reversed(words) if not _is_name_token(word)), "")
-        rank = _SUBORDINATE if opener in _SUBORDINATORS else _SPEAKER  # "When Maddow noted …"
+        rank = _SUBORDINATE if opener in _SUBORDINATORS else _SPEAKER  # "When Madden noted …"
         mentions.append(_Mention(match.start(), name, rank))
         speakers.people.add(name)
         pronoun = _PRONOUN_AFTER_CUE.match(body, match.end())
@@ -1285,7 +1285,7 @@ def _cue_subjects(speakers: _Speakers) -> list[_Mention]:
 
 def _cue_subject(body: str, floor: int, cue: re.Match[str]) -> _Subject | None:
     """The subject of a speech cue of the narrative: before it ("Kerry said"), else after
-    it when the cue is inverted ("…, said Jake Horowitz, editor in chief of Mic.com.")."""
+    it when the cue is inverted ("…, said Jake Horwood, editor in chief of Mag.com.")."""
     before, after = body[floor : cue.start()], body[cue.end() : cue.end() + 200]
     subject = _subject_before(before)
     inverted = not before.strip(" ,—–-\u00a0") or before.rstrip().endswith(",")
@@ -1320,8 +1320,8 @@ def _skip_auxiliaries(body: str, position: int) -> int:
 
 
 def _is_modifier(body: str, run: re.Match[str]) -> bool:
-    """True for a name that modifies a noun after a determiner ("the Bernie Sanders
-    campaign", "a Clinton spokesman"): the least likely referent of a pronoun."""
+    """True for a name that modifies a noun after a determiner ("the Barney Sandell
+    campaign", "a Varga spokesman"): the least likely referent of a pronoun."""
     before = body[max(0, run.start() - 6) : run.start()].split()
     after = _WORD_AT.match(body, run.end() + 1) if body[run.end() : run.end() + 1] == " " else None
     if not before or before[-1].lower() not in _DETERMINERS or after is None:
@@ -1403,8 +1403,8 @@ def _attribute(
     """The canonical speaker of one quote's attribution, its cue and how it was found.
 
     With ``mention``, the speaker counts as named at the quote for later pronouns; a
-    fragment's attribution does not ("When Maddow pointed out that Sanders calls it
-    “Medicare for all,” Clinton …": Maddow is no speaker there).
+    fragment's attribution does not ("When Madden pointed out that Sandell calls it
+    “Medicare for all,” Varga …": Madden is no speaker there).
     """
     if attribution is None:
         return _Found()
@@ -1431,7 +1431,7 @@ def _continues(said: _Said, body: str, span: _Span, paragraphs: list[Span]) -> b
 
 def _narrative_leadin(body: str, span: _Span, paragraphs: list[Span], quoted: list[Span]) -> _Context:
     """The last sentence of the paragraph before ``span``, after any quote in it: the
-    narrative that introduces a quote standing on its own ("Howard continued his remarks.",
+    narrative that introduces a quote standing on its own ("Hadley continued his remarks.",
     "Rather, he said, the struggles will go on.")."""
     above = paragraphs[span.paragraph - 1]
     floor = max([above.start, *(q.end for q in quoted if above.start < q.end <= above.end)])
@@ -1463,7 +1463,7 @@ def _attribution_around(
     """For a quote with no cue of its own: a cue in the narrative sentence that introduces a
     quote standing alone in its paragraph, else a cue or a signature right after the quote
     (cataphora: "“…” That is how Jane Doe put it."), else the person the introducing
-    sentence is about ("Jon Favreau published a column entitled “…”")."""
+    sentence is about ("Jon Farrell published a column entitled “…”")."""
     introduction = context
     if span.paragraph > 0 and _is_standalone(body, span, paragraphs):
         introduction = _narrative_leadin(body, span, paragraphs, quoted)
@@ -1480,7 +1480,7 @@ def _attribution_around(
 
 def _introducer(sentence: str, proper: Callable[[str], bool]) -> _Attribution | None:
     """The subject of a sentence with no speech cue, as the speaker of the quote it leads
-    to, when it is a name or he/she ("Viguerie is upbeat about …. ¶ “…”"); a common noun is
+    to, when it is a name or he/she ("Vignal is upbeat about …. ¶ “…”"); a common noun is
     too often what the quote is about ("The market slumped: “…”")."""
     subject = _sentence_subject(sentence, proper)
     return _Attribution(None, subject) if subject is not None and subject.kind != "descriptor" else None
@@ -1488,7 +1488,7 @@ def _introducer(sentence: str, proper: Callable[[str], bool]) -> _Attribution | 
 
 def _signature(sentence: str) -> _Attribution | None:
     """A dash and a name signing the quote before it, as pull quotes are: "“…” -Michelle
-    Marks, Philadelphia." or "— President Obama, tweeting after the speech"."""
+    Marks, Philadelphia." or "— President Osmond, tweeting after the speech"."""
     match = _SIGNATURE.match(sentence.strip())
     subject = _name_subject(match.group(1).split()) if match else None
     return _Attribution(None, subject) if subject is not None else None
@@ -1578,7 +1578,7 @@ def _attribute_partial(
     embedded = _is_embedded(body, span)
     characterised = _characterisation(context.leadin, speakers.is_proper)
     if characterised is not None and _characterises_last(context.leadin):
-        # "Contrast that with Trump, who has called the pact “insanity,” and Sanders, who says
+        # "Contrast that with Thorne, who has called the pact “insanity,” and Sandell, who says
         # …": the verb next to the quote decides, not a cue further off on either side.
         attribution: _Attribution | None = characterised
     else:
