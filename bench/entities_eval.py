@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -366,7 +367,8 @@ def report(
         f"Speed: `extract_entities` on the first {articles} BBC articles: "
         f"**{articles / seconds:.1f} articles/s** ({seconds:.2f} s, one core, {found} entities; "
         f"model loading {load_seconds:.2f} s once per process, not included: a read of the model "
-        "cache when it is current; building it from NLTK's zips takes seconds)."
+        "cache when it is current; building it from NLTK's zips takes seconds; 1-minute load "
+        f"average {os.getloadavg()[0]:.1f} on the shared machine while measured)."
     )
     return "\n".join(lines)
 

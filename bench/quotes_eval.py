@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -482,14 +483,17 @@ def main(argv: list[str] | None = None) -> None:
         rows.append(score(train, baseline_extract).row("baseline", SPLIT_LABELS["train"]))
         train_note = (
             f" Rows labelled *train (tuning)* are the {len(train)} train articles the rules were "
-            "tuned on; *dev (held out)* rows were only measured, never looked at while tuning."
+            "tuned on; *dev (held out)* rows were only measured, never tuned on (its output was "
+            "diffed once, to check that moving the word lists to `nlp/lexicon.py` changed only "
+            "what it should)."
         )
     speed = ""
     if not args.no_throughput:
         articles, rate = throughput(args.limit)
         speed = (
             f"Throughput of `extract_quotes`: {rate:,.0f} articles/s on one core "
-            f"({articles} BBC articles, best of three passes).\n\n"
+            f"({articles} BBC articles, best of three passes; 1-minute load average "
+            f"{os.getloadavg()[0]:.1f} on the shared machine while measured).\n\n"
         )
     body = (
         f"PolNeAR {args.split}: {len(documents)} articles, {ours.gold_full + ours.gold_partial} gold "
