@@ -436,8 +436,8 @@ def run_search(
     With ``collapse``, only the best-scoring article of each story is a hit, and the story's
     other articles are listed as its ``versions``. With ``facets=N``, the N most frequent
     people, organisations and places among *all* matching articles are counted too. With
-    ``feedback``, a ranked query is re-ranked by its expansion (see ``rerank``); the articles
-    it matches stay the same. With the query's embedding (``meaning``), the ranking is mixed
+    ``feedback``, a ranked query is re-ranked by its expansion (see ``rerank``; which queries:
+    ``wants_feedback``); the articles it matches stay the same. With the query's embedding (``meaning``), the ranking is mixed
     with each article's closeness to it (``semantic.fuse``). A query that matches nothing gets
     a spelling ``suggestion``.
 
@@ -453,7 +453,7 @@ def run_search(
     ranking = rank(searcher, parsed.query) if parsed.query is not None else everything(searcher)
     if filters or parsed.filters:
         ranking = keep_matching(searcher, ranking, (*parsed.filters, *filters))
-    if feedback and parsed.ranked and len(ranking) and not too_long_for_feedback(parsed.query):
+    if feedback and len(ranking) and wants_feedback(parsed, semantic=meaning is not None):
         ranking = rerank(searcher, parsed.query, ranking)
     if meaning is not None and parsed.query is not None:
         from .semantic import fuse
@@ -572,6 +572,18 @@ _STOP_TERMS = frozenset(token.text for token in news_analyzer()(" ".join(STOP_WO
 def body_words(query: wq.Query) -> set[str]:
     """The distinct words a query looks for in the body."""
     return {as_text(text) for field, text in query.iter_all_terms() if field == "body"}
+
+
+def wants_feedback(parsed: ParsedQuery, semantic: bool) -> bool:
+    """Whether feedback re-ranks a query: a ranked one, not too long for it
+    (``too_long_for_feedback``), and in a semantic search only if ``semantic.FEEDBACK``."""
+    if not parsed.ranked or too_long_for_feedback(parsed.query):
+        return False
+    if semantic:
+        from .semantic import FEEDBACK
+
+        return FEEDBACK
+    return True
 
 
 def too_long_for_feedback(query: wq.Query) -> bool:
