@@ -75,10 +75,11 @@ RERANK_DEPTH = 1000  # feedback re-scores this many of the best articles (as Ans
 FEEDBACK_MAX_TERMS = 20
 # Which ranked queries weigh a word by how often they say it (BM25's query-term frequency, as
 # FTS5 and rank_bm25 count it, saturated: see ``query_term_weight``). "long": the requests too long
-# for feedback. A long request comes back to its subject ("... associative stores or memories and
-# associative processors. computer architectures, associative memory"), and its own repetitions say
-# which of its words matter where feedback would have guessed from its best hits. "always" also
-# weighs the short questions that get feedback, "never" no query (see the tuning table).
+# for feedback. A long request comes back to its subject ("... the effects of river pollution on
+# fish ... I would also like papers on measuring pollution. pollution, rivers, fisheries"), and its
+# own repetitions say which of its words matter where feedback would guess from its best hits.
+# "always" also weighs the short questions that get feedback, "never" no query (see the tuning
+# table).
 QUERY_TERM_FREQUENCY: Literal["never", "long", "always"] = "long"
 # Question framing in English requests: the words that say "this is a request", not what it is
 # about. Left out of ranked queries (never out of phrases). Written from how people phrase
