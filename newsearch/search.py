@@ -179,7 +179,9 @@ def parse_query(text: str, schema, mode: Mode = "auto") -> ParsedQuery:
     parsed = make_parser(schema, "any" if ranked else "all").parse(words)
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise QueryError(f"query {text!r} has no words to search for; try e.g. `newsearch query aleppo`")
-    if ranked and (QUERY_TERM_FREQUENCY == "always" or QUERY_TERM_FREQUENCY == "long" and too_long_for_feedback(parsed)):
+    if ranked and (
+        QUERY_TERM_FREQUENCY == "always" or QUERY_TERM_FREQUENCY == "long" and too_long_for_feedback(parsed)
+    ):
         parsed = weigh_by_frequency(parsed, words)
     scored, filters = split_filters(parsed)
     return ParsedQuery(
@@ -438,9 +440,9 @@ def run_search(
     other articles are listed as its ``versions``. With ``facets=N``, the N most frequent
     people, organisations and places among *all* matching articles are counted too. With
     ``feedback``, a ranked query is re-ranked by its expansion (see ``rerank``; which queries:
-    ``wants_feedback``); the articles it matches stay the same. With the query's embedding (``meaning``), the ranking is mixed
-    with each article's closeness to it (``semantic.fuse``). A query that matches nothing gets
-    a spelling ``suggestion``.
+    ``wants_feedback``); the articles it matches stay the same. With the query's embedding
+    (``meaning``), the ranking is mixed with each article's closeness to it (``semantic.fuse``).
+    A query that matches nothing gets a spelling ``suggestion``.
 
     ``filters`` (with the query's own, ``parsed.filters``) narrow the matches before anything
     else; ``sort="newest"``/``"oldest"`` orders the hits by date instead of score (undated
