@@ -108,6 +108,9 @@ def relevance_markdown(
     ratio = ratio_row(results)
     if ratio:
         parts.append(ratio)
+    halves = ratio_by_half(results)
+    if halves:
+        parts.append(halves)
     diffs = per_query_differences(results)
     if diffs:
         parts.append(diffs)
@@ -130,6 +133,33 @@ def ratio_row(results: Sequence[EngineRelevance]) -> str:
             cells.append(f"{value:.3f} (vs {best.engine})")  # 3 places: 1.046 must not read as 1.05
         rows.append([variant.engine, *cells])
     return markdown_table(["newsearch / best baseline", *MEASURES], rows)
+
+
+HALVES = {"odd": 1, "even": 0}
+
+
+def ratio_by_half(results: Sequence[EngineRelevance]) -> str:
+    """The ratio of ``ratio_row`` on the odd- and the even-numbered topics apart (each half
+    against its own best baseline): a change that holds on both halves is less likely to be
+    fitted to a few topics than one carried by either."""
+    ours = [r for r in results if r.engine not in BASELINES and r.per_query]
+    baselines = [r for r in results if r.engine in BASELINES and r.per_query]
+    if not ours or not baselines:
+        return ""
+    rows = []
+    for variant in ours:
+        for half, remainder in HALVES.items():
+            cells = []
+            for measure in ("MAP", "nDCG@10"):
+
+                def on_half(engine: EngineRelevance) -> float:
+                    values = [v for q, v in engine.per_query[measure].items() if int(q) % 2 == remainder]
+                    return sum(values) / len(values)
+
+                best = max(baselines, key=on_half)
+                cells.append(f"{on_half(variant) / on_half(best):.3f} (vs {best.engine})" if on_half(best) else "nan")
+            rows.append([f"{variant.engine}, {half} topics", *cells])
+    return markdown_table(["newsearch / best baseline, by half", "MAP", "nDCG@10"], rows)
 
 
 def per_query_differences(results: Sequence[EngineRelevance]) -> str:

@@ -30,7 +30,7 @@ from newsearch.embeddings import embed_query
 from newsearch.text import AcronymFilter, NewsTokenizer
 from bench.corpora import RELEVANCE_COLLECTIONS, Collection, write_corpus
 from bench.engines import Ranked, tie_break
-from bench.metrics import MEASURES, evaluate
+from bench.metrics import evaluate_per_query
 from bench.queries import normalise_query
 from bench.relevance import DEPTH
 from bench.report import markdown_table, use_shared_nltk_data, write_section
@@ -59,6 +59,8 @@ class Variant:
     analysed: bool = False
     semantic_share: float | None = None
     lowercase: bool = False  # the query lower-cased, words only (as the baselines get it)
+    # Other functions replaced for the row: (module, name, replacement), e.g. Whoosh's ``bm25``.
+    patches: tuple[tuple[object, str, object], ...] = ()
 
     @property
     def index_kind(self) -> tuple[bool, bool, bool]:
@@ -86,7 +88,8 @@ def snowball_words(text: str) -> list[tuple[str, int, int]]:
 ENTITY_FIELDS = ("people", "organisations", "places")
 NO_STOPS = {"STOP_WORDS": frozenset()}
 NEVER = re.compile(r"(?!)")  # a pattern that matches nothing: turns a query rewrite off
-BEFORE_18 = {"_FRAMING": NEVER, "_POSSESSIVE": NEVER, "FEEDBACK_MAX_TERMS": 10**6}
+BEFORE_18 = {"_FRAMING": NEVER, "_POSSESSIVE": NEVER, "FEEDBACK_MAX_TERMS": 10**6, "QUERY_TERM_FREQUENCY": "never"}
+NO_QTF = {"QUERY_TERM_FREQUENCY": "never"}
 # Robertson and Zaragoza's BM25F (``scoring.DocumentBM25F``) in place of Whoosh's per-field one.
 BM25F = {"RANKING": "bm25f"}
 STEPS = (
@@ -97,11 +100,39 @@ STEPS = (
     Variant("+ classic probabilistic idf, floor 0.1 (final before #18)", BEFORE_18),
     Variant("  the same, queries lower-cased (as the bench gave them before #18)", BEFORE_18, lowercase=True),
     Variant("+ possessive 's dropped from query words (#18)", {**BEFORE_18, "_POSSESSIVE": search._POSSESSIVE}),
-    Variant("+ question framing left out (#18)", {"FEEDBACK_MAX_TERMS": 10**6}),
-    Variant("+ no feedback for queries over 20 words (#18) = final"),
+    Variant("+ question framing left out (#18)", {**NO_QTF, "FEEDBACK_MAX_TERMS": 10**6}),
+    Variant("+ no feedback for queries over 20 words (#18)", NO_QTF),
+    Variant("+ those long requests weigh a repeated word 1 + ln(times) (#18) = final"),
 )
+
+
+def bm25_plus(delta: float):
+    """Whoosh's ``bm25`` with Lv and Zhai's lower bound (BM25+): ``delta * idf`` more for any
+    occurrence, so a long document's match is never worth next to nothing."""
+
+    def score(idf, tf, fl, avgfl, B, K1):
+        return BM25(idf, tf, fl, avgfl, B, K1) + delta * idf
+
+    return score
+
+
+def bm25_l(delta: float):
+    """Lv and Zhai's BM25L: ``delta`` added to the length-normalised count before saturation."""
+
+    def score(idf, tf, fl, avgfl, B, K1):
+        normalised = tf / ((1 - B) + B * fl / avgfl) + delta
+        return idf * (K1 + 1) * normalised / (K1 + normalised)
+
+    return score
+
+
+BM25 = scoring.bm25
+LINEAR_QTF = {"QUERY_TERM_FREQUENCY": "always", "query_term_weight": float}  # weight = times said
 ONE_CHANGE = (
-    Variant("final, + query-term frequency (rejected, #18)", {"QUERY_TERM_FREQUENCY": True}),
+    Variant("final, query-term frequency on every ranked query (rejected, #18)", {"QUERY_TERM_FREQUENCY": "always"}),
+    Variant("final, no query-term frequency", NO_QTF),
+    Variant("final, query-term frequency linear, every ranked query (rejected, #18)", LINEAR_QTF),
+    Variant("final, query-term frequency linear, long requests", {"query_term_weight": float}),
     Variant("final, framing kept", {"_FRAMING": NEVER}),
     Variant("final, feedback for queries up to 15 words", {"FEEDBACK_MAX_TERMS": 15}),
     Variant("final, feedback for queries up to 25 words", {"FEEDBACK_MAX_TERMS": 25}),
@@ -115,13 +146,17 @@ ONE_CHANGE = (
     Variant("final, OR coordination 0.9", {"OR_COORDINATION": 0.9}),
     Variant("final, title weight 1", {"FIELD_BOOSTS": {"title": 1.0, "body": 1.0}}),
     Variant("final, title weight 3 (rejected: TIME has no titles to confirm it)", {"FIELD_BOOSTS": {"title": 3.0, "body": 1.0}}),
-    Variant("final, title weight 3, + query-term frequency", {"FIELD_BOOSTS": {"title": 3.0, "body": 1.0}, "QUERY_TERM_FREQUENCY": True}),
+    Variant("final, title weight 3, query-term frequency always", {"FIELD_BOOSTS": {"title": 3.0, "body": 1.0}, "QUERY_TERM_FREQUENCY": "always"}),
     Variant("final, stop words kept", NO_STOPS),
     Variant("final, no feedback", feedback=False),
     Variant("final, feedback on every ranked query", {"FEEDBACK_MAX_TERMS": 10**6}),
     Variant("final, feedback 10 docs", {"FEEDBACK_DOCS": 10}),
     Variant("final, feedback share 0.5", {"FEEDBACK_SHARE": 0.5}),
     Variant("final, + word pairs within 3 positions, boost 0.25", pairs=(3, 0.25)),
+    Variant("final, + word pairs within 8 positions, boost 0.1 (rejected, #18)", pairs=(8, 0.1)),
+    Variant("final, BM25+ (lower bound 0.5 idf; rejected, #18)", patches=((scoring, "bm25", bm25_plus(0.5)),)),
+    Variant("final, BM25+ (lower bound 0.25 idf)", patches=((scoring, "bm25", bm25_plus(0.25)),)),
+    Variant("final, BM25L (delta 0.25; rejected, #18)", patches=((scoring, "bm25", bm25_l(0.25)),)),
     Variant("final, true BM25F: title weight 2, b 0.75 in both (rejected, #18)", BM25F),
     Variant("final, true BM25F, title weight 1", {**BM25F, "FIELD_BOOSTS": {"title": 1.0, "body": 1.0}}),
     Variant("final, true BM25F, title weight 3", {**BM25F, "FIELD_BOOSTS": {"title": 3.0, "body": 1.0}}),
@@ -139,10 +174,11 @@ EXPENSIVE = (
     Variant("final, + quotes field, weight 0.1", with_fields({"quotes": 0.1}), analysed=True),
     Variant("final, + entity fields, weight 0.1", with_fields(dict.fromkeys(ENTITY_FIELDS, 0.1)), analysed=True),
     Variant("final, Snowball stemming instead of Porter", {"news_words": snowball_words}, snowball=True),
-    Variant("final, + semantic mix 0.3", semantic_share=0.3),
-    Variant("final, + semantic mix 0.5 (index --semantic)", semantic_share=0.5),
-    Variant("final, + semantic mix 0.7", semantic_share=0.7),
-    Variant("final, + semantic mix 0.5, no feedback", feedback=False, semantic_share=0.5),
+    Variant("final, + semantic mix 0.3, no feedback", semantic_share=0.3),
+    Variant("final, + semantic mix 0.5, with feedback (before #18)", semantic_share=0.5, patches=((semantic, "FEEDBACK", True),)),
+    Variant("final, + semantic mix 0.6, with feedback", semantic_share=0.6, patches=((semantic, "FEEDBACK", True),)),
+    Variant("final, + semantic mix 0.6, no feedback (index --semantic; #18)", semantic_share=0.6),
+    Variant("final, + semantic mix 0.7, no feedback", semantic_share=0.7),
     Variant("semantic closeness alone (mix 1.0)", semantic_share=1.0),
 )
 
@@ -210,19 +246,33 @@ def ranker(index: Path, variant: Variant) -> Callable[[str], list[Ranked]]:
     return rank
 
 
-def measure(variant: Variant, index: Path, collection: Collection) -> dict[str, float]:
+def measure(variant: Variant, index: Path, collection: Collection) -> dict[str, dict[str, float]]:
+    """Each measure of ``variant``'s ranking, topic by topic (measure -> qid -> value)."""
     topics = collection.topics
     share = semantic.SEMANTIC_SHARE if variant.semantic_share is None else variant.semantic_share
-    with patched(variant.settings), mock.patch.object(semantic, "SEMANTIC_SHARE", share):
+    with patched(variant.settings), mock.patch.object(semantic, "SEMANTIC_SHARE", share), ExitStack() as stack:
+        for module, name, value in variant.patches:
+            stack.enter_context(mock.patch.object(module, name, value))
         # Settings such as BM25_K1 are read when the searcher is made: make it inside the patch.
         rank = ranker(index, variant)
         rankings = {
             t.qid: tie_break(rank(normalise_query(t.text) if variant.lowercase else t.text)) for t in topics
         }
-    return evaluate(rankings, collection.qrels, docid=collection.docid, qids={t.qid for t in topics})
+    return evaluate_per_query(rankings, collection.qrels, docid=collection.docid, qids={t.qid for t in topics})
 
 
-def tuning_markdown(rows: list[tuple[str, dict[str, dict[str, float]]]], names: list[str]) -> str:
+def mean(values: dict[str, float]) -> float:
+    return sum(values.values()) / len(values)
+
+
+def ups_and_downs(row: dict[str, float], final: dict[str, float]) -> str:
+    """How many topics the row ranks better and worse than the final ranking (AP)."""
+    better = sum(row[q] > final[q] + 1e-9 for q in final)
+    worse = sum(row[q] < final[q] - 1e-9 for q in final)
+    return f"+{better} / −{worse}"
+
+
+def tuning_markdown(rows: list[tuple[str, dict[str, dict[str, dict[str, float]]]]], names: list[str], final: int) -> str:
     intro = (
         "Each row ranks every topic of TIME (bodies only) and of LISA (titles and abstracts), "
         "given *as written* (in capitals) unless the row says otherwise, terms OR-ed as in the "
@@ -232,19 +282,34 @@ def tuning_markdown(rows: list[tuple[str, dict[str, dict[str, float]]]], names: 
         "every later row changes one setting of the final ranking. Rows that search quotes or "
         "entities, stem with Snowball or mix in closeness in meaning need indexes of their own "
         "(NLP, embeddings); they are measured with `--all-rows` only (the TIME-only figures "
-        "before issue 18 are in git history). Produced by `python -m bench.tuning`."
+        "before issue 18 are in git history). The topics columns count the topics a row ranks "
+        "better / worse than the final ranking (average precision), so that a change carried by "
+        "one or two topics can be told from one that holds. Produced by `python -m bench.tuning`."
     )
-    header = ["variant", *(f"{name} {m}" for name in names for m in ("MAP", "nDCG@10"))]
+    header = [
+        "variant",
+        *(f"{name} {m}" for name in names for m in ("MAP", "nDCG@10")),
+        *(f"{name} topics" for name in names),
+    ]
+    _, best = rows[final]
     table = markdown_table(
-        header, [[label, *(scores[name][m] for name in names for m in ("MAP", "nDCG@10"))] for label, scores in rows]
+        header,
+        [
+            [
+                label,
+                *(mean(scores[name][m]) for name in names for m in ("MAP", "nDCG@10")),
+                *(ups_and_downs(scores[name]["MAP"], best[name]["MAP"]) for name in names),
+            ]
+            for label, scores in rows
+        ],
     )
     return f"{intro}\n\n{table}"
 
 
-def run_tuning(all_rows: bool = False) -> list[tuple[str, dict[str, dict[str, float]]]]:
+def run_tuning(all_rows: bool = False) -> list[tuple[str, dict[str, dict[str, dict[str, float]]]]]:
     variants = (*STEPS, *ONE_CHANGE, *(EXPENSIVE if all_rows else ()))
     collections = [make() for make in RELEVANCE_COLLECTIONS.values()]
-    by_collection: dict[str, list[dict[str, float]]] = {}
+    by_collection: dict[str, list[dict[str, dict[str, float]]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-tuning-") as tmp:
         for collection in collections:
             workdir = Path(tmp) / collection.name
@@ -257,10 +322,10 @@ def run_tuning(all_rows: bool = False) -> list[tuple[str, dict[str, dict[str, fl
             for variant in variants:
                 scores = measure(variant, indexes[variant.index_kind], collection)
                 by_collection[collection.name].append(scores)
-                print(collection.name, variant.label, {k: round(v, 3) for k, v in scores.items()}, flush=True)
+                print(collection.name, variant.label, {k: round(mean(v), 3) for k, v in scores.items()}, flush=True)
     names = [c.name for c in collections]
     rows = [(v.label, {name: by_collection[name][i] for name in names}) for i, v in enumerate(variants)]
-    markdown = tuning_markdown(rows, names)
+    markdown = tuning_markdown(rows, names, final=len(STEPS) - 1)
     print(markdown)
     write_section("tuning", "Ranking: what each change does (TIME and LISA)", markdown)
     return rows

@@ -73,9 +73,14 @@ RERANK_DEPTH = 1000  # feedback re-scores this many of the best articles (as Ans
 # aspects they share (RM3 is known to help short queries most). TIME's questions (4-18 words)
 # gain from feedback, LISA's long requests (7-46) lose (see the tuning table).
 FEEDBACK_MAX_TERMS = 20
-# Weigh each word of a ranked query by how often the query says it (BM25's query-term frequency,
-# as FTS5 and rank_bm25 do). Off: it lowered MAP on both TIME and LISA (see the tuning table).
-QUERY_TERM_FREQUENCY = False
+# Which ranked queries weigh a word by how often they say it (BM25's query-term frequency, as
+# FTS5 and rank_bm25 count it, saturated: see ``query_term_weight``). "long": the requests too long
+# for feedback. A long request comes back to its subject ("... the effects of river pollution on
+# fish ... I would also like papers on measuring pollution. pollution, rivers, fisheries"), and its
+# own repetitions say which of its words matter where feedback would guess from its best hits.
+# "always" also weighs the short questions that get feedback, "never" no query (see the tuning
+# table).
+QUERY_TERM_FREQUENCY: Literal["never", "long", "always"] = "long"
 # Question framing in English requests: the words that say "this is a request", not what it is
 # about. Left out of ranked queries (never out of phrases). Written from how people phrase
 # requests to a librarian or a search box ("I am interested in …", "I would be pleased to
@@ -174,7 +179,9 @@ def parse_query(text: str, schema, mode: Mode = "auto") -> ParsedQuery:
     parsed = make_parser(schema, "any" if ranked else "all").parse(words)
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise QueryError(f"query {text!r} has no words to search for; try e.g. `newsearch query aleppo`")
-    if ranked and QUERY_TERM_FREQUENCY:
+    if ranked and (
+        QUERY_TERM_FREQUENCY == "always" or QUERY_TERM_FREQUENCY == "long" and too_long_for_feedback(parsed)
+    ):
         parsed = weigh_by_frequency(parsed, words)
     scored, filters = split_filters(parsed)
     return ParsedQuery(
@@ -270,7 +277,7 @@ def _outside(text: str, change) -> str:
 
 def weigh_by_frequency(parsed: wq.Query, words: str) -> wq.Query:
     """``parsed`` with each plain word's terms boosted by how many times ``words`` (the ranked
-    query's text) says it: BM25's query-term frequency."""
+    query's text) says it, as ``query_term_weight`` weighs it: BM25's query-term frequency."""
     counts = Counter(word for word, _, _ in news_words(_outside_phrases(words)))
     if not counts or max(counts.values()) == 1:
         return parsed
@@ -287,10 +294,17 @@ def weigh_by_frequency(parsed: wq.Query, words: str) -> wq.Query:
     return boost(parsed)
 
 
+def query_term_weight(times: int) -> float:
+    """The weight of a word a query says ``times`` times: 1 + ln(times), more for each repetition
+    but less and less (as BM25 saturates a document's count), so that a request's restated
+    subject leads without drowning its other words."""
+    return 1 + log(times)
+
+
 def _boosted(term: wq.Term, times: int) -> wq.Term:
     if times == 1:
         return term
-    return wq.Term(term.fieldname, term.text, boost=term.boost * times)
+    return wq.Term(term.fieldname, term.text, boost=term.boost * query_term_weight(times))
 
 
 def drop_stop_words(cleaned: str) -> str:
@@ -425,10 +439,10 @@ def run_search(
     With ``collapse``, only the best-scoring article of each story is a hit, and the story's
     other articles are listed as its ``versions``. With ``facets=N``, the N most frequent
     people, organisations and places among *all* matching articles are counted too. With
-    ``feedback``, a ranked query is re-ranked by its expansion (see ``rerank``); the articles
-    it matches stay the same. With the query's embedding (``meaning``), the ranking is mixed
-    with each article's closeness to it (``semantic.fuse``). A query that matches nothing gets
-    a spelling ``suggestion``.
+    ``feedback``, a ranked query is re-ranked by its expansion (see ``rerank``; which queries:
+    ``wants_feedback``); the articles it matches stay the same. With the query's embedding
+    (``meaning``), the ranking is mixed with each article's closeness to it (``semantic.fuse``).
+    A query that matches nothing gets a spelling ``suggestion``.
 
     ``filters`` (with the query's own, ``parsed.filters``) narrow the matches before anything
     else; ``sort="newest"``/``"oldest"`` orders the hits by date instead of score (undated
@@ -442,7 +456,7 @@ def run_search(
     ranking = rank(searcher, parsed.query) if parsed.query is not None else everything(searcher)
     if filters or parsed.filters:
         ranking = keep_matching(searcher, ranking, (*parsed.filters, *filters))
-    if feedback and parsed.ranked and len(ranking) and len(body_words(parsed.query)) <= FEEDBACK_MAX_TERMS:
+    if feedback and len(ranking) and wants_feedback(parsed, semantic=meaning is not None):
         ranking = rerank(searcher, parsed.query, ranking)
     if meaning is not None and parsed.query is not None:
         from .semantic import fuse
@@ -561,6 +575,24 @@ _STOP_TERMS = frozenset(token.text for token in news_analyzer()(" ".join(STOP_WO
 def body_words(query: wq.Query) -> set[str]:
     """The distinct words a query looks for in the body."""
     return {as_text(text) for field, text in query.iter_all_terms() if field == "body"}
+
+
+def wants_feedback(parsed: ParsedQuery, semantic: bool) -> bool:
+    """Whether feedback re-ranks a query: a ranked one, not too long for it
+    (``too_long_for_feedback``), and in a semantic search only if ``semantic.FEEDBACK``."""
+    if not parsed.ranked or too_long_for_feedback(parsed.query):
+        return False
+    if semantic:
+        from .semantic import FEEDBACK
+
+        return FEEDBACK
+    return True
+
+
+def too_long_for_feedback(query: wq.Query) -> bool:
+    """Whether a ranked query has more than ``FEEDBACK_MAX_TERMS`` distinct words: no feedback,
+    and (``QUERY_TERM_FREQUENCY`` "long") its words weighed by how often it says them."""
+    return len(body_words(query)) > FEEDBACK_MAX_TERMS
 
 
 def rerank(searcher, query: wq.Query, ranking: Ranking) -> Ranking:

@@ -73,6 +73,7 @@ def test_relevance_markdown_has_a_row_per_engine_and_the_ratio(relevance):
     assert f"{articles} articles, {TOPICS} topics" in markdown
     assert all(f"| {r.engine} |" in markdown for r in relevance)
     assert "newsearch / best baseline" in markdown
+    assert "| newsearch, odd topics |" in markdown and "| newsearch, even topics |" in markdown
 
 
 def test_speed_harness_times_queries_and_rates_excerpts(tmp_path):

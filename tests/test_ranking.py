@@ -151,3 +151,25 @@ def test_mixed_case_keeps_operators_however_long(index):
     parsed = parse_query("Ceasefire talks in Aleppo NOT Geneva today", index._schema)
     assert not parsed.operators_as_words and "NOT" in str(parsed.query)
     assert ids(index.search("Regime Talks NOT Geneva", collapse=False)) == ["silence.txt"]
+
+
+# Two articles alike but for one word each; "a-harbour" wins a tie (ties rank by id).
+LOOKALIKES = {
+    "a-harbour.txt": "Notes\n\nThe new harbour opened in spring, the council said.",
+    "z-orchard.txt": "Notes\n\nThe new orchard opened in spring, the council said.",
+}
+# More distinct words than FEEDBACK_MAX_TERMS: a long request, as a librarian would be sent.
+REQUEST_WORDS = (
+    "budgets staffing catalogues indexing abstracts thesauri classification cataloguing "
+    "acquisitions circulation periodicals bibliographies microfilm archives manuscripts "
+    "conservation digitisation reprography translation terminology"
+)
+
+
+def test_a_long_request_weighs_the_words_it_repeats(make_corpus, tmp_path):
+    newsearch.index_corpus(make_corpus(LOOKALIKES), tmp_path / "index", analyse=False)
+    request = f"I am interested in orchard planting and harbour works, {REQUEST_WORDS}. Orchards, orchard yields."
+    with newsearch.open_index(tmp_path / "index") as ix:
+        assert ids(ix.search(request, collapse=False))[0] == "z-orchard.txt"
+        # A short question's repetitions are not counted (its best hits reweigh it instead).
+        assert ids(ix.search("orchard and harbour, orchard", mode="any", collapse=False, feedback=False))[0] == "a-harbour.txt"

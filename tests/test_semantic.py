@@ -78,6 +78,19 @@ def test_semantic_ranking_puts_the_article_that_means_the_query_first(semantic_i
     assert by_both.total == by_words.total
 
 
+def test_a_semantic_search_is_not_reranked_by_feedback(semantic_index):
+    # Closeness in meaning does feedback's work: the mix is the same with feedback asked for or not.
+    question = "peace talks to end the war between the two armies"
+    with newsearch.open_index(semantic_index) as ix:
+        asked = ix.search(question, collapse=False)
+        without = ix.search(question, collapse=False, feedback=False)
+        by_words = ix.search(question, collapse=False, semantic=False)
+        by_words_without = ix.search(question, collapse=False, semantic=False, feedback=False)
+    assert [(h.id, h.score) for h in asked.hits] == [(h.id, h.score) for h in without.hits]
+    # Word ranking alone still takes feedback.
+    assert [h.score for h in by_words.hits] != [h.score for h in by_words_without.hits]
+
+
 def test_closeness_is_the_best_window_across_segments_and_deletions(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", dict(list(ARTICLES.items())[:2]))
     index = tmp_path / "index"
