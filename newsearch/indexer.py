@@ -27,9 +27,12 @@ import fcntl
 import json
 import multiprocessing
 import os
+import pickle
 import re
+import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -44,6 +47,7 @@ from .sources import Candidate, FieldMapping, Scan, check_fields, load, read_dum
 from .files import write_json_atomically
 from .models import (
     Article,
+    IndexDamaged,
     IndexLocked,
     NewsearchError,
     IndexNotFound,
@@ -149,7 +153,14 @@ def check_removals(index_dir: Path, corpus: Path, removing: int, indexed: int) -
 def check_schema(index_dir: Path) -> IndexMeta:
     """The metadata of a readable index, or the error that says how to fix it."""
     meta = read_meta(index_dir)
-    if meta is None or not whoosh_index.exists_in(str(index_dir)):
+    try:
+        found = meta is not None and whoosh_index.exists_in(str(index_dir))
+    except READ_ERRORS as error:
+        raise damaged(index_dir, error, Path(meta.corpus) if meta else None) from None
+    if not found and has_index_files(index_dir):
+        missing = "newsearch.json is missing or unreadable" if meta is None else "its table of contents is missing"
+        raise damaged(index_dir, IndexDamaged(missing), Path(meta.corpus) if meta else None)
+    if not found:
         raise IndexNotFound(f"no newsearch index in {index_dir}; run `newsearch index --corpus DIR --index {index_dir}`")
     if meta.schema_version != SCHEMA_VERSION:
         raise SchemaMismatch(
@@ -157,6 +168,44 @@ def check_schema(index_dir: Path) -> IndexMeta:
             f"run `newsearch index --full --index {index_dir}`"
         )
     return meta
+
+
+# --------------------------------------------------------------------------- damage
+
+# What reading a damaged index raises (besides our own errors): a file gone or cut short, a
+# compressed block that fails its check, a pickle or struct read from garbage, Whoosh's own.
+READ_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    zlib.error,
+    pickle.UnpicklingError,
+    struct.error,
+    whoosh_index.IndexError,
+)
+
+
+def describe(error: BaseException) -> str:
+    """An exception as a short single line (our own ``IndexDamaged`` by its message alone)."""
+    text = " ".join(str(error).split())[:160] or "no detail"
+    return text if isinstance(error, IndexDamaged) else f"{type(error).__name__}: {text}"
+
+
+def damaged(index_dir: Path, error: BaseException, corpus: Path | None = None) -> IndexDamaged:
+    """The error for an index that failed to read with ``error`` (built from ``corpus``, when
+    known: else the fix must name it)."""
+    source = f"--corpus {corpus}" if corpus is not None else "--corpus DIR"
+    fix = f"run `newsearch index --full {source} --index {index_dir}`"
+    if not Path(index_dir).is_dir():
+        return IndexDamaged(f"index {index_dir} is gone (its directory was deleted or moved); {fix}")
+    return IndexDamaged(f"index {index_dir} is damaged ({describe(error)}); {fix}")
+
+
+def has_index_files(index_dir: Path) -> bool:
+    """Whether ``index_dir`` holds any part of a newsearch index (a Whoosh table of contents or
+    segment, our metadata or state file), readable or not."""
+    index_dir = Path(index_dir)
+    pattern = re.compile(r"_?MAIN_\w+\.(toc|seg)|newsearch\.json|state\.sqlite3")
+    return index_dir.is_dir() and any(pattern.fullmatch(entry.name) for entry in index_dir.iterdir())
 
 
 @contextmanager
@@ -476,7 +525,9 @@ def update_index(
         outdated = meta is not None and meta.schema_version != SCHEMA_VERSION
         if outdated:
             notes.append(f"index schema {meta.schema_version} is outdated (now {SCHEMA_VERSION}); rebuilt from scratch")
-        needs_new = meta is None or outdated or not whoosh_index.exists_in(str(index_dir))
+        if meta is None and has_index_files(index_dir):
+            notes.append(f"newsearch.json was missing or unreadable: rebuilt from scratch from {corpus}")
+        needs_new = meta is None or outdated or not _opens(index_dir, meta, full, notes)
         was_semantic = meta is not None and meta.semantic
         semantic = was_semantic if semantic is None else semantic
         switched = not needs_new and semantic != was_semantic
@@ -492,7 +543,14 @@ def update_index(
             ix = whoosh_index.open_dir(str(index_dir))
         try:
             with IndexState(index_dir) as state:
-                manifest = Manifest() if needs_new else _current_manifest(ix, state)
+                try:
+                    manifest = Manifest() if needs_new else _current_manifest(ix, state)
+                except READ_ERRORS as error:  # a damaged segment, read to rebuild the state
+                    if not full:
+                        raise damaged(index_dir, error, corpus) from None
+                    notes.append(f"the index was damaged ({describe(error)}): rebuilt from scratch")
+                    ix.close()
+                    ix, needs_new, manifest = whoosh_index.create_in(str(index_dir), build_schema()), True, Manifest()
                 survey = _survey(found, corpus, fields, {} if fresh else state.dump_stamps())
                 plan = _plan(survey, manifest)
                 if not (replace or allow_mass_removal):  # a full rebuild drops the missing too
@@ -534,6 +592,18 @@ def update_index(
         seconds=time.perf_counter() - started,
         notes=tuple(notes),
     )
+
+
+def _opens(index_dir: Path, meta: IndexMeta, full: bool, notes: list[str]) -> bool:
+    """Whether the Whoosh index of ``index_dir`` opens; a damaged one is rebuilt by a full run
+    (with a note) and refused by any other."""
+    try:
+        return whoosh_index.exists_in(str(index_dir))
+    except READ_ERRORS as error:
+        if not full:
+            raise damaged(index_dir, error, Path(meta.corpus)) from None
+        notes.append(f"the index was damaged ({describe(error)}): rebuilt from scratch")
+        return False
 
 
 @dataclass(frozen=True, slots=True)
