@@ -330,7 +330,7 @@ class Index:
         self._lock = threading.RLock()
         try:
             self._whoosh, self._searcher = _open_newest(path)
-            self._commit = self._commit_stamp(self._searcher.reader().generation())
+            self._commit = self._commit_stamp(self._generation(self._searcher))
         except READ_ERRORS as error:
             raise damaged(path, error, self.corpus) from None
         # The schema as opened: ``Index.schema`` re-reads the newest table of contents, which
@@ -440,8 +440,14 @@ class Index:
         commit = self._commit_stamp(latest)
         if force or commit != self._commit:
             stale, self._searcher = self._searcher, self._whoosh.searcher(weighting=weighting())
-            self._commit = self._commit_stamp(self._searcher.reader().generation())
+            self._commit = self._commit_stamp(self._generation(self._searcher))
             stale.close()
+
+    def _generation(self, searcher: Searcher) -> int:
+        """The generation ``searcher`` reads (Whoosh's reader of an index without articles
+        knows none: the newest, then)."""
+        generation = searcher.reader().generation()
+        return self._whoosh.latest_generation() if generation is None else generation
 
     def _commit_stamp(self, generation: int) -> tuple[int, int, int]:
         """The generation, and the inode and mtime of its table of contents (0, 0 if gone)."""
@@ -520,7 +526,7 @@ class Index:
         source, and whether it ranks by meaning."""
 
         def read(searcher: Searcher) -> Health:
-            generation = searcher.reader().generation()
+            generation = self._generation(searcher)
             committed = (self.path / f"_{self._whoosh.indexname}_{generation}.toc").stat().st_mtime
             return Health(
                 generation=generation,

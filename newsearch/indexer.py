@@ -201,11 +201,14 @@ def damaged(index_dir: Path, error: BaseException, corpus: Path | None = None) -
 
 
 def has_index_files(index_dir: Path) -> bool:
-    """Whether ``index_dir`` holds any part of a newsearch index (a Whoosh table of contents or
-    segment, our metadata or state file), readable or not."""
+    """Whether ``index_dir`` holds a newsearch index, readable or not: a ``newsearch.json`` or
+    a committed Whoosh generation (past the empty generation 0 a new index starts with, which a
+    build killed before its first commit leaves behind: that is no index, not a damaged one)."""
     index_dir = Path(index_dir)
-    pattern = re.compile(r"_?MAIN_\w+\.(toc|seg)|newsearch\.json|state\.sqlite3")
-    return index_dir.is_dir() and any(pattern.fullmatch(entry.name) for entry in index_dir.iterdir())
+    if not index_dir.is_dir():
+        return False
+    tocs = (re.fullmatch(r"_MAIN_(\d+)\.toc", entry.name) for entry in index_dir.iterdir())
+    return (index_dir / META_FILE).exists() or any(match and int(match[1]) > 0 for match in tocs)
 
 
 @contextmanager

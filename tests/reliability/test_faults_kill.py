@@ -1,0 +1,94 @@
+"""SIGKILL at random points of a build and of an incremental update.
+
+After each kill: the index opens (or, killed before its first commit, there is none yet); what
+it answers is a committed state (articles of the old or the new corpus, never a duplicate); the
+integrity check finds nothing wrong. A re-run then ends with exactly the articles, stories and
+quotes of an unkilled run, and an intact index.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import newsearch
+from tests.reliability.faults_common import committed_generation, kill_after, run_indexer, seeded, snapshot, timed_run, trials, write_version
+
+BUILD_TRIALS, UPDATE_TRIALS = 2, 2
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """Unkilled runs: a build of version 1 (kept as ``built``), and its update to version 2 (the
+    corpus is left at version 2), with their durations (over which kill points are spread) and
+    snapshots."""
+    root = tmp_path_factory.mktemp("reference")
+    corpus, index = root / "corpus", root / "index"
+    old = set(write_version(corpus, 1))
+    build_seconds = timed_run(corpus, index, batch_size=10)
+    shutil.copytree(index, root / "built")
+    new = set(write_version(corpus, 2))
+    update_seconds = timed_run(corpus, index, batch_size=5)
+    return {
+        "build": (build_seconds, snapshot(root / "built")),
+        "update": (update_seconds, snapshot(index)),
+        "built": root / "built",
+        "corpus": corpus,
+        "old": old,
+        "new": new,
+    }
+
+
+def assert_consistent_after_kill(index: Path, old: set[str], new: set[str], where: str) -> None:
+    """The killed index, as a reader sees it: opens, holds each article at most once, only
+    articles of the old or new corpus, and passes the integrity check."""
+    if not newsearch.index_exists(index):  # killed before anything was committed
+        with pytest.raises(newsearch.IndexNotFound):
+            newsearch.open_index(index)
+        return
+    seen = snapshot(index)
+    assert len(seen.ids) == len(set(seen.ids)), f"{where}: an article indexed twice"
+    assert set(seen.ids) <= old | new, f"{where}: articles of neither corpus"
+    check = newsearch.check_index(index)
+    assert check.intact, f"{where}: {check.problems}"
+
+
+def test_kills_during_a_build_then_a_rerun_completes_it(reference, tmp_path):
+    seconds, expected = reference["build"]
+    rng = seeded("kill-build")
+    corpus = tmp_path / "corpus"
+    files = write_version(corpus, 1)
+    for trial in range(trials(BUILD_TRIALS)):
+        index = tmp_path / f"index{trial}"
+        delay, batch = rng.uniform(0, seconds), rng.choice((5, 10, 20))
+        where = f"build trial {trial}: killed after {delay:.2f} s, batches of {batch}"
+        killed = kill_after(run_indexer(corpus, index, batch), delay)
+        generation = committed_generation(index)
+        assert_consistent_after_kill(index, set(), set(files), where)
+        newsearch.index_corpus(corpus, index)
+        assert snapshot(index) == expected, where
+        assert newsearch.check_index(index).intact, where
+        print(where, f"(killed at generation {generation})" if killed else "(ended before the kill)")
+
+
+def test_kills_during_an_update_then_a_rerun_completes_it(reference, tmp_path):
+    seconds, expected = reference["update"]
+    rng = seeded("kill-update")
+    corpus, old, new = reference["corpus"], reference["old"], reference["new"]
+    for trial in range(trials(UPDATE_TRIALS)):
+        index = tmp_path / f"index{trial}"
+        shutil.copytree(reference["built"], index)  # version 1, built from the corpus now at version 2
+        full = trial % 2 == 1  # every other trial kills a --full rebuild of the index
+        delay, batch = rng.uniform(0, seconds * (2 if full else 1)), rng.choice((3, 5, 10))
+        where = f"update trial {trial}: {'--full ' if full else ''}killed after {delay:.2f} s, batches of {batch}"
+        killed = kill_after(run_indexer(corpus, index, batch, full=full), delay)
+        generation = committed_generation(index)
+        assert_consistent_after_kill(index, old, new, where)
+        newsearch.index_corpus(corpus, index)
+        seen = snapshot(index)
+        assert seen.ids == expected.ids and seen.quotes == expected.quotes and seen.totals == expected.totals, where
+        assert seen.stories == expected.stories, where
+        assert newsearch.check_index(index).intact, where
+        print(where, f"(killed at generation {generation})" if killed else "(ended before the kill)")
