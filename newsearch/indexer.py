@@ -23,12 +23,14 @@ a process dies, so a killed indexer never leaves a stale lock behind).
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import multiprocessing
 import os
 import pickle
 import re
+import sqlite3
 import struct
 import threading
 import time
@@ -209,6 +211,21 @@ def has_index_files(index_dir: Path) -> bool:
         return False
     tocs = (re.fullmatch(r"_MAIN_(\d+)\.toc", entry.name) for entry in index_dir.iterdir())
     return (index_dir / META_FILE).exists() or any(match and int(match[1]) > 0 for match in tocs)
+
+
+def _failure(index_dir: Path, corpus: Path, error: BaseException) -> BaseException:
+    """What an update that failed with ``error`` raises: a full disk says so (the index is as
+    last committed: Whoosh commits and our state transactions are all-or-nothing), what
+    reading a damaged index raises is ``IndexDamaged``, any other I/O error stays itself."""
+    full = isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+    if full or isinstance(error, sqlite3.OperationalError) and "full" in str(error):
+        return NewsearchError(
+            f"no space left on the device of index {index_dir}; it is as last committed: free some space "
+            f"and run `newsearch index --index {index_dir}` again"
+        )
+    if isinstance(error, OSError) and not isinstance(error, FileNotFoundError) or isinstance(error, sqlite3.Error):
+        return error
+    return damaged(index_dir, error, corpus)
 
 
 @contextmanager
@@ -581,6 +598,8 @@ def update_index(
 
                 if missing := missing_message():
                     notes.append(missing)
+        except (*READ_ERRORS, sqlite3.Error) as error:
+            raise _failure(index_dir, corpus, error) from None
         finally:
             ix.close()
     return UpdateSummary(
@@ -742,9 +761,9 @@ class _Batch:
         self.pending += 1
 
     def cancel(self) -> None:
-        if self.writer is not None:
+        if self.writer is not None and not self.writer.is_closed:  # a failed commit closed it
             self.writer.cancel()
-            self.writer = None
+        self.writer = None
 
     def commit(self) -> None:
         """Commit what is pending (a fresh build clears the old documents on its first commit),
