@@ -43,16 +43,23 @@ def seeded(attack: str) -> random.Random:
 # --------------------------------------------------------------------------- the corpus
 
 SPEAKERS = ("Ann Lee", "Omar Haddad", "Mei Chen", "Tom Berg")
+WORDS = (
+    "council harbour ferry budget storm school hospital road bridge market river police court election "
+    "museum factory strike farmers drought flood railway airport tax housing energy water festival "
+    "library union prices wages tourism fishing port trade border health vaccine teachers students "
+    "minister mayor village city coast island mountain forest wind solar coal steel bank loan shares"
+).split()
 
 
 def article(i: int, edition: int = 1) -> str:
+    """Article ``i``: its own mix of words (articles are no near-duplicates of each other), a quote."""
+    words = random.Random(i).choices(WORDS, k=80)
     speaker = SPEAKERS[i % len(SPEAKERS)]
     return (
-        f"Harbour report {i}\n\n"
-        f"The council of district{i} met on Monday about the harbour wall and the ferry{i % 7} timetable. "
-        f"Repairs to pier{i} will cost {i * 3 + edition} million, officials said.\n\n"
+        f"Report {i}: {' '.join(words[:4])}\n\n"
+        f"{' '.join(words[:40])} pier{i} cost {i * 3 + edition} million.\n\n"
         f"\"We will rebuild the harbour for every family in district{i},\" said {speaker}. "
-        f"Edition {edition} of story{i}, with notes on tides{i % 5} and the fishing fleet{i % 3}.\n"
+        f"{' '.join(words[40:])} edition {edition}.\n"
     )
 
 
@@ -128,14 +135,17 @@ def run_indexer(corpus: Path, index: Path, batch_size: int, full: bool = False) 
     return subprocess.Popen(arguments, stderr=subprocess.PIPE)
 
 
-def kill_after(process: subprocess.Popen, seconds: float) -> bool:
-    """SIGKILL ``process`` after ``seconds`` (True), unless it ended first (False); either way,
-    wait until the workers it started have exited."""
-    deadline = time.monotonic() + seconds
+def kill_after(process: subprocess.Popen, index: Path, commits: int, seconds: float) -> bool:
+    """SIGKILL ``process`` ``seconds`` after it has made ``commits`` commits to ``index`` (True),
+    unless it ended first (False); either way, wait until the workers it started have exited."""
+    first = committed_generation(index)
     workers: set[int] = set()
-    while process.poll() is None and time.monotonic() < deadline:
+    deadline = None
+    while process.poll() is None and (deadline is None or time.monotonic() < deadline):
+        if deadline is None and committed_generation(index) >= first + commits:
+            deadline = time.monotonic() + seconds
         workers |= children_of(process.pid)
-        time.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
+        time.sleep(0.01)
     killed = process.poll() is None
     if killed:
         workers |= children_of(process.pid)
@@ -143,15 +153,6 @@ def kill_after(process: subprocess.Popen, seconds: float) -> bool:
     process.wait()
     assert all_exit(workers), "the killed indexer's worker processes were left running"
     return killed
-
-
-def timed_run(corpus: Path, index: Path, batch_size: int, full: bool = False) -> float:
-    """Seconds an unkilled run takes (to spread the kill points over a whole run)."""
-    started = time.monotonic()
-    process = run_indexer(corpus, index, batch_size, full)
-    _, errors = process.communicate(timeout=300)
-    assert process.returncode == 0, errors.decode()
-    return time.monotonic() - started
 
 
 def committed_generation(index: Path) -> int:
