@@ -52,7 +52,7 @@ from .models import (
     StoryGroup,
     UpdateSummary,
 )
-from . import integrity
+from . import checksums, integrity
 from .nlp import backends, resources
 from .schema import SCHEMA_VERSION
 from .watcher import watch_corpus
@@ -430,6 +430,11 @@ class Index:
                 return _through_commits(work)
             except READ_ERRORS as error:
                 raise damaged(self.path, error, self.corpus) from None
+            except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+                # What unpickling garbage may raise, too: damage if a file fails its checksum.
+                if checksums.mismatched(self.path):
+                    raise damaged(self.path, error, self.corpus) from None
+                raise
 
     def _see_latest_commit(self, force: bool = False) -> None:
         """Search the newest committed generation. (Not ``Searcher.refresh()``: in whoosh3 3.54

@@ -43,9 +43,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filetables import FileFormatError
+from whoosh.reading import CorruptIndexError
 from whoosh.writing import CLEAR, IndexWriter
 
 from .sources import Candidate, FieldMapping, Scan, check_fields, load, read_dump, scan
+from . import checksums
 from .files import write_json_atomically
 from .models import (
     Article,
@@ -117,9 +120,13 @@ def read_meta(index_dir: Path) -> IndexMeta | None:
 
 
 def index_exists(index_dir: Path) -> bool:
-    """True when ``index_dir`` holds a newsearch index (of any schema version)."""
+    """True when ``index_dir`` holds a newsearch index (of any schema version; or a damaged one,
+    whose reading then says what is wrong: see ``check_schema``)."""
     index_dir = Path(index_dir)
-    return read_meta(index_dir) is not None and whoosh_index.exists_in(str(index_dir))
+    try:
+        return read_meta(index_dir) is not None and whoosh_index.exists_in(str(index_dir))
+    except READ_ERRORS:
+        return True
 
 
 def source_of(index_dir: Path) -> Path | None:
@@ -183,6 +190,8 @@ READ_ERRORS: tuple[type[BaseException], ...] = (
     pickle.UnpicklingError,
     struct.error,
     whoosh_index.IndexError,
+    CorruptIndexError,
+    FileFormatError,
 )
 
 
@@ -324,6 +333,11 @@ def _stories_for(
     return StoryIndex.from_rows(state.story_rows(StoryIndex.rows_needed(removed, assigned)))
 
 
+def _record_checksums(ix: whoosh_index.Index, index_dir: Path) -> None:
+    """Record the checksums of the files of the generation just committed (``checksums``)."""
+    checksums.record(index_dir, [segment.segment_id() for segment in ix._segments()])
+
+
 def _segment_count(ix: whoosh_index.Index) -> int:
     with ix.reader() as reader:
         return len(reader.leaf_readers())
@@ -334,6 +348,7 @@ def _optimize(ix: whoosh_index.Index, state: IndexState) -> None:
     from .stories import SIGNATURE_PARAMS
 
     ix.optimize()
+    _record_checksums(ix, state.path.parent)
     state.write(ix.latest_generation(), SIGNATURE_PARAMS, {}, StoryChanges((), ()))
 
 
@@ -784,6 +799,7 @@ class _Batch:
             writer = self._writer()
             writer.commit(mergetype=CLEAR) if self.clear_first else writer.commit()
             self.writer, self.pending, self.clear_first = None, 0, False
+            _record_checksums(self.ix, self.state.path.parent)
         changes = self.manifest.take_changes()
         if changes or replace:
             generation = self.ix.latest_generation()

@@ -3,12 +3,13 @@
 (Searches and updates turn what reading a damaged index raises into ``IndexDamaged``, one line
 naming the fix: ``indexer.damaged``.)
 
-Whoosh keeps no checksums of its own. What it does have: stored fields are zlib-compressed
-(with a check sum), and the table of contents and term dictionaries are pickles and structs
-that fail loudly when cut short. So a truncated file fails every search that touches it, and
-``check_index`` reads back every part of every segment — stored fields, every term's postings,
-the sort columns — to find what a search would only hit by chance. docs/RELIABILITY.md lists
-how many garbled files each of them catches.
+Whoosh keeps no checksums of its own; its stored fields are zlib-compressed (with a check
+sum), and its table of contents and term dictionaries are pickles and structs that fail loudly
+when cut short: so a truncated file fails every search that touches it. ``check_index``
+compares every segment file with the checksum recorded when it was written (``checksums``),
+then reads back every part of every segment — stored fields, every term's postings, the sort
+columns — and compares the parts with each other and with the state file.
+docs/RELIABILITY.md lists how many garbled files searches and the check catch.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
+from . import checksums
 from .indexer import READ_ERRORS, describe, has_index_files, read_meta
 from .models import IndexCheck, IndexNotFound
 from .nlp import Analysis
@@ -50,6 +52,7 @@ def check_index(index_dir: Path) -> IndexCheck:
         toc = ix._read_toc()
     except READ_ERRORS as error:
         return IndexCheck(str(index_dir), -1, 0, 0, (*problems, f"table of contents unreadable ({describe(error)})"))
+    problems += _check_sums(index_dir, [segment.segment_id() for segment in toc.segments])
     stored: list[dict] = []
     for segment in toc.segments:
         try:
@@ -64,6 +67,16 @@ def check_index(index_dir: Path) -> IndexCheck:
         state_problems, notes = _check_state(index_dir, generation, stored)
         problems += state_problems
     return IndexCheck(str(index_dir), generation, len(toc.segments), len(stored), tuple(problems), tuple(notes))
+
+
+def _check_sums(index_dir: Path, segment_ids: list[str]) -> list[str]:
+    """A problem for each segment file whose size or CRC-32 is not the one recorded."""
+    current = set(checksums.segment_files(index_dir, segment_ids))
+    return [
+        f"segment file {name} does not match its checksum (garbled or cut short)"
+        for name in checksums.mismatched(index_dir)
+        if name in current
+    ]
 
 
 def _read_segment(ix: whoosh_index.FileIndex, toc, segment) -> list[dict]:
