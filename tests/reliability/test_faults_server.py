@@ -20,8 +20,8 @@ from tests.reliability.faults_common import committed_generation, kill_after, ru
 from tests.reliability.test_faults_writers import articles, many
 from tests.test_serve import Server, fetch
 
-CLIENTS, MOST_REQUESTS = 3, 3000  # threads, and each one's bound
-URLS = ("/api/search?q=harbour&limit=5&passages=1", "/api/search?q=uniq7&limit=1", "/api/health", "/api/stories")
+CLIENTS, MOST_REQUESTS, PAUSE = 2, 3000, 0.02  # threads, each one's bound, seconds between requests
+URLS = ("/api/search?q=harbour&limit=5&passages=1", "/api/search?q=uniq7&limit=1", "/api/health", "/api/stories?min_size=2")
 
 
 class Load:
@@ -40,6 +40,7 @@ class Load:
                 return
             url = URLS[(i + n) % len(URLS)]
             self.answers.append((url, *fetch(self.base + url)))
+            time.sleep(PAUSE)
 
     def end(self) -> list[tuple[str, int, dict]]:
         self.stop.set()
@@ -66,18 +67,18 @@ def assert_correct_or_clean(answers, ids: set[str]) -> dict[int, int]:
 
 def test_under_load_while_updated_rebuilt_and_its_writer_killed(tmp_path):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
-    many(corpus, 150)
+    many(corpus, 60)
     newsearch.index_corpus(corpus, index, analyse=False)
     server = Server(index)
     try:
         server.wait_ready()
         load = Load(server.base)
         try:
-            many(corpus, 100, start=150)
+            many(corpus, 30, start=60)
             assert run_indexer(corpus, index, batch_size=10).wait(120) == 0  # an update
-            assert run_indexer(corpus, index, batch_size=25, full=True).wait(120) == 0  # a rebuild
-            many(corpus, 100, start=250)
-            assert kill_after(run_indexer(corpus, index, batch_size=5), index, commits=3, seconds=0.1)
+            assert run_indexer(corpus, index, batch_size=15, full=True).wait(120) == 0  # a rebuild
+            many(corpus, 30, start=90)
+            assert kill_after(run_indexer(corpus, index, batch_size=5), index, commits=2, seconds=0.05)
             killed_at = fetch(server.base + "/api/health")[1]["articles"]
             assert run_indexer(corpus, index, batch_size=20).wait(120) == 0  # the rerun completes it
             time.sleep(0.5)
@@ -86,9 +87,9 @@ def test_under_load_while_updated_rebuilt_and_its_writer_killed(tmp_path):
         ids = {path.name for path in corpus.glob("*.txt")}
         statuses = assert_correct_or_clean(answers, ids)
         print(f"{len(answers)} answers while updated, rebuilt and killed: {statuses}; {killed_at} articles after the kill")
-        assert 250 <= killed_at < 350
-        assert fetch(server.base + "/api/search?q=harbour&limit=1")[1]["total"] == 350
-        assert fetch(server.base + "/api/health")[1]["articles"] == 350
+        assert 90 <= killed_at < 120
+        assert fetch(server.base + "/api/search?q=harbour&limit=1")[1]["total"] == 120
+        assert fetch(server.base + "/api/health")[1]["articles"] == 120
     finally:
         log = server.stop()
     assert "Traceback" not in log
