@@ -97,3 +97,16 @@ def test_kills_during_an_update_then_a_rerun_completes_it(reference, tmp_path):
         assert snapshot(index) == reference["full" if full else "update"], where
         assert newsearch.check_index(index).intact, where
         print(where, f"(killed at generation {generation})" if killed else "(ended before the kill)")
+
+
+def test_an_index_without_articles_answers_every_call(tmp_path):
+    """Regression (found by the kill trials: a build killed after its first, empty, commit):
+    Whoosh's reader of an index without articles has no columns to read."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    newsearch.index_corpus(corpus, tmp_path / "index")
+    with newsearch.open_index(tmp_path / "index") as ix:
+        for options in ({}, {"collapse": False}, {"sort": "newest"}, {"facets": 5, "timeline": True}):
+            assert ix.search("harbour", **options).total == 0
+        assert ix.quotes("harbour") == () and ix.stories() == [] and ix.health().articles == 0
+    assert newsearch.check_index(tmp_path / "index").intact
