@@ -33,7 +33,6 @@ from .indexer import (
     has_index_files,
     index_exists,
     load_stories,
-    read_meta,
     source_of,
     update_index,
 )
@@ -241,7 +240,8 @@ def diagnose(index: str | os.PathLike = DEFAULT_INDEX) -> Diagnosis:
 
 def check_index(index: str | os.PathLike = DEFAULT_INDEX) -> IndexCheck:
     """Read back everything the index at ``index`` holds and compare its parts (for ``newsearch
-    doctor``): every segment readable — stored fields, every term's postings, sort columns —,
+    doctor``): every segment file against the checksum recorded when it was written, every
+    segment readable — stored fields, every term's postings, sort columns —,
     each article indexed once, the state file's manifest and story ids those of the committed
     articles, every stored quote inside its article's text. ``IndexCheck.problems`` lists what
     makes the index untrustworthy (the fix is ``newsearch index --full``), ``notes`` what the
@@ -271,7 +271,8 @@ def open_index(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLi
     With ``corpus``, the index is first built (if missing) or brought up to date by
     ``index_corpus`` (so the same source rule holds: an existing index built from another source
     raises ``SourceMismatch``); the summary of that run is ``Index.last_update``. Raises
-    ``IndexNotFound`` or ``SchemaMismatch``.
+    ``IndexNotFound``, ``SchemaMismatch`` or ``IndexDamaged`` (as may every later call, should the
+    index be damaged or deleted while open; its message names the fix).
     """
     summary = None
     if corpus is not None:

@@ -13,7 +13,6 @@ import builtins
 import errno
 import os
 import shutil
-import sqlite3
 import subprocess
 from pathlib import Path
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-from pathlib import Path
 
-import pytest
 
 import newsearch
 from newsearch.indexer import write_lock
-from tests.reliability.faults_common import committed_generation, kill_after, run_indexer
+from tests.reliability.faults_common import kill_after, run_indexer
 from tests.reliability.test_faults_writers import articles, many
 from tests.test_serve import Server, fetch
 
