@@ -11,7 +11,6 @@ import shutil
 import threading
 import time
 
-
 import newsearch
 from newsearch.indexer import write_lock
 from tests.reliability.faults_common import kill_after, run_indexer
