@@ -124,7 +124,11 @@ class IndexState:
         self.path = Path(index_dir) / STATE_FILE
         if read_only:
             self._connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
-            self._connection.execute("SELECT count(*) FROM meta").fetchone()
+            try:
+                self._connection.execute("SELECT count(*) FROM meta").fetchone()
+            except sqlite3.Error:
+                self._connection.close()
+                raise
             return
         self._connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
