@@ -36,15 +36,15 @@ def cli_index(corpus: Path, index: Path) -> subprocess.Popen:
 
 def test_two_index_runs_one_waits_or_fails_in_one_line_and_nothing_is_lost(tmp_path):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
-    many(corpus, 300)
-    first = run_indexer(corpus, index, batch_size=10)  # many commits: a long run
+    many(corpus, 150)
+    first = run_indexer(corpus, index, batch_size=5)  # many commits: a long run
     while not (index / "newsearch.json").exists() and first.poll() is None:
         time.sleep(0.02)
     second = cli_index(corpus, index)
     _, errors = second.communicate(timeout=300)
     assert first.wait(timeout=300) == 0
     assert second.returncode == 0 or (second.returncode == 2 and errors.strip().endswith(LOCKED) and errors.count("\n") == 1), errors
-    assert articles(index) == [f"{i:04d}.txt" for i in range(300)]
+    assert articles(index) == [f"{i:04d}.txt" for i in range(150)]
     assert newsearch.check_index(index).intact
 
 
