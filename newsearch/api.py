@@ -25,12 +25,24 @@ from typing import TypeVar
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from .indexer import Progress, check_schema, index_exists, load_stories, source_of, update_index
+from .indexer import (
+    READ_ERRORS,
+    Progress,
+    check_schema,
+    damaged,
+    has_index_files,
+    index_exists,
+    load_stories,
+    source_of,
+    update_index,
+)
 from .models import (
     ArticleNotFound,
     ArticleView,
     CorpusNotFound,
     Health,
+    IndexCheck,
+    IndexDamaged,
     NewsearchError,
     QuoteHit,
     SearchResults,
@@ -39,6 +51,7 @@ from .models import (
     StoryGroup,
     UpdateSummary,
 )
+from . import checksums, integrity
 from .nlp import backends, resources
 from .schema import SCHEMA_VERSION
 from .watcher import watch_corpus
@@ -71,11 +84,14 @@ def source_for(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLi
     existing index was built from (``SourceMissing`` when it is gone); else ``./corpus``.
 
     ``./corpus`` is only ever the default for *creating* an index: an existing index is never
-    pointed at it by default, whatever the current directory holds.
+    pointed at it by default, whatever the current directory holds; one whose ``newsearch.json``
+    is lost raises ``IndexDamaged`` (its source must be named).
     """
     if corpus is not None:
         return Path(corpus)
     recorded = source_of(Path(index))
+    if recorded is None and has_index_files(Path(index)):
+        raise damaged(Path(index), IndexDamaged("newsearch.json is missing or unreadable, so its source is unknown"))
     if recorded is None:
         return Path(DEFAULT_CORPUS)
     if not recorded.exists():
@@ -222,6 +238,19 @@ def diagnose(index: str | os.PathLike = DEFAULT_INDEX) -> Diagnosis:
     )
 
 
+def check_index(index: str | os.PathLike = DEFAULT_INDEX) -> IndexCheck:
+    """Read back everything the index at ``index`` holds and compare its parts (for ``newsearch
+    doctor``): every segment file against the checksum recorded when it was written, every
+    segment readable — stored fields, every term's postings, sort columns —,
+    each article indexed once, the state file's manifest and story ids those of the committed
+    articles, every stored quote inside its article's text. ``IndexCheck.problems`` lists what
+    makes the index untrustworthy (the fix is ``newsearch index --full``), ``notes`` what the
+    next update repairs by itself (a state file of an older generation, after a crash).
+    Reads the whole index: seconds for thousands of articles. Raises ``IndexNotFound`` when
+    there is no index at all."""
+    return integrity.check_index(Path(index))
+
+
 def check_query(query: str) -> None:
     """Raise ``QueryError`` if ``query`` is malformed (empty, unbalanced quotes or parentheses,
     a bare ``field:``) — without touching any index, so callers can fail fast."""
@@ -242,7 +271,8 @@ def open_index(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLi
     With ``corpus``, the index is first built (if missing) or brought up to date by
     ``index_corpus`` (so the same source rule holds: an existing index built from another source
     raises ``SourceMismatch``); the summary of that run is ``Index.last_update``. Raises
-    ``IndexNotFound`` or ``SchemaMismatch``.
+    ``IndexNotFound``, ``SchemaMismatch`` or ``IndexDamaged`` (as may every later call, should the
+    index be damaged or deleted while open; its message names the fix).
     """
     summary = None
     if corpus is not None:
@@ -299,7 +329,11 @@ class Index:
         self.semantic = meta.semantic  # articles embedded: searches rank by meaning too
         self.last_update = last_update
         self._lock = threading.RLock()
-        self._whoosh, self._searcher = _open_newest(path)
+        try:
+            self._whoosh, self._searcher = _open_newest(path)
+            self._commit = self._commit_stamp(self._generation(self._searcher))
+        except READ_ERRORS as error:
+            raise damaged(path, error, self.corpus) from None
         # The schema as opened: ``Index.schema`` re-reads the newest table of contents, which
         # a commit of another process may delete under it (the schema itself never changes
         # within a SCHEMA_VERSION).
@@ -387,15 +421,47 @@ class Index:
             self._see_latest_commit(force=number > 0)
             return work(self._searcher)
 
+        return self._reading(attempt)
+
+    def _reading(self, work: Callable[[int], T]) -> T:
+        """``_through_commits(work)`` under the lock; what reading a damaged (or deleted) index
+        raises becomes ``IndexDamaged``, naming the fix."""
         with self._lock:
-            return _through_commits(attempt)
+            try:
+                return _through_commits(work)
+            except READ_ERRORS as error:
+                raise damaged(self.path, error, self.corpus) from None
+            except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+                # What unpickling garbage may raise, too: damage if a file fails its checksum.
+                if checksums.mismatched(self.path):
+                    raise damaged(self.path, error, self.corpus) from None
+                raise
 
     def _see_latest_commit(self, force: bool = False) -> None:
         """Search the newest committed generation. (Not ``Searcher.refresh()``: in whoosh3 3.54
-        its reader reuse re-adds segments a merge removed, so documents are counted twice.)"""
-        if force or self._whoosh.latest_generation() != self._searcher.reader().generation():
+        its reader reuse re-adds segments a merge removed, so documents are counted twice.) A
+        generation is known by its table of contents' file identity too: an index deleted and
+        built again while open starts over at the same generation numbers."""
+        latest = self._whoosh.latest_generation()
+        commit = self._commit_stamp(latest)
+        if force or commit != self._commit:
             stale, self._searcher = self._searcher, self._whoosh.searcher(weighting=weighting())
+            self._commit = self._commit_stamp(self._generation(self._searcher))
             stale.close()
+
+    def _generation(self, searcher: Searcher) -> int:
+        """The generation ``searcher`` reads (Whoosh's reader of an index without articles
+        knows none: the newest, then)."""
+        generation = searcher.reader().generation()
+        return self._whoosh.latest_generation() if generation is None else generation
+
+    def _commit_stamp(self, generation: int) -> tuple[int, int, int]:
+        """The generation, and the inode and mtime of its table of contents (0, 0 if gone)."""
+        try:
+            toc = os.stat(self.path / f"_{self._whoosh.indexname}_{generation}.toc")
+        except OSError:
+            return generation, 0, 0
+        return generation, toc.st_ino, toc.st_mtime_ns
 
     def quotes(self, text: str | None = None, *, speaker: str | None = None, limit: int = 20) -> tuple[QuoteHit, ...]:
         """Quotes (not articles) matching ``text`` and/or said by ``speaker``, each with its
@@ -403,8 +469,7 @@ class Index:
         Scare quotes (fewer than three words) are left out."""
         if text is not None and not text.strip():
             text = None
-        with self._lock:
-            return _through_commits(lambda _: find_quotes(self._whoosh, text, speaker, str(self.corpus), limit))
+        return self._reading(lambda _: find_quotes(self._whoosh, text, speaker, str(self.corpus), limit))
 
     def stories(self, *, min_size: int = 2, changed: Sequence[ChangeKind] = ()) -> list[StoryGroup]:
         """Stories (near-duplicate groups) with at least ``min_size`` articles, largest first,
@@ -429,8 +494,7 @@ class Index:
                 for story in stories.stories(min_size)
             ]
 
-        with self._lock:
-            return _through_commits(read)
+        return self._reading(read)
 
     def story(self, id: str) -> StoryGroup:
         """The story ``id`` — a story id, or the id of any article of it — with its versions
@@ -468,7 +532,7 @@ class Index:
         source, and whether it ranks by meaning."""
 
         def read(searcher: Searcher) -> Health:
-            generation = searcher.reader().generation()
+            generation = self._generation(searcher)
             committed = (self.path / f"_{self._whoosh.indexname}_{generation}.toc").stat().st_mtime
             return Health(
                 generation=generation,
@@ -508,6 +572,7 @@ __all__ = [
     "Diagnosis",
     "Index",
     "Progress",
+    "check_index",
     "check_query",
     "diagnose",
     "index_corpus",

@@ -199,6 +199,8 @@ def columns(searcher) -> ArchiveColumns:
         sources: list[str] = []
         for leaf, _ in searcher.leaf_searchers():
             reader = leaf.reader()
+            if not reader.has_column("published"):  # Whoosh's reader of an index without articles
+                continue
             dates.extend(as_text(value) for value in reader.column_reader("published"))
             sources.extend(as_text(value) for value in reader.column_reader("source"))
         moment_of: dict[str, int] = {"": UNDATED}

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.text import Text
 
 from . import api
-from .models import IndexLocked, MassRemoval, NewsearchError, SourceMissing, UpdateSummary
+from .models import IndexLocked, IndexNotFound, MassRemoval, NewsearchError, SourceMissing, UpdateSummary
 from .render import (
     print_quotes,
     print_results,
@@ -463,12 +463,26 @@ def setup_command(
 
 @app.command("doctor")
 def doctor_command(index: IndexOption = Path(api.DEFAULT_INDEX)) -> None:
-    """Report versions, NLTK data, the NLP backends in use and the index (wraps ``newsearch.diagnose``)."""
+    """Report versions, NLTK data, the NLP backends in use and the index (wraps ``newsearch.diagnose``),
+    and check the index's integrity (wraps ``newsearch.check_index``).
+
+    Exit status: 0 the index is intact (or there is none), 1 it is damaged (the verdict names the fix), 2 error.
+    """
     with errors_exit_2():
         report = api.diagnose(index)
+        try:
+            check = api.check_index(index)
+        except IndexNotFound:
+            check = None
     console = stdout()
     for line in report.lines():
         console.print(line, markup=False)
+    if check is None:
+        return
+    for text in check.notes:
+        console.print(f"integrity note: {text}", markup=False)
+    console.print(f"integrity: {check.verdict()}", markup=False)
+    raise typer.Exit(EXIT_FOUND if check.intact else EXIT_NOT_FOUND)
 
 
 def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:

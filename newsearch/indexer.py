@@ -23,13 +23,18 @@ a process dies, so a killed indexer never leaves a stale lock behind).
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import multiprocessing
 import os
+import pickle
 import re
+import sqlite3
+import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -38,12 +43,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filetables import FileFormatError
+from whoosh.reading import CorruptIndexError
 from whoosh.writing import CLEAR, IndexWriter
 
 from .sources import Candidate, FieldMapping, Scan, check_fields, load, read_dump, scan
+from . import checksums
 from .files import write_json_atomically
 from .models import (
     Article,
+    IndexDamaged,
     IndexLocked,
     NewsearchError,
     IndexNotFound,
@@ -111,9 +120,13 @@ def read_meta(index_dir: Path) -> IndexMeta | None:
 
 
 def index_exists(index_dir: Path) -> bool:
-    """True when ``index_dir`` holds a newsearch index (of any schema version)."""
+    """True when ``index_dir`` holds a newsearch index (of any schema version; or a damaged one,
+    whose reading then says what is wrong: see ``check_schema``)."""
     index_dir = Path(index_dir)
-    return read_meta(index_dir) is not None and whoosh_index.exists_in(str(index_dir))
+    try:
+        return read_meta(index_dir) is not None and whoosh_index.exists_in(str(index_dir))
+    except READ_ERRORS:
+        return True
 
 
 def source_of(index_dir: Path) -> Path | None:
@@ -149,7 +162,14 @@ def check_removals(index_dir: Path, corpus: Path, removing: int, indexed: int) -
 def check_schema(index_dir: Path) -> IndexMeta:
     """The metadata of a readable index, or the error that says how to fix it."""
     meta = read_meta(index_dir)
-    if meta is None or not whoosh_index.exists_in(str(index_dir)):
+    try:
+        found = meta is not None and whoosh_index.exists_in(str(index_dir))
+    except READ_ERRORS as error:
+        raise damaged(index_dir, error, Path(meta.corpus) if meta else None) from None
+    if not found and has_index_files(index_dir):
+        missing = "newsearch.json is missing or unreadable" if meta is None else "its table of contents is missing"
+        raise damaged(index_dir, IndexDamaged(missing), Path(meta.corpus) if meta else None)
+    if not found:
         raise IndexNotFound(f"no newsearch index in {index_dir}; run `newsearch index --corpus DIR --index {index_dir}`")
     if meta.schema_version != SCHEMA_VERSION:
         raise SchemaMismatch(
@@ -157,6 +177,64 @@ def check_schema(index_dir: Path) -> IndexMeta:
             f"run `newsearch index --full --index {index_dir}`"
         )
     return meta
+
+
+# --------------------------------------------------------------------------- damage
+
+# What reading a damaged index raises (besides our own errors): a file gone or cut short, a
+# compressed block that fails its check, a pickle or struct read from garbage, Whoosh's own.
+READ_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    zlib.error,
+    pickle.UnpicklingError,
+    struct.error,
+    whoosh_index.IndexError,
+    CorruptIndexError,
+    FileFormatError,
+)
+
+
+def describe(error: BaseException) -> str:
+    """An exception as a short single line (our own ``IndexDamaged`` by its message alone)."""
+    text = " ".join(str(error).split())[:160] or "no detail"
+    return text if isinstance(error, IndexDamaged) else f"{type(error).__name__}: {text}"
+
+
+def damaged(index_dir: Path, error: BaseException, corpus: Path | None = None) -> IndexDamaged:
+    """The error for an index that failed to read with ``error`` (built from ``corpus``, when
+    known: else the fix must name it)."""
+    source = f"--corpus {corpus}" if corpus is not None else "--corpus DIR"
+    fix = f"run `newsearch index --full {source} --index {index_dir}`"
+    if not Path(index_dir).is_dir():
+        return IndexDamaged(f"index {index_dir} is gone (its directory was deleted or moved); {fix}")
+    return IndexDamaged(f"index {index_dir} is damaged ({describe(error)}); {fix}")
+
+
+def has_index_files(index_dir: Path) -> bool:
+    """Whether ``index_dir`` holds a newsearch index, readable or not: a ``newsearch.json`` or
+    a committed Whoosh generation (past the empty generation 0 a new index starts with, which a
+    build killed before its first commit leaves behind: that is no index, not a damaged one)."""
+    index_dir = Path(index_dir)
+    if not index_dir.is_dir():
+        return False
+    tocs = (re.fullmatch(r"_MAIN_(\d+)\.toc", entry.name) for entry in index_dir.iterdir())
+    return (index_dir / META_FILE).exists() or any(match and int(match[1]) > 0 for match in tocs)
+
+
+def _failure(index_dir: Path, corpus: Path, error: BaseException) -> BaseException:
+    """What an update that failed with ``error`` raises: a full disk says so (the index is as
+    last committed: Whoosh commits and our state transactions are all-or-nothing), what
+    reading a damaged index raises is ``IndexDamaged``, any other I/O error stays itself."""
+    full = isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+    if full or isinstance(error, sqlite3.OperationalError) and "full" in str(error):
+        return NewsearchError(
+            f"no space left on the device of index {index_dir}; it is as last committed: free some space "
+            f"and run `newsearch index --index {index_dir}` again"
+        )
+    if isinstance(error, OSError) and not isinstance(error, FileNotFoundError) or isinstance(error, sqlite3.Error):
+        return error
+    return damaged(index_dir, error, corpus)
 
 
 @contextmanager
@@ -255,6 +333,11 @@ def _stories_for(
     return StoryIndex.from_rows(state.story_rows(StoryIndex.rows_needed(removed, assigned)))
 
 
+def _record_checksums(ix: whoosh_index.Index, index_dir: Path) -> None:
+    """Record the checksums of the files of the generation just committed (``checksums``)."""
+    checksums.record(index_dir, [segment.segment_id() for segment in ix._segments()])
+
+
 def _segment_count(ix: whoosh_index.Index) -> int:
     with ix.reader() as reader:
         return len(reader.leaf_readers())
@@ -265,6 +348,7 @@ def _optimize(ix: whoosh_index.Index, state: IndexState) -> None:
     from .stories import SIGNATURE_PARAMS
 
     ix.optimize()
+    _record_checksums(ix, state.path.parent)
     state.write(ix.latest_generation(), SIGNATURE_PARAMS, {}, StoryChanges((), ()))
 
 
@@ -476,7 +560,9 @@ def update_index(
         outdated = meta is not None and meta.schema_version != SCHEMA_VERSION
         if outdated:
             notes.append(f"index schema {meta.schema_version} is outdated (now {SCHEMA_VERSION}); rebuilt from scratch")
-        needs_new = meta is None or outdated or not whoosh_index.exists_in(str(index_dir))
+        if meta is None and has_index_files(index_dir):
+            notes.append(f"newsearch.json was missing or unreadable: rebuilt from scratch from {corpus}")
+        needs_new = meta is None or outdated or not _opens(index_dir, meta, full, notes)
         was_semantic = meta is not None and meta.semantic
         semantic = was_semantic if semantic is None else semantic
         switched = not needs_new and semantic != was_semantic
@@ -492,7 +578,14 @@ def update_index(
             ix = whoosh_index.open_dir(str(index_dir))
         try:
             with IndexState(index_dir) as state:
-                manifest = Manifest() if needs_new else _current_manifest(ix, state)
+                try:
+                    manifest = Manifest() if needs_new else _current_manifest(ix, state)
+                except READ_ERRORS as error:  # a damaged segment, read to rebuild the state
+                    if not full:
+                        raise damaged(index_dir, error, corpus) from None
+                    notes.append(f"the index was damaged ({describe(error)}): rebuilt from scratch")
+                    ix.close()
+                    ix, needs_new, manifest = whoosh_index.create_in(str(index_dir), build_schema()), True, Manifest()
                 survey = _survey(found, corpus, fields, {} if fresh else state.dump_stamps())
                 plan = _plan(survey, manifest)
                 if not (replace or allow_mass_removal):  # a full rebuild drops the missing too
@@ -520,6 +613,8 @@ def update_index(
 
                 if missing := missing_message():
                     notes.append(missing)
+        except (*READ_ERRORS, sqlite3.Error) as error:
+            raise _failure(index_dir, corpus, error) from None
         finally:
             ix.close()
     return UpdateSummary(
@@ -534,6 +629,18 @@ def update_index(
         seconds=time.perf_counter() - started,
         notes=tuple(notes),
     )
+
+
+def _opens(index_dir: Path, meta: IndexMeta, full: bool, notes: list[str]) -> bool:
+    """Whether the Whoosh index of ``index_dir`` opens; a damaged one is rebuilt by a full run
+    (with a note) and refused by any other."""
+    try:
+        return whoosh_index.exists_in(str(index_dir))
+    except READ_ERRORS as error:
+        if not full:
+            raise damaged(index_dir, error, Path(meta.corpus)) from None
+        notes.append(f"the index was damaged ({describe(error)}): rebuilt from scratch")
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -669,9 +776,9 @@ class _Batch:
         self.pending += 1
 
     def cancel(self) -> None:
-        if self.writer is not None:
+        if self.writer is not None and not self.writer.is_closed:  # a failed commit closed it
             self.writer.cancel()
-            self.writer = None
+        self.writer = None
 
     def commit(self) -> None:
         """Commit what is pending (a fresh build clears the old documents on its first commit),
@@ -692,6 +799,7 @@ class _Batch:
             writer = self._writer()
             writer.commit(mergetype=CLEAR) if self.clear_first else writer.commit()
             self.writer, self.pending, self.clear_first = None, 0, False
+            _record_checksums(self.ix, self.state.path.parent)
         changes = self.manifest.take_changes()
         if changes or replace:
             generation = self.ix.latest_generation()

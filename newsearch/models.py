@@ -294,6 +294,31 @@ class Health:
 
 
 @dataclass(frozen=True, slots=True)
+class IndexCheck:
+    """What ``newsearch.check_index`` found: ``problems`` that make the index untrustworthy
+    (none: it is intact), ``notes`` on what the next update repairs by itself, and what was
+    read: the committed ``generation``, its ``segments`` and ``articles``."""
+
+    index: str
+    generation: int
+    segments: int
+    articles: int
+    problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+    def verdict(self) -> str:
+        """One line: intact, or damaged with the first problem and the fix."""
+        if self.intact:
+            return f"intact: {self.articles:,} articles in {self.segments} segment(s) (generation {self.generation}) all read back"
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        return f"DAMAGED: {self.problems[0]}{more}; run `newsearch index --full --index {self.index}`"
+
+
+@dataclass(frozen=True, slots=True)
 class QuoteChange:
     """A quote of one version against the other (see ``VersionChanges``): its text, speaker
     and cue, and for an altered quote or a changed attribution the other version's, with the
@@ -415,6 +440,11 @@ class IndexLocked(NewsearchError):
 
 class SchemaMismatch(NewsearchError):
     """The index was built by another schema version; it must be rebuilt."""
+
+
+class IndexDamaged(NewsearchError):
+    """The index cannot be read as written (a truncated, garbled or missing file, or its
+    directory gone while open); ``newsearch index --full`` rebuilds it."""
 
 
 class ArticleNotFound(NewsearchError):

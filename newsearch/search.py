@@ -501,7 +501,9 @@ def story_codes(searcher) -> np.ndarray:
     if searcher not in _STORY_CODES:
         import numpy as np
 
-        stories = [story for leaf, _ in searcher.leaf_searchers() for story in leaf.reader().column_reader("story")]
+        readers = [leaf.reader() for leaf, _ in searcher.leaf_searchers()]
+        # (Whoosh's reader of an index without articles has no columns.)
+        stories = [story for reader in readers if reader.has_column("story") for story in reader.column_reader("story")]
         codes: dict[str, int] = {}
         _STORY_CODES[searcher] = np.array([codes.setdefault(story, len(codes)) for story in stories], dtype=np.int64)
     return _STORY_CODES[searcher]
@@ -554,6 +556,8 @@ def _one_per_story(searcher, ranking: Ranking, limit: int | None = None, *, thro
     """The best-ranked article of each story, for the first ``limit`` stories (or all); with
     ``through``, the first ``through`` stories and every further one whose best article ties
     with the last of them."""
+    if not len(ranking):  # (and an index without articles has no story column to read)
+        return []
     story_of = searcher.reader().column_reader("story")
     seen: set[str] = set()
     best: list[Scored] = []

@@ -118,8 +118,18 @@ class Manifest:
 class IndexState:
     """The state file of one index directory. Readers and the (single) writer may share it."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, *, read_only: bool = False) -> None:
+        """Open (or create) the state file; ``read_only`` opens an existing one as it is, for
+        checking it (``sqlite3.Error`` when it is missing or not a database)."""
         self.path = Path(index_dir) / STATE_FILE
+        if read_only:
+            self._connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+            try:
+                self._connection.execute("SELECT count(*) FROM meta").fetchone()
+            except sqlite3.Error:
+                self._connection.close()
+                raise
+            return
         self._connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             self._connection.executescript(_SCHEMA)

@@ -46,8 +46,8 @@ def watch_corpus(
     """Update the index now, then after every burst of changes until ``stop`` is set.
 
     ``on_update`` receives each run's summary (the first one even when nothing changed, later
-    ones only when something did). When another process holds the index, the burst is retried
-    with the next one.
+    ones only when something did). When another process holds the index, the update is retried
+    at the next quiet interval (``CATCH_UP_MS``) or burst, whichever comes first.
     """
     on_update(_update(corpus, index_dir, with_nlp))
     caught_up = False
@@ -69,6 +69,9 @@ def watch_corpus(
         try:
             summary = _update(corpus, index_dir, with_nlp)
         except IndexLocked:
+            # Another process writes the index: try again at the next quiet interval, not only
+            # at the next burst (there may be none: the files that came would wait for it).
+            caught_up = False
             continue
         if changes or summary.changed:
             on_update(summary)

@@ -39,7 +39,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import api
-from ..models import ArticleNotFound, NewsearchError
+from ..models import ArticleNotFound, IndexDamaged, NewsearchError
 from ..render import article_json, health_json, quotes_json, results_json, stories_json, story_diff_json
 from . import page
 
@@ -169,7 +169,7 @@ def create_app(
             "Every `/api/...` endpoint returns the JSON document the matching `newsearch` command prints with "
             "`--json` (see the README, \"JSON output\"). Errors are `{\"error\": \"one line\"}` with status 400 "
             "(a query that cannot be understood, a request out of bounds), 404 (no such article or story), "
-            "503 (over the time budget) or 500."
+            "503 (over the time budget, or the index is damaged or gone: the message names the fix) or 500."
         ),
         version=_version(),
         lifespan=lifespan,
@@ -222,6 +222,10 @@ def add_error_handlers(app: FastAPI, limits: Limits) -> None:
     @app.exception_handler(NewsearchError)
     async def bad_request(request: Request, exc: NewsearchError):
         return respond(request, 400, str(exc))
+
+    @app.exception_handler(IndexDamaged)
+    async def damaged(request: Request, exc: IndexDamaged):  # the index, not the request: 503
+        return respond(request, 503, str(exc))
 
     @app.exception_handler(TooSlow)
     async def too_slow(request: Request, exc: TooSlow):
