@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR, IndexWriter
 
+from .sources.txt import FALLBACK_ENCODINGS
 from .sources import Candidate, FieldMapping, Scan, check_fields, load, read_dump, scan
 from .files import write_json_atomically
 from .models import (
@@ -770,7 +771,7 @@ def _write_changes(
                 batch.put(prepared)
                 (tally.updated if known is not None else tally.added).append(loaded.id)
                 tally.warnings.extend(Skipped(loaded.id, note) for note in loaded.notes)
-                if loaded.encoding != "utf-8":
+                if loaded.encoding in FALLBACK_ENCODINGS:  # not a UTF-16 file, which says what it is
                     tally.fallback_decoded.append(loaded.id)
         if batch.pending >= batch_size:
             batch.commit()
