@@ -95,12 +95,10 @@ def read_bytes(candidate: Candidate) -> bytes | Skipped:
 def read_regular_file(path: str | Path) -> bytes:
     """The bytes of the regular file at ``path``; ``OSError`` for anything else. A scan finds
     only regular files, but one may become a FIFO (or a device) before it is read, and reading
-    a FIFO with no writer would wait forever: it is opened without blocking and checked first."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with open(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)")
-        return handle.read()
+    a FIFO with no writer would wait forever."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)")
+    return Path(path).read_bytes()
 
 
 def parse_txt(candidate: Candidate, data: bytes) -> Article | Skipped:
