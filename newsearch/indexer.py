@@ -23,6 +23,7 @@ a process dies, so a killed indexer never leaves a stale lock behind).
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import multiprocessing
@@ -323,6 +324,8 @@ def _prepare(file: Candidate, work: _Work) -> Prepared:
     if work.with_nlp:
         analyses = _cache(analysis_cache, work.cache_path)
         analysis, new_analysis = analyses.get_or_compute(analysis_key(loaded.sha256), lambda: analyse(loaded))
+        if analysis.notes:  # cut to the NLP budget: each cut a warning on the article
+            loaded = dataclasses.replace(loaded, notes=(*loaded.notes, *analysis.notes))
     document = pre_analyse(_document(loaded, analysis, story_signature, sentences, work.corpus))
     new_embedding = None
     if work.semantic:
