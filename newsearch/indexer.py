@@ -23,16 +23,19 @@ a process dies, so a killed indexer never leaves a stale lock behind).
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import fcntl
 import json
 import multiprocessing
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -339,18 +342,70 @@ def _prepare(file: Candidate, work: _Work) -> Prepared:
 
 
 def _prepare_all(files: list[Candidate], work: _Work) -> Iterator[Prepared]:
-    """Prepare files in order, on every core when there are enough of them to pay for it."""
+    """Prepare files in order, on every core when there are enough of them to pay for it (and
+    worker processes can be started: see ``_main_script_reruns``)."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_THRESHOLD or workers < 2:
+    if len(files) < PARALLEL_THRESHOLD or workers < 2 or _main_script_reruns():
         for file in files:
-            yield _prepare(file, work)
+            yield _prepare_one(file, work)
         return
     # spawn, not fork: a forked worker would inherit (and outlive us holding) the write lock.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
-    ) as pool:
-        yield from pool.map(_prepare, files, [work] * len(files), chunksize=16)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+        ) as pool:
+            yield from pool.map(_prepare_one, files, [work] * len(files), chunksize=16)
+    except BrokenProcessPool as error:
+        raise NewsearchError(
+            f"an indexing worker process died ({error}): killed, or out of memory? Nothing after the last "
+            "commit was kept; run the update again"
+        ) from None
+
+
+def _prepare_one(file: Candidate, work: _Work) -> Prepared:
+    """``_prepare``, with a failure on one file (a bug an odd file finds) a skip with the reason,
+    not the end of the run."""
+    try:
+        return _prepare(file, work)
+    except Exception as error:  # noqa: BLE001 -- one file must not stop an archive's update
+        return Prepared(Skipped(file.id, f"could not be indexed ({type(error).__name__}: {error})"))
+
+
+def _main_script_reruns() -> bool:
+    """Whether a worker process would run the calling script again: a spawned worker imports
+    the main module first, so a script that calls ``index_corpus`` at its top level, without
+    ``if __name__ == "__main__":``, would start the update again in every worker (and the pool
+    would break). Then the update runs in this process alone."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None:  # an interactive session, ``python -c``: nothing to re-run
+        return False
+    frame = sys._getframe(1)
+    while frame is not None and not (frame.f_globals is vars(main) and frame.f_code.co_name == "<module>"):
+        frame = frame.f_back
+    if frame is None:  # called from the main script's functions only: nothing re-runs the call
+        return False
+    try:
+        tree = ast.parse(Path(path).read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return True
+    return not any(
+        _is_main_guard(node) and node.body[0].lineno <= frame.f_lineno <= (node.body[-1].end_lineno or node.lineno)
+        for node in ast.walk(tree)
+    )
+
+
+def _is_main_guard(node: ast.AST) -> bool:
+    """``if __name__ == "__main__":`` (either way round)."""
+    if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and len(node.test.comparators) == 1):
+        return False
+    sides = [node.test.left, node.test.comparators[0]]
+    return (
+        isinstance(node.test.ops[0], ast.Eq)
+        and any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides)
+        and any(isinstance(side, ast.Constant) and side.value == "__main__" for side in sides)
+    )
 
 
 def _start_worker(indexer_pid: int) -> None:
