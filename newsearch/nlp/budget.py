@@ -56,9 +56,11 @@ def within_budget(title: str, body: str) -> tuple[str, str, tuple[str, ...]]:
 
 
 @contextmanager
-def time_limit(seconds: float = SECONDS) -> Iterator[None]:
-    """Raise ``OverBudget`` in the block after ``seconds``, where an alarm can be used (the main
-    thread, with no alarm or handler of the application's own); elsewhere, no limit."""
+def time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Raise ``OverBudget`` in the block after ``seconds`` (default ``SECONDS``), where an alarm
+    can be used (the main thread, with no alarm or handler of the application's own); elsewhere,
+    no limit."""
+    seconds = SECONDS if seconds is None else seconds
     usable = (
         threading.current_thread() is threading.main_thread()
         and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)

@@ -11,6 +11,9 @@ a random seed (printed by hypothesis on a failure, with the example to reproduce
 from __future__ import annotations
 
 import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -47,3 +50,20 @@ def build_index(root: Path, articles: dict[str, str] = ARTICLES, analyse: bool =
         (corpus / name).write_text(text, encoding="utf-8")
     newsearch.index_corpus(corpus, root / "index", analyse=analyse)
     return root / "index"
+
+
+@contextmanager
+def no_hang(seconds: int = 60) -> Iterator[None]:
+    """Fail (instead of hanging CI) if the block takes longer than ``seconds``: for attacks whose
+    failure mode is blocking forever (a FIFO, a symbolic-link loop)."""
+
+    def expire(signum, frame):
+        raise AssertionError(f"still running after {seconds} s: it hangs")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
