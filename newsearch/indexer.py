@@ -387,12 +387,16 @@ def _main_script_reruns() -> bool:
     if frame is None:  # called from the main script's functions only: nothing re-runs the call
         return False
     try:
-        tree = ast.parse(Path(path).read_bytes())
+        return not _under_main_guard(Path(path).read_bytes(), frame.f_lineno)
     except (OSError, SyntaxError, ValueError):
         return True
-    return not any(
-        _is_main_guard(node) and node.body[0].lineno <= frame.f_lineno <= (node.body[-1].end_lineno or node.lineno)
-        for node in ast.walk(tree)
+
+
+def _under_main_guard(source: bytes | str, line: int) -> bool:
+    """Whether ``line`` of a script lies in the body of an ``if __name__ == "__main__":``."""
+    return any(
+        _is_main_guard(node) and node.body[0].lineno <= line <= (node.body[-1].end_lineno or node.lineno)
+        for node in ast.walk(ast.parse(source))
     )
 
 
