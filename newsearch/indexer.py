@@ -369,7 +369,7 @@ def _prepare_one(file: Candidate, work: _Work) -> Prepared:
     try:
         return _prepare(file, work)
     except Exception as error:  # noqa: BLE001 -- one file must not stop an archive's update
-        return Prepared(Skipped(file.id, f"could not be indexed ({type(error).__name__}: {error})"))
+        return Prepared(Skipped(file.id, f"could not be indexed ({type(error).__name__}: {' '.join(str(error).split())})"))
 
 
 def _main_script_reruns() -> bool:

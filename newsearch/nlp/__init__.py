@@ -80,7 +80,7 @@ def analyse(article: Article) -> Analysis:
     except OverBudget:
         return Analysis(notes=(*notes, "NLP analysis ran out of time: indexed without quotes and entities"))
     except Exception as error:  # noqa: BLE001 -- one odd article must not stop the run
-        return Analysis(notes=(*notes, f"NLP analysis failed ({type(error).__name__}: {error}): indexed without quotes and entities"))
+        return Analysis(notes=(*notes, f"NLP analysis failed ({type(error).__name__}: {' '.join(str(error).split())}): indexed without quotes and entities"))
     return Analysis(quotes, entities, notes)
 
 

@@ -9,9 +9,11 @@ a 500 KB table pasted into one article. So:
 - at most ``MAX_CHARS`` of a body and ``MAX_TITLE_CHARS`` of a title are analysed;
 - a paragraph longer than ``MAX_PARAGRAPH_CHARS`` (no prose paragraph is: a table, a data dump,
   a text without line breaks) is left out, blanked so that offsets into the body stay right;
-- and the analysis stops after ``SECONDS`` (the article is then indexed without quotes and
-  entities). The clock needs ``SIGALRM``: it runs in the main thread of a process that has no
-  alarm of its own (the indexer's worker processes, the CLI), not in other threads.
+- and the analysis stops after ``SECONDS`` of CPU time (the article is then indexed without
+  quotes and entities). CPU time, not wall-clock time: on a loaded machine an article must not
+  lose its quotes for waiting its turn. The clock needs ``SIGVTALRM``: it runs in the main
+  thread of a process that has no such timer of its own (the indexer's worker processes, the
+  CLI), not in other threads.
 
 Each cut is a note on the analysis, reported as a warning on the article (``newsearch index``
 lists them). Figures: docs/RELIABILITY.md, "Hostile input".
@@ -30,6 +32,7 @@ MAX_CHARS = 200_000
 MAX_PARAGRAPH_CHARS = 20_000
 MAX_TITLE_CHARS = 1_000
 SECONDS = 10.0
+
 
 class OverBudget(Exception):
     """The analysis of one article ran out of time."""
@@ -57,14 +60,14 @@ def within_budget(title: str, body: str) -> tuple[str, str, tuple[str, ...]]:
 
 @contextmanager
 def time_limit(seconds: float | None = None) -> Iterator[None]:
-    """Raise ``OverBudget`` in the block after ``seconds`` (default ``SECONDS``), where an alarm
-    can be used (the main thread, with no alarm or handler of the application's own); elsewhere,
-    no limit."""
+    """Raise ``OverBudget`` in the block after ``seconds`` (default ``SECONDS``) of CPU time,
+    where the timer can be used (the main thread, with no such timer or handler of the
+    application's own); elsewhere, no limit."""
     seconds = SECONDS if seconds is None else seconds
     usable = (
         threading.current_thread() is threading.main_thread()
-        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
-        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        and signal.getsignal(signal.SIGVTALRM) in (signal.SIG_DFL, None)
+        and signal.getitimer(signal.ITIMER_VIRTUAL) == (0.0, 0.0)
     )
     if not usable:
         yield
@@ -73,10 +76,10 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
     def expire(signum, frame) -> None:
         raise OverBudget
 
-    signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.signal(signal.SIGVTALRM, expire)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, signal.SIG_DFL)
