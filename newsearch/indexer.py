@@ -381,6 +381,9 @@ def _main_script_reruns() -> bool:
     path = getattr(main, "__file__", None)
     if main is None or path is None:  # an interactive session, ``python -c``: nothing to re-run
         return False
+    name = getattr(getattr(main, "__spec__", None), "name", None) or ""
+    if name == "__main__" or name.endswith(".__main__"):  # ``python -m package``: spawn never re-runs it
+        return False
     frame = sys._getframe(1)
     while frame is not None and not (frame.f_globals is vars(main) and frame.f_code.co_name == "<module>"):
         frame = frame.f_back

@@ -31,6 +31,23 @@ def test_a_plain_script_without_a_main_guard_indexes(make_corpus, tmp_path):
     assert (done.returncode, done.stdout, done.stderr) == (0, f"added {count}\nfound {count}\n", "")
 
 
+def test_python_m_newsearch_still_uses_worker_processes(tmp_path, monkeypatch):
+    """``python -m newsearch`` calls ``main()`` unguarded in ``newsearch/__main__.py``, but a
+    spawned worker never re-runs a package's ``__main__``: it keeps its workers. The same code
+    run as a script would run again in every worker: it does not."""
+    import types
+
+    script = tmp_path / "__main__.py"
+    script.write_text("reruns = check()\n")
+    main = types.ModuleType("__main__")
+    main.__file__, main.check = str(script), indexer._main_script_reruns
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    for spec, reruns in ((types.SimpleNamespace(name="newsearch.__main__"), False), (None, True)):
+        main.__spec__ = spec
+        exec(compile(script.read_text(), str(script), "exec"), vars(main))
+        assert main.reruns is reruns
+
+
 @pytest.mark.parametrize(
     ("source", "line", "guarded"),
     [
