@@ -166,8 +166,8 @@ def test_pathological_text_is_analysed_within_the_budget(make_corpus, tmp_path):
     warnings = {warning.path: warning.reason for warning in summary.warnings if "NLTK" not in warning.reason}
     assert sorted(summary.added) == ["fine.txt", "long.txt", "nested.txt", "table.txt", "unbalanced.txt"]
     assert warnings == {
-        "table.txt": "1 paragraph(s) over 20,000 characters (a table or data?) left out of quotes and entities",
-        "unbalanced.txt": "1 paragraph(s) over 20,000 characters (a table or data?) left out of quotes and entities",
+        "table.txt": "1 paragraph(s) over 50,000 characters (a table or data?) left out of quotes and entities",
+        "unbalanced.txt": "1 paragraph(s) over 50,000 characters (a table or data?) left out of quotes and entities",
         "long.txt": "body of 300,898 characters: quotes and entities of its first 200,000 only",
     }
     with newsearch.open_index(tmp_path / "ix") as ix:
