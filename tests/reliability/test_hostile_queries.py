@@ -169,3 +169,19 @@ def test_a_query_over_the_servers_time_limit_is_cut_off_and_says_so(index):
         503,
         {"error": "the request took more than 0 s and was cut off; narrow the query"},
     )
+
+
+def test_quote_search_is_bounded_too(tmp_path, monkeypatch):
+    """``quotes`` reads the same query syntax over the quotes: the same caps apply (a lone
+    ``*`` took 37 s on BBC's quotes), and a broad query marks only the articles it lists."""
+    import newsearch.search as search
+
+    index = build_index(tmp_path, analyse=True)
+    monkeypatch.setattr(search, "MAX_EXPANSION", 2)  # "we will hold the line": *e* is 3 words
+    with newsearch.open_index(index) as ix:
+        assert [hit.quote.speaker for hit in ix.quotes("hol*")] == ["Sergei Lavrov"]
+        for query, message in (("*", "`*` alone stands for every word"), ("*e*", "`*e*` stands for more than 2 words")):
+            with pytest.raises(newsearch.QueryError, match=message):
+                ix.quotes(query)
+    done = runner.invoke(cli, ["quotes", "*", "--index", str(index)])
+    assert done.exit_code == 2 and done.stderr.startswith("newsearch: error: `*` alone stands for every word")
