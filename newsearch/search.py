@@ -459,8 +459,9 @@ def run_search(
     # on its ranking. (Whoosh's own top-N skipping is slower than this for long OR queries.)
     from .scoring import rank
 
-    if parsed.query is not None:
-        check_expansion(searcher, parsed.query)
+    for clause in (parsed.query, *parsed.filters):
+        if clause is not None:
+            check_expansion(searcher, clause)
     ranking = rank(searcher, parsed.query) if parsed.query is not None else everything(searcher)
     if filters or parsed.filters:
         ranking = keep_matching(searcher, ranking, (*parsed.filters, *filters))

@@ -36,6 +36,7 @@ QUERIES = {
     "1,500 terms": (" ".join(f"w{number}" for number in range(1500)) + " harbour", "results"),
     "lone *": ("*", "`*` alone stands for every word"),
     "leading wildcard": ("*arbour", "results"),
+    "a filter on a lone *": ("source:*", "`*` alone stands for every word"),
     "prefix expanding to every q-word": ("q*", "`q*` stands for more than 1,000 words"),
     "wildcard expanding to every word": ("*e*", "results"),
     "parentheses 32 deep": ("(" * MAX_NESTING + "harbour" + ")" * MAX_NESTING, "results"),
