@@ -175,9 +175,11 @@ def test_pathological_text_is_analysed_within_the_budget(make_corpus, tmp_path):
 
 
 def test_an_analysis_over_time_or_failing_is_a_warning_and_the_run_goes_on(make_corpus, tmp_path, monkeypatch):
-    quotes = '"We will reopen the harbour," said Anna Holt. ' * 400  # ~19,000 characters: within the size budget
+    # 48,000 characters, within the size budget; 4 s of CPU time to analyse in full (the
+    # clock is set to 0.05 s, far from it either way: no timing decides the outcome).
+    quotes = '"Hello there," said John Smith. ' * 1500
     corpus = make_corpus(
-        {"slow.txt": f"Slow\n\n{quotes}\n", "odd.txt": "Odd\n\nA harbour story the NLP trips over.\n", "fine.txt": TEXT}
+        {"slow.txt": f"Slow harbour\n\n{quotes}\n", "odd.txt": "Odd\n\nA harbour story the NLP trips over.\n", "fine.txt": TEXT}
     )
     monkeypatch.setattr(budget, "SECONDS", 0.05)
     import newsearch.nlp.quotes as quotes_module
