@@ -46,7 +46,11 @@ ODD_BUT_HTTP = {
 def server(tmp_path_factory):
     index = build_index(tmp_path_factory.mktemp("http"))
     server = Server(index)
-    server.wait_ready()
+    try:
+        server.wait_ready()
+    except AssertionError:
+        server.stop()  # not left running when it is slow to start
+        raise
     yield server
     log = server.stop()
     assert "Traceback" not in log and "internal error" not in log
