@@ -23,6 +23,8 @@ a process dies, so a killed indexer never leaves a stale lock behind).
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import errno
 import fcntl
 import json
@@ -32,11 +34,13 @@ import pickle
 import re
 import sqlite3
 import struct
+import sys
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -47,6 +51,7 @@ from whoosh.filedb.filetables import FileFormatError
 from whoosh.reading import CorruptIndexError
 from whoosh.writing import CLEAR, IndexWriter
 
+from .sources.txt import FALLBACK_ENCODINGS
 from .sources import Candidate, FieldMapping, Scan, check_fields, load, read_dump, scan
 from . import checksums
 from .files import write_json_atomically
@@ -406,6 +411,8 @@ def _prepare(file: Candidate, work: _Work) -> Prepared:
     if work.with_nlp:
         analyses = _cache(analysis_cache, work.cache_path)
         analysis, new_analysis = analyses.get_or_compute(analysis_key(loaded.sha256), lambda: analyse(loaded))
+        if analysis.notes:  # cut to the NLP budget: each cut a warning on the article
+            loaded = dataclasses.replace(loaded, notes=(*loaded.notes, *analysis.notes))
     document = pre_analyse(_document(loaded, analysis, story_signature, sentences, work.corpus))
     new_embedding = None
     if work.semantic:
@@ -419,18 +426,77 @@ def _prepare(file: Candidate, work: _Work) -> Prepared:
 
 
 def _prepare_all(files: list[Candidate], work: _Work) -> Iterator[Prepared]:
-    """Prepare files in order, on every core when there are enough of them to pay for it."""
+    """Prepare files in order, on every core when there are enough of them to pay for it (and
+    worker processes can be started: see ``_main_script_reruns``)."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_THRESHOLD or workers < 2:
+    if len(files) < PARALLEL_THRESHOLD or workers < 2 or _main_script_reruns():
         for file in files:
-            yield _prepare(file, work)
+            yield _prepare_one(file, work)
         return
     # spawn, not fork: a forked worker would inherit (and outlive us holding) the write lock.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
-    ) as pool:
-        yield from pool.map(_prepare, files, [work] * len(files), chunksize=16)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+        ) as pool:
+            yield from pool.map(_prepare_one, files, [work] * len(files), chunksize=16)
+    except BrokenProcessPool as error:
+        raise NewsearchError(
+            f"an indexing worker process died ({error}): killed, or out of memory? Nothing after the last "
+            "commit was kept; run the update again"
+        ) from None
+
+
+def _prepare_one(file: Candidate, work: _Work) -> Prepared:
+    """``_prepare``, with a failure on one file (a bug an odd file finds) a skip with the reason,
+    not the end of the run."""
+    try:
+        return _prepare(file, work)
+    except Exception as error:  # noqa: BLE001 -- one file must not stop an archive's update
+        return Prepared(Skipped(file.id, f"could not be indexed ({type(error).__name__}: {' '.join(str(error).split())})"))
+
+
+def _main_script_reruns() -> bool:
+    """Whether a worker process would run the calling script again: a spawned worker imports
+    the main module first, so a script that calls ``index_corpus`` at its top level, without
+    ``if __name__ == "__main__":``, would start the update again in every worker (and the pool
+    would break). Then the update runs in this process alone."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None:  # an interactive session, ``python -c``: nothing to re-run
+        return False
+    name = getattr(getattr(main, "__spec__", None), "name", None) or ""
+    if name == "__main__" or name.endswith(".__main__"):  # ``python -m package``: spawn never re-runs it
+        return False
+    frame = sys._getframe(1)
+    while frame is not None and not (frame.f_globals is vars(main) and frame.f_code.co_name == "<module>"):
+        frame = frame.f_back
+    if frame is None:  # called from the main script's functions only: nothing re-runs the call
+        return False
+    try:
+        return not _under_main_guard(Path(path).read_bytes(), frame.f_lineno)
+    except (OSError, SyntaxError, ValueError):
+        return True
+
+
+def _under_main_guard(source: bytes | str, line: int) -> bool:
+    """Whether ``line`` of a script lies in the body of an ``if __name__ == "__main__":``."""
+    return any(
+        _is_main_guard(node) and node.body[0].lineno <= line <= (node.body[-1].end_lineno or node.lineno)
+        for node in ast.walk(ast.parse(source))
+    )
+
+
+def _is_main_guard(node: ast.AST) -> bool:
+    """``if __name__ == "__main__":`` (either way round)."""
+    if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and len(node.test.comparators) == 1):
+        return False
+    sides = [node.test.left, node.test.comparators[0]]
+    return (
+        isinstance(node.test.ops[0], ast.Eq)
+        and any(isinstance(side, ast.Name) and side.id == "__name__" for side in sides)
+        and any(isinstance(side, ast.Constant) and side.value == "__main__" for side in sides)
+    )
 
 
 def _start_worker(indexer_pid: int) -> None:
@@ -878,7 +944,7 @@ def _write_changes(
                 batch.put(prepared)
                 (tally.updated if known is not None else tally.added).append(loaded.id)
                 tally.warnings.extend(Skipped(loaded.id, note) for note in loaded.notes)
-                if loaded.encoding != "utf-8":
+                if loaded.encoding in FALLBACK_ENCODINGS:  # not a UTF-16 file, which says what it is
                     tally.fallback_decoded.append(loaded.id)
         if batch.pending >= batch_size:
             batch.commit()

@@ -16,7 +16,7 @@ from whoosh import query as wq
 from .models import Quote, QuoteHit, Span
 from .nlp import Analysis
 from .passages import Match, mark
-from .search import ParsedQuery, parse_query, path_of, weighting
+from .search import ParsedQuery, check_expansion, parse_query, path_of, weighting
 
 QUOTE_FIELDS = frozenset({"quotes", "body"})
 
@@ -31,8 +31,18 @@ def find_quotes(
     article_query = _article_query(parsed, speaker)
     found: list[QuoteHit] = []
     with whoosh_index.searcher(weighting=weighting()) as searcher:
-        for result in searcher.search(article_query, limit=None):
-            stored = result.fields()
+        if parsed is not None and parsed.query is not None:
+            check_expansion(searcher, _onto_quotes(parsed.query))
+        # Articles in the order their quotes are listed in: once ``limit`` quotes are found,
+        # every quote of a later article ranks below them, so it is not marked at all (marking
+        # every article a broad query matches took seconds).
+        ranked = sorted(
+            ((round(float(result.score), 6), result.fields()) for result in searcher.search(article_query, limit=None)),
+            key=lambda pair: (-pair[0], pair[1]["id"]),
+        )
+        for score, stored in ranked:
+            if len(found) >= limit:
+                break
             matches = mark(stored["body"], parsed.body_patterns) if parsed else []
             for quote in Analysis.from_json(stored.get("analysis")).quotes:
                 if quote.is_scare_quote() or not _said_by(quote, speaker):
@@ -46,7 +56,7 @@ def find_quotes(
                         article_id=stored["id"],
                         path=path_of(stored, corpus),
                         title=stored["title"],
-                        score=round(float(result.score), 6),
+                        score=score,
                         span_text=stored["body"][quote.start : quote.end],
                         highlights=highlights,
                         date=stored.get("published") or None,

@@ -15,6 +15,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from math import exp, log
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -105,6 +106,15 @@ BODY_MARK_FIELDS = frozenset({"body", "quotes"})
 _KNOWN_FIELDS = set(SEARCHABLE_FIELDS) | set(FIELD_ALIASES) | set(ARCHIVE_FIELDS)
 _FIELD_COLON = re.compile(r"(?<![\w\"])(\w+):")
 _STRAY = re.compile(r"[?!;,{}\[\]<>=&|\\/@#$%€£¥§]")
+# Bounds on what one query may cost (issue #21, "Hostile input"; figures in docs/RELIABILITY.md).
+# Whoosh's parser takes time quadratic in the length of a word (~1 s for one 10,000-letter
+# word) and recurses once a parenthesis deep; a wildcard is scored as every word it expands to.
+MAX_QUERY_CHARS = 10_000
+MAX_NESTING = 32
+MAX_EXPANSION = 1000  # words one wildcard or prefix (per field) may stand for
+# Spelling suggestions (for a query that matches nothing) are looked for in the first this many
+# words, each of at most this many letters: Whoosh's corrector builds an automaton per word.
+SUGGEST_WORDS, SUGGEST_WORD_CHARS = 20, 40
 
 
 class ProbabilisticBM25(scoring.BM25F):
@@ -178,7 +188,7 @@ def parse_query(text: str, schema, mode: Mode = "auto") -> ParsedQuery:
     words = ranked_words(cleaned) if ranked else cleaned
     parsed = make_parser(schema, "any" if ranked else "all").parse(words)
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
-        raise QueryError(f"query {text!r} has no words to search for; try e.g. `newsearch query aleppo`")
+        raise QueryError(f"query {_shown(text)} has no words to search for; try e.g. `newsearch query aleppo`")
     if ranked and (
         QUERY_TERM_FREQUENCY == "always" or QUERY_TERM_FREQUENCY == "long" and too_long_for_feedback(parsed)
     ):
@@ -326,17 +336,27 @@ def clean_query(text: str) -> str:
     cleaned = normalise(text).strip()
     if not cleaned:
         raise QueryError("empty query; type some words, e.g. `newsearch query aleppo`")
+    if len(cleaned) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long: {len(cleaned):,} characters, at most {MAX_QUERY_CHARS:,}; shorten it")
     if cleaned.count('"') % 2:
-        raise QueryError(f'unbalanced quotes in {text!r}; close the phrase with a second "')
+        raise QueryError(f'unbalanced quotes in {_shown(text)}; close the phrase with a second "')
     outside = _outside_phrases(cleaned)
-    depth = 0
+    depth = deepest = 0
     for char in outside:
         depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
         if depth < 0:
             break
     if depth:
-        raise QueryError(f"unbalanced parentheses in {text!r}; every ( needs a )")
+        raise QueryError(f"unbalanced parentheses in {_shown(text)}; every ( needs a )")
+    if deepest > MAX_NESTING:
+        raise QueryError(f"parentheses nested {deepest} deep, at most {MAX_NESTING}; flatten the query")
     return _neutralise(cleaned)
+
+
+def _shown(text: str, chars: int = 80) -> str:
+    """``text`` as an error message quotes it: its repr, cut short (a query may be 10,000 characters)."""
+    return repr(text) if len(text) <= chars else repr(text[:chars]) + f"… ({len(text):,} characters)"
 
 
 def _outside_phrases(text: str) -> str:
@@ -453,6 +473,9 @@ def run_search(
     # on its ranking. (Whoosh's own top-N skipping is slower than this for long OR queries.)
     from .scoring import rank
 
+    for clause in (parsed.query, *parsed.filters):
+        if clause is not None:
+            check_expansion(searcher, clause)
     ranking = rank(searcher, parsed.query) if parsed.query is not None else everything(searcher)
     if filters or parsed.filters:
         ranking = keep_matching(searcher, ranking, (*parsed.filters, *filters))
@@ -474,6 +497,21 @@ def run_search(
     found = count_facets(searcher, ranking, facets) if facets else {}
     when = _timeline(searcher, ranking) if timeline else None
     return SearchOutcome(len(ranking), hits, found, None if hits else suggest(searcher, parsed.text), when)
+
+
+def check_expansion(searcher, query: wq.Query) -> None:
+    """Raise ``QueryError`` for a wildcard or prefix that stands for more than ``MAX_EXPANSION``
+    words of the index (``*``, ``a*``): it would be scored as that many words."""
+    reader = searcher.reader()
+    for leaf in query.leaves():
+        if isinstance(leaf, wq.Every):
+            raise QueryError("`*` alone stands for every word of the index; search for a word or a prefix (alep*)")
+        if isinstance(leaf, wq.MultiTerm) and leaf.field() in reader.schema:
+            if next(islice(leaf._btexts(reader), MAX_EXPANSION, None), None) is not None:
+                written = f"{leaf.text}*" if isinstance(leaf, wq.Prefix) else leaf.text
+                raise QueryError(
+                    f"`{written}` stands for more than {MAX_EXPANSION:,} words of the index; make it more specific (a longer prefix)"
+                )
 
 
 def _timeline(searcher, ranking: Ranking) -> Timeline:
@@ -654,8 +692,14 @@ def suggest(searcher, text: str) -> str | None:
     written as in an article; ``None`` when there is nothing to correct."""
     analyzer, corrector = searcher.schema["body"].analyzer, searcher.corrector("body")
 
+    looked_at = 0
+
     def correct(match: re.Match) -> str:
+        nonlocal looked_at
         word = match.group()
+        looked_at += 1
+        if looked_at > SUGGEST_WORDS or len(word) > SUGGEST_WORD_CHARS:
+            return word
         stem = next((token.text for token in analyzer(word)), "")
         if not stem or any(searcher.doc_frequency(field, stem) for field in DEFAULT_FIELDS):
             return word

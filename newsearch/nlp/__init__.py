@@ -21,13 +21,14 @@ class Analysis:
 
     quotes: tuple[Quote, ...] = ()
     entities: tuple[Entity, ...] = ()
+    notes: tuple[str, ...] = ()  # what of the article was left out, and why (see ``budget``)
 
     def to_json(self) -> str:
-        """Compact JSON for the index's stored ``analysis`` field."""
-        return json.dumps(
-            {"quotes": [asdict(q) for q in self.quotes], "entities": [asdict(e) for e in self.entities]},
-            separators=(",", ":"),
-        )
+        """Compact JSON for the index's stored ``analysis`` field (and the analysis cache)."""
+        data: dict[str, object] = {"quotes": [asdict(q) for q in self.quotes], "entities": [asdict(e) for e in self.entities]}
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return json.dumps(data, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str | None) -> Analysis:
@@ -37,6 +38,7 @@ class Analysis:
         return cls(
             tuple(Quote(**q) for q in data.get("quotes", ())),
             tuple(Entity(**e) for e in data.get("entities", ())),
+            tuple(data.get("notes", ())),
         )
 
     def names(self, kind: str) -> list[str]:
@@ -60,14 +62,26 @@ class Analysis:
 
 
 def analyse(article: Article) -> Analysis:
-    """Quotes with speakers, then entities (the speakers are known people)."""
+    """Quotes with speakers, then entities (the speakers are known people), within the
+    article's budget (see ``budget``). Never raises for an article: an analysis that runs out
+    of time or fails is a note, and the article is indexed without quotes and entities."""
+    from .budget import OverBudget, time_limit, within_budget
     from .entities import extract_entities
+    from .entity_model import models
     from .quotes import extract_quotes
 
-    quotes = extract_quotes(article.body)
-    speakers = [quote.speaker for quote in quotes if quote.speaker]
-    entities = extract_entities(f"{article.title}\n\n{article.body}", speakers=speakers)
-    return Analysis(quotes, entities)
+    models()  # loaded (or built from NLTK's data, once) before the article's clock starts
+    title, body, notes = within_budget(article.title, article.body)
+    try:
+        with time_limit():
+            quotes = extract_quotes(body)
+            speakers = [quote.speaker for quote in quotes if quote.speaker]
+            entities = extract_entities(f"{title}\n\n{body}", speakers=speakers)
+    except OverBudget:
+        return Analysis(notes=(*notes, "NLP analysis ran out of time: indexed without quotes and entities"))
+    except Exception as error:  # noqa: BLE001 -- one odd article must not stop the run
+        return Analysis(notes=(*notes, f"NLP analysis failed ({type(error).__name__}: {' '.join(str(error).split())}): indexed without quotes and entities"))
+    return Analysis(quotes, entities, notes)
 
 
 def backends() -> dict[str, str]:

@@ -479,4 +479,24 @@ def run_server(app: FastAPI, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT)
     """Serve ``app`` with uvicorn until Ctrl-C or SIGTERM."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, http=json_errors_protocol())
+
+
+MALFORMED = b'{"error":"malformed HTTP request"}'
+
+
+def json_errors_protocol() -> type:
+    """uvicorn's HTTP/1.1 protocol (h11), answering a request it cannot parse (a request line
+    over h11's limit, bytes that are not HTTP) with our error JSON instead of its plain text: the
+    only answer a client of this server ever gets for an error is ``{"error": "…"}``."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class JsonErrorsProtocol(H11Protocol):
+        def send_400_response(self, msg: str) -> None:
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(MALFORMED)).encode()), (b"connection", b"close")]
+            for event in (h11.Response(status_code=400, headers=headers, reason=b"Bad Request"), h11.Data(data=MALFORMED), h11.EndOfMessage()):
+                self.transport.write(self.conn.send(event))
+            self.transport.close()
+
+    return JsonErrorsProtocol

@@ -37,7 +37,7 @@ from .jsonl import iter_jsonl
 from .records import collect, load_record
 from .scan import scan
 from .metadata_table import apply_row
-from .txt import parse_txt, read_bytes
+from .txt import parse_txt, read_bytes, read_regular_file
 
 __all__ = [
     "FIELDS",
@@ -62,8 +62,7 @@ def read_dump(dump: DumpFile, fields: FieldMapping | None = None, *, single: boo
     """
     check_fields(fields)
     try:
-        with open(dump.path, "rb") as handle:
-            data = handle.read()
+        data = read_regular_file(dump.path)
         if dump.path.lower().endswith(".gz"):
             data = gzip.decompress(data)
     except (OSError, EOFError, zlib.error) as error:

@@ -19,7 +19,7 @@ the file's mtime. Nothing here touches the network.
 
 Decoding: a BOM wins, then the charset the page declares (``<meta charset>`` or the
 ``http-equiv`` content type, within its first 4 KiB), then UTF-8, then cp1252. A page with a
-NUL byte is binary; a page with no extractable text is skipped with that reason.
+NUL character (once decoded: UTF-16 is full of NUL bytes) is binary; a page with no extractable text is skipped with that reason.
 """
 
 from __future__ import annotations
@@ -66,9 +66,9 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 
 def parse_html(candidate: Candidate, data: bytes) -> Article | Skipped:
-    if b"\x00" in data:
-        return Skipped(candidate.id, "binary file (contains NUL bytes)")
     text, encoding = decode_html(data)
+    if "\x00" in text:
+        return Skipped(candidate.id, "binary file (contains NUL bytes)")
     if not text.strip():
         return Skipped(candidate.id, "empty file")
     extracted = _extract(text)

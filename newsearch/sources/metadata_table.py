@@ -26,6 +26,7 @@ from ..models import Article, Skipped
 from .csv_dump import decode_table, header_names, iter_rows, table_record
 from .fields import FieldMapping, read_fields
 from .records import read_date
+from .txt import read_regular_file
 
 TABLE_NAMES = ("metadata.tsv", "metadata.csv")
 FILE_NAME_COLUMNS = ("filename", "file", "file_name", "path", "id")
@@ -62,7 +63,7 @@ def read_table(path: Path, shown_as: str) -> MetadataTable:
     """Read a table; every problem (including an unreadable file) is a value."""
     try:
         mtime_ns = os.stat(path).st_mtime_ns
-        data = Path(path).read_bytes()
+        data = read_regular_file(path)
     except OSError as error:
         return MetadataTable(
             shown_as, 0, {}, (Skipped(shown_as, f"unreadable metadata table: {error.strerror or error}"),)

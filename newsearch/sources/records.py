@@ -8,6 +8,8 @@ the id is used bare (``reuters-1``). A record without an id is called ``L<line>`
 inserting or deleting a line above it renames it (the indexer sees a removal and an addition).
 Within a dump, the first record with an id wins; a later one with the same id is a problem.
 
+A lone surrogate in a record's JSON (``"\\udc80"``) is read as U+FFFD.
+
 A record with no body (missing or empty) is a problem, not a candidate. A record with no
 title takes the first line of its body as its title (the body keeps that line: it is the
 record's text). ``sha256`` is the hash of the record's raw content (``Candidate.payload``), so
@@ -18,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ..dates import parse_date
 from ..models import Article, Skipped
@@ -82,7 +86,7 @@ def load_record(candidate: Candidate, fields: FieldMapping | None = None) -> Art
     """The Article of one record candidate (its payload parsed again, in a worker)."""
     where = f"{_dump_id(candidate)}:{candidate.line}"
     try:
-        record = json.loads(candidate.payload)
+        record = without_lone_surrogates(json.loads(candidate.payload))
     except ValueError as error:
         return Skipped(where, f"invalid JSON: {error}")
     if not isinstance(record, dict):
@@ -110,6 +114,21 @@ def load_record(candidate: Candidate, fields: FieldMapping | None = None) -> Art
         metadata=found.metadata,
         notes=notes,
     )
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(value: Any) -> Any:
+    """``value`` (parsed JSON) with each lone surrogate (``"\\ud800"`` is valid JSON, but no
+    character: it cannot be written as UTF-8) replaced by U+FFFD, as a decoder replaces a bad byte."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {without_lone_surrogates(key): without_lone_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_lone_surrogates(item) for item in value]
+    return value
 
 
 def title_from_body(body: str) -> str:

@@ -4,7 +4,9 @@ A corpus is a folder or a single file. In a folder, every ``.txt``, ``.html`` an
 file is an article file and every ``.jsonl``, ``.jsonl.gz``, ``.csv``, ``.csv.gz``, ``.tsv``,
 ``.tsv.gz`` file a dump, at any depth; hidden files and folders (``.git``) are skipped, a
 folder reached again through a symbolic link is not scanned twice, and an entry that cannot be
-stat'ed is left out. ``metadata.tsv`` / ``metadata.csv`` at the root is the metadata table,
+stat'ed is left out. Only regular files are read (a FIFO or a device is left out: reading
+it could block forever), and a file whose name is not valid UTF-8 is a problem (an id is
+text). ``metadata.tsv`` / ``metadata.csv`` at the root is the metadata table,
 not a dump (``metadata=`` names another one; the root names stay reserved either way).
 """
 
@@ -66,6 +68,7 @@ def scan(corpus: Path, *, metadata: Path | None = None) -> Scan:
     files: list[Candidate] = []
     dumps: list[DumpFile] = []
     used: set[str] = set()
+    problems: list[Skipped] = []
     for entry_id, path, size, mtime_ns in entries:
         found = kind_of(entry_id)
         if (
@@ -74,12 +77,14 @@ def scan(corpus: Path, *, metadata: Path | None = None) -> Scan:
             or (os.path.basename(path) == table_name and _real(path) == table_real)
         ):
             continue
+        if not _is_utf8(entry_id):
+            problems.append(Skipped(shown_name(entry_id), "file name is not valid UTF-8; rename the file"))
+            continue
         role, kind = found
         if role == "dump":
             dumps.append(DumpFile(entry_id, path, size, mtime_ns, kind))
             continue
         files.append(_file_candidate(entry_id, path, size, mtime_ns, kind, table, used))
-    problems: list[Skipped] = []
     if metadata is None and corpus.is_dir() and table_path is not None:
         problems.extend(
             Skipped(name, f"ignored: {table_path.name} is the metadata table")
@@ -127,6 +132,21 @@ def _walk(directory: str | Path, prefix: str, seen: set[tuple[int, int]]) -> Ite
                 yield prefix + entry.name, entry.path, stat.st_size, stat.st_mtime_ns
         except OSError:
             continue
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a name (as ``os`` decodes it: undecodable bytes as surrogates) is valid UTF-8;
+    an id must be, as the index stores it as text."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(name: str) -> str:
+    """A file name that may not be valid UTF-8, printable: its odd bytes as ``\\xff``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _root_table(corpus: Path) -> Path | None:
