@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR, IndexWriter
 
+from .codec import CODEC
 from .sources import Candidate, FieldMapping, Scan, check_fields, load, read_dump, scan
 from .files import write_json_atomically
 from .models import (
@@ -216,13 +217,13 @@ def _stored_fields(ix: whoosh_index.Index) -> list[dict]:
 
 
 def _stories_from(stored: list[dict]) -> StoryIndex:
-    """The story state from stored story ids and signatures (in article id order)."""
-    from .stories import Signature, StoryIndex
+    """The story state from stored story ids and bodies (in article id order): each article's
+    signature is computed again from its body, as it was when the article was indexed."""
+    from .stories import StoryIndex, signature
 
     stories = StoryIndex()
     for fields in stored:
-        exact, minhash, numbers = fields["story_signature"]
-        stories.restore(fields["id"], fields["story"], Signature(exact, minhash, numbers))
+        stories.restore(fields["id"], fields["story"], signature(fields.get("body", "")))
     return stories
 
 
@@ -264,7 +265,7 @@ def _optimize(ix: whoosh_index.Index, state: IndexState) -> None:
     """Merge every segment into one; the state follows the new generation."""
     from .stories import SIGNATURE_PARAMS
 
-    ix.optimize()
+    ix.optimize(codec=CODEC)
     state.write(ix.latest_generation(), SIGNATURE_PARAMS, {}, StoryChanges((), ()))
 
 
@@ -322,7 +323,7 @@ def _prepare(file: Candidate, work: _Work) -> Prepared:
     if work.with_nlp:
         analyses = _cache(analysis_cache, work.cache_path)
         analysis, new_analysis = analyses.get_or_compute(analysis_key(loaded.sha256), lambda: analyse(loaded))
-    document = pre_analyse(_document(loaded, analysis, story_signature, sentences, work.corpus))
+    document = pre_analyse(_document(loaded, analysis, sentences, work.corpus))
     new_embedding = None
     if work.semantic:
         from . import embeddings
@@ -367,7 +368,7 @@ def _start_worker(indexer_pid: int) -> None:
 
 
 def _document(
-    article: Article, analysis: Analysis | None, sig: Signature, sentences: tuple[Span, ...], corpus: Path
+    article: Article, analysis: Analysis | None, sentences: tuple[Span, ...], corpus: Path
 ) -> dict[str, object]:
     """The Whoosh document for an article, but for its story id."""
     analysis = analysis or Analysis()
@@ -375,16 +376,15 @@ def _document(
         "id": article.id,
         **_file_field(article, corpus),
         "sentences": pack_spans(sentences),
-        "story_signature": (sig.exact, sig.minhash, sig.numbers),
         "title": article.title,
         "body": article.body,
         "sha256": article.sha256,
         "size": article.size,
         "mtime_ns": article.mtime_ns,
-        "encoding": article.encoding,
-        "analysis": analysis.to_json(),
         **archive_fields(article),
     }
+    if analysis.quotes or analysis.entities:
+        document["analysis"] = analysis.to_json()
     document.update(analysis.index_fields())
     return document
 
@@ -648,7 +648,7 @@ class _Batch:
 
     def _writer(self) -> IndexWriter:
         if self.writer is None:
-            self.writer = self.ix.writer(timeout=LOCK_TIMEOUT)
+            self.writer = self.ix.writer(timeout=LOCK_TIMEOUT, codec=CODEC)
         return self.writer
 
     def put(self, prepared: Prepared) -> None:

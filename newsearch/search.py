@@ -780,7 +780,7 @@ _NOTHING = ParsedQuery(text="", query=None, title_patterns=(), body_patterns=())
 def story_group(searcher, story_or_article_id: str, corpus: str) -> StoryGroup | None:
     """The story with this id, or the story of the article with this id: its versions (in the
     order of ``in_date_order``) and the similarity of each pair; None when neither exists."""
-    from .stories import Signature, similarity
+    from .stories import signature, similarity
 
     members = list(searcher.documents(story=story_or_article_id))
     if not members:
@@ -789,7 +789,7 @@ def story_group(searcher, story_or_article_id: str, corpus: str) -> StoryGroup |
             return None
         members = list(searcher.documents(story=article["story"]))
     members.sort(key=lambda fields: fields["id"])
-    signatures = [Signature(*fields["story_signature"]) for fields in members]
+    signatures = [signature(fields.get("body", "")) for fields in members]
     pairs = tuple(
         Pair(members[i]["id"], members[j]["id"], similarity(signatures[i], signatures[j]))
         for i in range(len(members))
