@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
-from whoosh.writing import CLEAR, IndexWriter
+from whoosh.reading import SegmentReader
+from whoosh.writing import CLEAR, MERGE_SMALL, IndexWriter
 
 from .codec import CODEC
 from .sources import Candidate, FieldMapping, Scan, check_fields, load, read_dump, scan
@@ -76,6 +77,9 @@ LOCK_TIMEOUT = 5.0
 # unmounted disk, not a real deletion.
 MASS_REMOVAL_SHARE, MASS_REMOVAL_FLOOR = 0.5, 10
 WORKER_WATCH_SECONDS = 1.0
+# A segment is rewritten without its deleted documents (an updated article's old copy) at the
+# first commit that finds this share of them deleted (see ``merge_policy``).
+PURGE_SHARE = 0.2
 
 Progress = Callable[[int, int], None]
 
@@ -259,6 +263,29 @@ def _stories_for(
 def _segment_count(ix: whoosh_index.Index) -> int:
     with ix.reader() as reader:
         return len(reader.leaf_readers())
+
+
+def merge_policy(writer: IndexWriter, segments: list) -> list:
+    """Whoosh's ``MERGE_SMALL`` (the smallest segments merged into the one being written), then
+    every other segment of which ``PURGE_SHARE`` or more of the documents are deleted merged
+    too, which leaves its deleted documents out.
+
+    Whoosh only marks an updated or removed article's old copy as deleted; under ``MERGE_SMALL``
+    alone, a large segment is never merged again, so an index in which every article was
+    updated once held each twice on disk. Rewriting a segment costs about what writing its
+    articles did (a few seconds for a batch of 2,000); it happens once a segment is a fifth
+    deleted, so at most about a fifth of an index is ever deleted documents, and a one-article
+    update only pays it on the update that crosses the line.
+    """
+    kept = []
+    for segment in MERGE_SMALL(writer, segments):
+        if segment.deleted_count() < PURGE_SHARE * segment.doc_count_all():
+            kept.append(segment)
+            continue
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return kept
 
 
 def _optimize(ix: whoosh_index.Index, state: IndexState) -> None:
@@ -450,7 +477,8 @@ def update_index(
     what the index does (no embeddings for a new index). Turning it on or off rebuilds the
     index, as every article gains or loses its embedding.
 
-    Each commit merges small segments (Whoosh's ``MERGE_SMALL``); many small updates still
+    Each commit merges small segments, and rewrites a segment once a fifth of its articles are
+    old copies (``merge_policy``); many small updates still
     leave several segments, which slows queries (about 2x after 100 one-file updates, see
     docs/BENCHMARKS.md). ``optimize=True`` merges everything into one segment at the end.
 
@@ -690,7 +718,7 @@ class _Batch:
         replace = self.clear_first
         if self.pending or self.clear_first:
             writer = self._writer()
-            writer.commit(mergetype=CLEAR) if self.clear_first else writer.commit()
+            writer.commit(mergetype=CLEAR if self.clear_first else merge_policy)
             self.writer, self.pending, self.clear_first = None, 0, False
         changes = self.manifest.take_changes()
         if changes or replace:
