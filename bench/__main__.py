@@ -6,6 +6,7 @@ python -m bench speed --corpus bbc [--engines ...] [--queries 200]
 python -m bench archives [--repeats 3] [--build-repeats 2] [--queries 200] [--no-nlp]
 python -m bench http [--seconds 15] [--clients 1,4,16] [--queries 200] [--records 2000] [--batch 200]
 python -m bench story-diffs [--reuters-no-nlp]   # not part of `all` (~5 min: two NLP builds)
+python -m bench size [--corpus bbc --corpus time --corpus reuters] [--churn-runs 10]
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from bench.corpora import SPEED_CORPORA
 from bench.engines import ENGINE_NAMES
 from bench.http_load import Settings as HttpSettings
 from bench.http_load import run_http
+from bench.index_size import CORPORA as SIZE_CORPORA
+from bench.index_size import run_index_size
 from bench.relevance import run_relevance
 from bench.speed_report import run_speed
 from bench.story_diffs import run_story_diffs
@@ -135,6 +138,15 @@ def parser() -> argparse.ArgumentParser:
     story_diffs.add_argument(
         "--reuters-no-nlp", action="store_true", help="index Reuters without NLP (no quotes or names there)"
     )
+    size = commands.add_parser(
+        "size", help="what the index's bytes are, against the corpus and FTS5; growth under churn (bbc)"
+    )
+    size.add_argument(
+        "--corpus", choices=sorted(SIZE_CORPORA), action="append", help="repeatable (default: bbc, time, reuters)"
+    )
+    size.add_argument(
+        "--churn-runs", type=int, default=10, help="updates that change every bbc article once (0: no churn run; default 10)"
+    )
     return main
 
 
@@ -155,6 +167,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 nlp=not getattr(args, "no_nlp", False),
             )
         )
+    if args.command == "size":
+        run_index_size(args.corpus or list(SIZE_CORPORA), args.churn_runs)
     if args.command == "story-diffs":
         run_story_diffs(reuters_nlp=not args.reuters_no_nlp)
     if args.command in ("all", "http"):

@@ -48,9 +48,10 @@ from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filetables import FileFormatError
-from whoosh.reading import CorruptIndexError
-from whoosh.writing import CLEAR, IndexWriter
+from whoosh.reading import CorruptIndexError, SegmentReader
+from whoosh.writing import CLEAR, MERGE_SMALL, IndexWriter
 
+from .codec import CODEC
 from .sources.txt import FALLBACK_ENCODINGS
 from .sources import Candidate, FieldMapping, Scan, check_fields, load, read_dump, scan
 from . import checksums
@@ -89,6 +90,9 @@ LOCK_TIMEOUT = 5.0
 # unmounted disk, not a real deletion.
 MASS_REMOVAL_SHARE, MASS_REMOVAL_FLOOR = 0.5, 10
 WORKER_WATCH_SECONDS = 1.0
+# A segment is rewritten without its deleted documents (an updated article's old copy) at the
+# first commit that finds this share of them deleted (see ``merge_policy``).
+PURGE_SHARE = 0.2
 
 Progress = Callable[[int, int], None]
 
@@ -299,13 +303,13 @@ def _stored_fields(ix: whoosh_index.Index) -> list[dict]:
 
 
 def _stories_from(stored: list[dict]) -> StoryIndex:
-    """The story state from stored story ids and signatures (in article id order)."""
-    from .stories import Signature, StoryIndex
+    """The story state from stored story ids and bodies (in article id order): each article's
+    signature is computed again from its body, as it was when the article was indexed."""
+    from .stories import StoryIndex, signature
 
     stories = StoryIndex()
     for fields in stored:
-        exact, minhash, numbers = fields["story_signature"]
-        stories.restore(fields["id"], fields["story"], Signature(exact, minhash, numbers))
+        stories.restore(fields["id"], fields["story"], signature(fields.get("body", "")))
     return stories
 
 
@@ -348,11 +352,34 @@ def _segment_count(ix: whoosh_index.Index) -> int:
         return len(reader.leaf_readers())
 
 
+def merge_policy(writer: IndexWriter, segments: list) -> list:
+    """Whoosh's ``MERGE_SMALL`` (the smallest segments merged into the one being written), then
+    every other segment of which ``PURGE_SHARE`` or more of the documents are deleted merged
+    too, which leaves its deleted documents out.
+
+    Whoosh only marks an updated or removed article's old copy as deleted; under ``MERGE_SMALL``
+    alone, a large segment is never merged again, so an index in which every article was
+    updated once held each twice on disk. Rewriting a segment costs about what writing its
+    articles did (a few seconds for a batch of 2,000); it happens once a segment is a fifth
+    deleted, so at most about a fifth of an index is ever deleted documents, and a one-article
+    update only pays it on the update that crosses the line.
+    """
+    kept = []
+    for segment in MERGE_SMALL(writer, segments):
+        if segment.deleted_count() < PURGE_SHARE * segment.doc_count_all():
+            kept.append(segment)
+            continue
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return kept
+
+
 def _optimize(ix: whoosh_index.Index, state: IndexState) -> None:
     """Merge every segment into one; the state follows the new generation."""
     from .stories import SIGNATURE_PARAMS
 
-    ix.optimize()
+    ix.optimize(codec=CODEC)
     _record_checksums(ix, state.path.parent)
     state.write(ix.latest_generation(), SIGNATURE_PARAMS, {}, StoryChanges((), ()))
 
@@ -413,7 +440,7 @@ def _prepare(file: Candidate, work: _Work) -> Prepared:
         analysis, new_analysis = analyses.get_or_compute(analysis_key(loaded.sha256), lambda: analyse(loaded))
         if analysis.notes:  # cut to the NLP budget: each cut a warning on the article
             loaded = dataclasses.replace(loaded, notes=(*loaded.notes, *analysis.notes))
-    document = pre_analyse(_document(loaded, analysis, story_signature, sentences, work.corpus))
+    document = pre_analyse(_document(loaded, analysis, sentences, work.corpus))
     new_embedding = None
     if work.semantic:
         from . import embeddings
@@ -517,7 +544,7 @@ def _start_worker(indexer_pid: int) -> None:
 
 
 def _document(
-    article: Article, analysis: Analysis | None, sig: Signature, sentences: tuple[Span, ...], corpus: Path
+    article: Article, analysis: Analysis | None, sentences: tuple[Span, ...], corpus: Path
 ) -> dict[str, object]:
     """The Whoosh document for an article, but for its story id."""
     analysis = analysis or Analysis()
@@ -525,16 +552,15 @@ def _document(
         "id": article.id,
         **_file_field(article, corpus),
         "sentences": pack_spans(sentences),
-        "story_signature": (sig.exact, sig.minhash, sig.numbers),
         "title": article.title,
         "body": article.body,
         "sha256": article.sha256,
         "size": article.size,
         "mtime_ns": article.mtime_ns,
-        "encoding": article.encoding,
-        "analysis": analysis.to_json(),
         **archive_fields(article),
     }
+    if analysis.quotes or analysis.entities:
+        document["analysis"] = analysis.to_json()
     document.update(analysis.index_fields())
     return document
 
@@ -600,7 +626,8 @@ def update_index(
     what the index does (no embeddings for a new index). Turning it on or off rebuilds the
     index, as every article gains or loses its embedding.
 
-    Each commit merges small segments (Whoosh's ``MERGE_SMALL``); many small updates still
+    Each commit merges small segments, and rewrites a segment once a fifth of its articles are
+    old copies (``merge_policy``); many small updates still
     leave several segments, which slows queries (about 2x after 100 one-file updates, see
     docs/BENCHMARKS.md). ``optimize=True`` merges everything into one segment at the end.
 
@@ -821,7 +848,7 @@ class _Batch:
 
     def _writer(self) -> IndexWriter:
         if self.writer is None:
-            self.writer = self.ix.writer(timeout=LOCK_TIMEOUT)
+            self.writer = self.ix.writer(timeout=LOCK_TIMEOUT, codec=CODEC)
         return self.writer
 
     def put(self, prepared: Prepared) -> None:
@@ -863,7 +890,7 @@ class _Batch:
         replace = self.clear_first
         if self.pending or self.clear_first:
             writer = self._writer()
-            writer.commit(mergetype=CLEAR) if self.clear_first else writer.commit()
+            writer.commit(mergetype=CLEAR if self.clear_first else merge_policy)
             self.writer, self.pending, self.clear_first = None, 0, False
             _record_checksums(self.ix, self.state.path.parent)
         changes = self.manifest.take_changes()

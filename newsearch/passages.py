@@ -21,6 +21,7 @@ import fnmatch
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from .models import Passage, Span
@@ -72,9 +73,17 @@ class Match:
 Word = tuple[str, int, int]  # (indexed word, start, end), as ``news_words`` gives; its position is its index
 
 
+@lru_cache(maxsize=32)
+def words_of(text: str) -> tuple[Word, ...]:
+    """``news_words(text)``, kept for the last few texts: a ranked search reads the words of its
+    best articles for feedback, then again to mark them in passages (a third of a BBC title
+    query's time was analysing bodies)."""
+    return tuple(news_words(text))
+
+
 def mark(text: str, patterns: Sequence[MatchPattern]) -> list[Match]:
     """Every occurrence of the patterns in ``text``, sorted by offset; phrases only where whole."""
-    words = news_words(text)
+    words = words_of(text)
     first_terms = {pattern.words[0].text for pattern in patterns if pattern.words[0].kind == "term"}
     where: dict[str, list[int]] = {}
     for i, (word, _, _) in enumerate(words):
@@ -89,7 +98,7 @@ def mark(text: str, patterns: Sequence[MatchPattern]) -> list[Match]:
     return sorted(found.values(), key=lambda m: m.span.start)
 
 
-def _occurrences(words: list[Word], where: dict[str, list[int]], pattern: MatchPattern) -> list[list[int]]:
+def _occurrences(words: Sequence[Word], where: dict[str, list[int]], pattern: MatchPattern) -> list[list[int]]:
     """Runs of positions whose words match the pattern; ``where`` maps a word to its
     positions, so a plain term is looked up instead of scanned for."""
     first, rest = pattern.words[0], pattern.words[1:]
@@ -110,7 +119,7 @@ def _occurrences(words: list[Word], where: dict[str, list[int]], pattern: MatchP
     return runs
 
 
-def _next_match(words: list[Word], after: int, word: WordPattern, last: int) -> int | None:
+def _next_match(words: Sequence[Word], after: int, word: WordPattern, last: int) -> int | None:
     """The first position after ``after``, and at most ``last``, whose word matches ``word``."""
     for j in range(after + 1, min(last, len(words) - 1) + 1):
         if word.matches(words[j][0]):

@@ -7,17 +7,17 @@ message (search), never read wrongly.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Mapping, Sequence
 from functools import cache
 
-from whoosh import analysis, columns, fields
+from whoosh import analysis, columns, fields, formats
 
+from .codec import read_varints, write_varint
 from .models import Span
 
 from .text import name_analyzer, news_analyzer
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Names users type in queries -> fields of the schema.
 FIELD_ALIASES = {
@@ -57,21 +57,21 @@ def build_schema() -> fields.Schema:
         people_facet=fields.KEYWORD(commas=True),
         organisations_facet=fields.KEYWORD(commas=True),
         places_facet=fields.KEYWORD(commas=True),
-        # Near-duplicate story: its id (for collapsing) and the article's signature (to rebuild
-        # the story state from the index alone).
+        # Near-duplicate story: its id, for collapsing. The article's signature is not stored:
+        # it is a function of the stored body (``stories.signature``), computed again on the
+        # rare occasions the state has to be rebuilt from the index alone.
         story=fields.ID(stored=True, sortable=True),
-        story_signature=fields.STORED(),
         # Sentence spans of the body, split at index time so passages need no NLP model.
         sentences=fields.STORED(),
         # Semantic indexes only: the article's window embeddings (``embeddings.embed_article``),
         # a column so that a search reads a whole segment's at once.
         embedding=fields.COLUMN(columns.VarBytesColumn()),
-        # Display data: quotes and entities as JSON, and file identity for the manifest.
+        # Display data: quotes and entities as JSON (absent when there are none), and file
+        # identity for the manifest.
         analysis=fields.STORED(),
-        sha256=fields.ID(stored=True),
+        sha256=fields.STORED(),
         size=fields.STORED(),
         mtime_ns=fields.STORED(),
-        encoding=fields.STORED(),
         # Archive metadata. ``date`` is for date: queries and --since/--until ranges;
         # ``published`` holds the date as given (``YYYY-MM-DD[THH:MM:SSZ]``, "" when undated) as
         # a column for sorting and timelines; ``source`` matches whole names, case aside.
@@ -84,7 +84,37 @@ def build_schema() -> fields.Schema:
         file=fields.STORED(),  # a record's dump, corpus-relative ("": the corpus is the dump)
     )
     schema.add(f"{META_PREFIX}*", fields.KEYWORD(lowercase=True, commas=True), glob=True)
+    for _name, field in schema.items():
+        if type(field.format) is formats.Positions:
+            field.format = CompactPositions(field_boost=field.format.field_boost)
     return schema
+
+
+class CompactPositions(formats.Positions):
+    """Whoosh's ``Positions`` (a word's positions in a field, for phrases), written compactly:
+    the gaps between positions as LEB128 varints (the first counted from -1, so a word said
+    once near the start of an article is one byte). Whoosh's own value is a 4-byte count and
+    a pickled list, about 12 bytes for that word; the count is the number of gaps here, and
+    the weight Whoosh keeps beside the value says it too. See ``codec`` for how a block of
+    these values is written.
+    """
+
+    def encode(self, poslist) -> bytes:
+        packed, last = bytearray(), -1
+        for position in poslist:
+            write_varint(position - last, packed)
+            last = position
+        return bytes(packed)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        positions, position = [], -1
+        for gap in read_varints(valuestring):
+            position += gap
+            positions.append(position)
+        return positions
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return sum(byte < 0x80 for byte in valuestring)
 
 
 @cache
@@ -117,14 +147,24 @@ def pre_analyse(document: Mapping[str, object]) -> dict[str, object]:
 
 
 def pack_spans(spans: Sequence[Span]) -> bytes:
-    """Spans as a compact stored value: start, end, start, end... as unsigned 32-bit ints."""
-    return array("I", [offset for span in spans for offset in (span.start, span.end)]).tobytes()
+    """Spans (in order, not overlapping) as a compact stored value: for each, the gap from the
+    last one's end to its start and its length, as LEB128 varints (a sentence is one or two
+    bytes a number, where fixed 32-bit offsets took four)."""
+    packed, last = bytearray(), 0
+    for span in spans:
+        write_varint(span.start - last, packed)
+        write_varint(span.end - span.start, packed)
+        last = span.end
+    return bytes(packed)
 
 
 def unpack_spans(packed: bytes | None) -> tuple[Span, ...]:
     """The inverse of ``pack_spans`` (an absent value is no spans)."""
     if not packed:
         return ()
-    offsets = array("I")
-    offsets.frombytes(packed)
-    return tuple(Span(offsets[i], offsets[i + 1]) for i in range(0, len(offsets), 2))
+    numbers, spans, last = read_varints(packed), [], 0
+    for gap, length in zip(numbers[::2], numbers[1::2]):
+        start = last + gap
+        last = start + length
+        spans.append(Span(start, last))
+    return tuple(spans)

@@ -269,7 +269,8 @@ class _Segment:
                 docnums.extend(matcher._ids)
                 weights.extend(matcher._weights)
                 matcher._next_block()
-        else:
+        else:  # a list inlined in the term index; ``FilterMatcher`` may have moved it on
+            matcher.reset()
             while matcher.is_active():
                 docnums.append(matcher.id())
                 weights.append(matcher.weight())

@@ -36,7 +36,7 @@ from .archive import (
 )
 from .models import ArticleView, FacetValue, Hit, Pair, QueryError, StoryGroup, Timeline, Version
 from .nlp import Analysis
-from .passages import MatchPattern, WordPattern, choose_passages, lead_passage, mark
+from .passages import MatchPattern, WordPattern, choose_passages, lead_passage, mark, words_of
 from .schema import ARCHIVE_FIELDS, FIELD_ALIASES, META_PREFIX, SEARCHABLE_FIELDS, unpack_spans
 from .text import STOP_WORDS, name_analyzer, news_analyzer, news_words, normalise
 from .timeline import build_timeline
@@ -493,7 +493,10 @@ def run_search(
     parsed = dataclasses.replace(parsed, body_patterns=weigh(parsed.body_patterns, searcher, "body"))
     hits = [_hit(searcher.stored_fields(s.docnum), s.score, parsed, corpus, passages) for s in best]
     if collapse:
-        hits = [dataclasses.replace(hit, versions=_other_versions(searcher, hit, corpus)) for hit in hits]
+        hits = [
+            dataclasses.replace(hit, versions=_other_versions(searcher, hit, corpus, s.docnum)) if hit.story else hit
+            for hit, s in zip(hits, best)
+        ]
     found = count_facets(searcher, ranking, facets) if facets else {}
     when = _timeline(searcher, ranking) if timeline else None
     return SearchOutcome(len(ranking), hits, found, None if hits else suggest(searcher, parsed.text), when)
@@ -665,7 +668,7 @@ def expansion(searcher, query: wq.Query, top: list[Scored]) -> list[wq.Term]:
     total = sum(likelihoods)
     model: Counter[str] = Counter()
     for scored, likelihood in zip(top, likelihoods):
-        words = Counter(word for word, _, _ in news_words(searcher.stored_fields(scored.docnum).get("body", "")))
+        words = Counter(word for word, _, _ in words_of(searcher.stored_fields(scored.docnum).get("body", "")))
         length = sum(words.values()) or 1
         for word, count in words.items():
             model[word] += likelihood / total * count / length
@@ -761,8 +764,14 @@ def facet_values(searcher) -> dict[str, dict[int, tuple[str, ...]]]:
     return _FACET_VALUES[searcher]
 
 
-def _other_versions(searcher, hit: Hit, corpus: str) -> tuple[Version, ...]:
-    """The story's other articles, in the order of ``in_date_order``."""
+def _other_versions(searcher, hit: Hit, corpus: str, docnum: int | None = None) -> tuple[Version, ...]:
+    """The story's other articles, in the order of ``in_date_order``. Given the hit's document
+    number, a story of one article (most are) is known from the story column, without a
+    look-up of the story's id."""
+    if docnum is not None:
+        codes = story_codes(searcher)
+        if (codes == codes[docnum]).sum() == 1:
+            return ()
     members = searcher.documents(story=hit.story)
     return in_date_order(version_of(m, corpus) for m in members if m["id"] != hit.id)
 
@@ -860,7 +869,7 @@ _NOTHING = ParsedQuery(text="", query=None, title_patterns=(), body_patterns=())
 def story_group(searcher, story_or_article_id: str, corpus: str) -> StoryGroup | None:
     """The story with this id, or the story of the article with this id: its versions (in the
     order of ``in_date_order``) and the similarity of each pair; None when neither exists."""
-    from .stories import Signature, similarity
+    from .stories import signature, similarity
 
     members = list(searcher.documents(story=story_or_article_id))
     if not members:
@@ -869,7 +878,7 @@ def story_group(searcher, story_or_article_id: str, corpus: str) -> StoryGroup |
             return None
         members = list(searcher.documents(story=article["story"]))
     members.sort(key=lambda fields: fields["id"])
-    signatures = [Signature(*fields["story_signature"]) for fields in members]
+    signatures = [signature(fields.get("body", "")) for fields in members]
     pairs = tuple(
         Pair(members[i]["id"], members[j]["id"], similarity(signatures[i], signatures[j]))
         for i in range(len(members))

@@ -214,3 +214,41 @@ def test_updates_import_only_what_they_need(make_corpus, tmp_path):
     added = update_in_a_fresh_process(corpus, index, True, cache)
     assert added == {"added": ["b.txt"], "modules": ["numpy"]}
     assert update_in_a_fresh_process(corpus, index, True, cache) == {"added": [], "modules": []}
+
+
+def test_updated_articles_do_not_pile_up_as_deleted_copies(make_corpus, tmp_path):
+    # Every article replaced once, a few at a time: Whoosh only marks an old copy deleted, so
+    # without a merge policy for them the index kept each article twice.
+    files = {f"{n:02}.txt": f"Story {n}\n\nThe harbour reopened on day {n} after the storm." for n in range(40)}
+    corpus = make_corpus(files)
+    index = tmp_path / "ix"
+    newsearch.index_corpus(corpus, index, analyse=False)
+    names = sorted(files)
+    for start in range(0, len(names), 8):
+        for name in names[start : start + 8]:
+            (corpus / name).write_text(files[name] + " Updated.", encoding="utf-8")
+        newsearch.index_corpus(corpus, index, analyse=False)
+
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(index))
+    try:
+        assert ix.doc_count() == 40
+        assert ix.doc_count_all() <= 40 * 1.25  # kept documents, deleted ones included
+    finally:
+        ix.close()
+    assert search_ids(index, '"reopened on day 7"') == ["07.txt"]
+
+
+def test_phrases_and_highlights_far_into_a_long_article(make_corpus, tmp_path):
+    # Positions are stored as variable-length gaps: a gap of 128 or more takes two bytes.
+    filler = " ".join(f"word{n}" for n in range(300))
+    corpus = make_corpus({"long.txt": f"Long\n\nregime {filler} regime of silence {filler} silence"})
+    index = tmp_path / "ix"
+    newsearch.index_corpus(corpus, index, analyse=False)
+    with newsearch.open_index(index) as ix:
+        hits = ix.search('"regime of silence"').hits
+        assert [hit.id for hit in hits] == ["long.txt"]
+        body = ix.article("long.txt").body
+        marked = [body[span.start : span.end] for passage in hits[0].passages for span in passage.highlights]
+        assert marked == ["regime", "of", "silence"]

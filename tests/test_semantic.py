@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import newsearch
-from newsearch import embeddings, semantic
+from newsearch import embeddings, indexer, semantic
 from newsearch.cli import app
 
 from .conftest import write_corpus
@@ -91,7 +91,8 @@ def test_a_semantic_search_is_not_reranked_by_feedback(semantic_index):
     assert [h.score for h in by_words.hits] != [h.score for h in by_words_without.hits]
 
 
-def test_closeness_is_the_best_window_across_segments_and_deletions(tmp_path):
+def test_closeness_is_the_best_window_across_segments_and_deletions(tmp_path, monkeypatch):
+    monkeypatch.setattr(indexer, "PURGE_SHARE", 1.01)  # keep the deleted article in its segment
     corpus = write_corpus(tmp_path / "corpus", dict(list(ARTICLES.items())[:2]))
     index = tmp_path / "index"
     newsearch.index_corpus(corpus, index, analyse=False, semantic=True)
