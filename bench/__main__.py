@@ -6,6 +6,7 @@ python -m bench speed --corpus bbc [--engines ...] [--queries 200]
 python -m bench archives [--repeats 3] [--build-repeats 2] [--queries 200] [--no-nlp]
 python -m bench http [--seconds 15] [--clients 1,4,16] [--queries 200] [--records 2000] [--batch 200]
 python -m bench story-diffs [--reuters-no-nlp]   # not part of `all` (~5 min: two NLP builds)
+python -m bench wait [--runs 5] [--cold 2] [--corpus bbc] [--before REV]   # not part of `all` (~8 min)
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from bench.http_load import run_http
 from bench.relevance import run_relevance
 from bench.speed_report import run_speed
 from bench.story_diffs import run_story_diffs
+from bench.wait import BEFORE
+from bench.wait import Settings as WaitSettings
+from bench.wait import run_wait
 
 DEFAULT_QUERIES = 200
 
@@ -135,6 +139,17 @@ def parser() -> argparse.ArgumentParser:
     story_diffs.add_argument(
         "--reuters-no-nlp", action="store_true", help="index Reuters without NLP (no quotes or names there)"
     )
+    wait = commands.add_parser(
+        "wait",
+        help="what people wait for: whole `newsearch` processes (query, quotes, updates), before and after, "
+        "beside rg and the sqlite3 shell",
+    )
+    wait.add_argument("--runs", type=positive, default=WaitSettings().runs, help="warm runs of each command (default 5)")
+    wait.add_argument(
+        "--cold", type=int, default=WaitSettings().cold, help="cold runs (page cache dropped; root only) of each (default 2)"
+    )
+    wait.add_argument("--corpus", choices=sorted(SPEED_CORPORA), action="append", help="repeatable (default: both)")
+    wait.add_argument("--before", default=BEFORE, help=f"the commit to compare with (default {BEFORE})")
     return main
 
 
@@ -157,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     if args.command == "story-diffs":
         run_story_diffs(reuters_nlp=not args.reuters_no_nlp)
+    if args.command == "wait":
+        run_wait(WaitSettings(args.runs, args.cold, tuple(args.corpus or SPEED_CORPORA), args.before))
     if args.command in ("all", "http"):
         defaults = HttpSettings()
         run_http(

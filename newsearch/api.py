@@ -20,18 +20,19 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from whoosh import index as whoosh_index
-from whoosh.searching import Searcher
 
-from .indexer import Progress, check_schema, index_exists, load_stories, source_of, update_index
+from . import freshness
+from .meta import check_schema, index_exists, source_of
 from .models import (
     ArticleNotFound,
     ArticleView,
     CorpusNotFound,
     Health,
     NewsearchError,
+    Progress,
     QuoteHit,
     SearchResults,
     SourceMissing,
@@ -39,10 +40,7 @@ from .models import (
     StoryGroup,
     UpdateSummary,
 )
-from .nlp import backends, resources
 from .schema import SCHEMA_VERSION
-from .watcher import watch_corpus
-from .quote_search import find_quotes
 from .story_diff import CHANGE_KINDS, ChangeKind, differs, story_diff
 from .archive import SORTS, Filters, Sort
 from .search import (
@@ -58,12 +56,15 @@ from .search import (
     weighting,
 )
 
+# Updating (indexer, sources, NLP), watching, quote search and NLTK data are imported by the
+# calls that use them: a search in a fresh process (``newsearch query``) pays for none of them.
+if TYPE_CHECKING:
+    from whoosh.searching import Searcher
+
 T = TypeVar("T")
 DEFAULT_INDEX = "index"
 COMMIT_RACE_RETRIES = 5
 DEFAULT_CORPUS = "corpus"
-# ``progress(done, total)``, called by ``index_corpus`` after each file it had to read.
-Progress = Progress
 
 
 def source_for(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLike | None = None) -> Path:
@@ -84,6 +85,15 @@ def source_for(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLi
             f"to make it mirror another source, run `newsearch index --corpus NEW --index {index} --replace`"
         )
     return recorded
+
+
+def is_current(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLike | None = None) -> bool:
+    """True when ``index_corpus(corpus, index)`` would change nothing: the last update of the
+    index finished, nothing else changed the index since, and its source (``corpus``, when that
+    is the index's own source) holds the same files with the same sizes and modification times.
+    Told from stat data alone, without opening the index (see ``newsearch.freshness``); False
+    whenever it cannot be told that way, and then ``index_corpus`` finds out."""
+    return freshness.is_current(Path(index), Path(corpus) if corpus is not None else None)
 
 
 def index_corpus(
@@ -123,6 +133,8 @@ def index_corpus(
     updates: queries get faster). Raises ``CorpusNotFound`` (``SourceMissing``),
     ``SourceMismatch``, ``MassRemoval``, ``IndexLocked`` or ``SemanticUnavailable``.
     """
+    from .indexer import update_index
+
     return update_index(
         source_for(index, corpus),
         Path(index),
@@ -152,6 +164,8 @@ def watch(
     ``index_corpus`` holds (``SourceMismatch`` before anything is watched); an update that
     would remove most of the index is not made: its summary carries a note saying so, and
     watching goes on."""
+    from .watcher import watch_corpus
+
     corpus = source_for(index, corpus)
     if not corpus.exists():
         raise CorpusNotFound(f"corpus not found: {corpus}; pass --corpus PATH (a folder or a dump file)")
@@ -164,6 +178,8 @@ def install_nlp_data(
     """Install the NLTK data packages newsearch uses into ``target`` (default: the newsearch
     data directory, searched automatically). With ``source`` (a local nltk_data directory),
     copy from there instead of downloading. Returns the package ids and the directory."""
+    from .nlp import resources
+
     where = Path(target) if target is not None else resources.default_data_dir()
     try:
         installed = resources.install(where, Path(source) if source is not None else None)
@@ -200,6 +216,7 @@ def diagnose(index: str | os.PathLike = DEFAULT_INDEX) -> Diagnosis:
     import whoosh
 
     from . import __version__
+    from .nlp import backends, resources
 
     index = Path(index)
     try:
@@ -403,6 +420,8 @@ class Index:
         Scare quotes (fewer than three words) are left out."""
         if text is not None and not text.strip():
             text = None
+        from .quote_search import find_quotes
+
         with self._lock:
             return _through_commits(lambda _: find_quotes(self._whoosh, text, speaker, str(self.corpus), limit))
 
@@ -418,6 +437,8 @@ class Index:
         return [story for story in found if any(differs(c, changed) for c in self._changes_of(story).changes)]
 
     def _stories(self, min_size: int) -> list[StoryGroup]:
+        from .indexer import load_stories
+
         corpus = str(self.corpus)
 
         def read(_: int) -> list[StoryGroup]:
@@ -513,6 +534,7 @@ __all__ = [
     "index_corpus",
     "index_exists",
     "install_nlp_data",
+    "is_current",
     "open_index",
     "reading_mode",
     "source_for",

@@ -24,7 +24,6 @@ a process dies, so a killed indexer never leaves a stale lock behind).
 from __future__ import annotations
 
 import fcntl
-import json
 import multiprocessing
 import os
 import re
@@ -33,7 +32,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,14 +40,15 @@ from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR, IndexWriter
 
 from .sources import Candidate, FieldMapping, Scan, check_fields, load, read_dump, scan
+from . import freshness
 from .files import write_json_atomically
+from .meta import META_FILE, IndexMeta, read_meta
 from .models import (
     Article,
     IndexLocked,
     NewsearchError,
-    IndexNotFound,
     MassRemoval,
-    SchemaMismatch,
+    Progress,
     Skipped,
     SourceMismatch,
     Span,
@@ -63,7 +63,6 @@ from .state import IndexState, Manifest, ManifestEntry, StoryChanges
 if TYPE_CHECKING:
     from .stories import Signature, StoryIndex
 
-META_FILE = "newsearch.json"
 LOCK_FILE = "newsearch.lock"
 LEGACY_STATE_FILES = ("manifest.json", "stories.json")
 BATCH_SIZE = 2000  # see _Batch: the work a killed build loses, against the merging it avoids
@@ -75,51 +74,6 @@ LOCK_TIMEOUT = 5.0
 # unmounted disk, not a real deletion.
 MASS_REMOVAL_SHARE, MASS_REMOVAL_FLOOR = 0.5, 10
 WORKER_WATCH_SECONDS = 1.0
-
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class IndexMeta:
-    """The contents of ``newsearch.json``."""
-
-    schema_version: int
-    corpus: str
-    nlp: dict[str, str]
-    semantic: bool = False  # articles embedded for semantic ranking (see ``semantic``)
-    fields: dict[str, str] = field(default_factory=dict)  # the dumps' field mapping (``sources.fields``)
-    metadata: str | None = None  # a metadata table named explicitly (else the corpus root's)
-
-
-# --------------------------------------------------------------------------- files
-
-
-def read_meta(index_dir: Path) -> IndexMeta | None:
-    """The index's metadata, or None when there is no newsearch index there."""
-    try:
-        data = json.loads((Path(index_dir) / META_FILE).read_text(encoding="utf-8"))
-        return IndexMeta(
-            int(data["schema_version"]),
-            str(data["corpus"]),
-            dict(data.get("nlp", {})),
-            bool(data.get("semantic", False)),
-            dict(data.get("fields") or {}),
-            data.get("metadata"),
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def index_exists(index_dir: Path) -> bool:
-    """True when ``index_dir`` holds a newsearch index (of any schema version)."""
-    index_dir = Path(index_dir)
-    return read_meta(index_dir) is not None and whoosh_index.exists_in(str(index_dir))
-
-
-def source_of(index_dir: Path) -> Path | None:
-    """The source (corpus) an existing index was built from, as recorded; None for no index."""
-    meta = read_meta(index_dir)
-    return Path(meta.corpus) if meta is not None else None
 
 
 def check_source(index_dir: Path, meta: IndexMeta, corpus: Path) -> None:
@@ -144,19 +98,6 @@ def check_removals(index_dir: Path, corpus: Path, removing: int, indexed: int) -
         f"(a wrong path or an unmounted disk?); if they were deleted on purpose, run "
         f"`newsearch index --index {index_dir} --allow-mass-removal`"
     )
-
-
-def check_schema(index_dir: Path) -> IndexMeta:
-    """The metadata of a readable index, or the error that says how to fix it."""
-    meta = read_meta(index_dir)
-    if meta is None or not whoosh_index.exists_in(str(index_dir)):
-        raise IndexNotFound(f"no newsearch index in {index_dir}; run `newsearch index --corpus DIR --index {index_dir}`")
-    if meta.schema_version != SCHEMA_VERSION:
-        raise SchemaMismatch(
-            f"index {index_dir} uses schema {meta.schema_version}, this newsearch needs {SCHEMA_VERSION}; "
-            f"run `newsearch index --full --index {index_dir}`"
-        )
-    return meta
 
 
 @contextmanager
@@ -472,6 +413,7 @@ def update_index(
         fields = dict(fields) if fields is not None else dict(meta.fields) if meta is not None else {}
         if metadata is None and meta is not None and meta.metadata:
             metadata = Path(meta.metadata)
+        source_digest = freshness.source_digest(corpus, metadata)  # before reading: see freshness
         found = scan(corpus, metadata=metadata)
         outdated = meta is not None and meta.schema_version != SCHEMA_VERSION
         if outdated:
@@ -522,6 +464,8 @@ def update_index(
                     notes.append(missing)
         finally:
             ix.close()
+        retried = any(problem.transient for problem in summary.skipped)  # read again next time
+        freshness.record(index_dir, None if retried else source_digest)
     return UpdateSummary(
         added=tuple(summary.added),
         updated=tuple(summary.updated),
