@@ -172,8 +172,8 @@ def measure(corpus: str, versions: list[Version], settings: Settings, timings: T
                 command, ok = case_command(version, corpus, case)
                 seconds, out = run(command, environment(version.code), ok)
                 timings.add(False, version.name, case, seconds)
-                if case in ("query", "quotes"):
-                    timings.outputs.setdefault((version.name, case), set()).add(out)
+                if case in ("query", "quotes"):  # each version's own corpus copy named alike
+                    timings.outputs.setdefault((version.name, case), set()).add(out.replace(str(version.corpus), "CORPUS"))
     for _ in range(settings.cold):
         for version in versions:
             for case in ("query", "nothing changed"):
@@ -248,7 +248,10 @@ def same_results(corpus: str, versions: list[Version], workdir: Path) -> tuple[i
     words = [QUOTES[corpus], "said", "government", "minister"]
     spec = workdir / f"{corpus}-queries.json"
     spec.write_text(json.dumps([queries, words]))
-    outputs = [run([sys.executable, "-c", _SAME_RESULTS, str(v.index), str(spec)], environment(v.code))[1] for v in versions]
+    outputs = [
+        run([sys.executable, "-c", _SAME_RESULTS, str(v.index), str(spec)], environment(v.code))[1].replace(str(v.corpus), "CORPUS")
+        for v in versions
+    ]
     return len(queries) + len(words), len(set(outputs)) == 1
 
 
