@@ -32,20 +32,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.corpora import SPEED_CORPORA
+from bench.corpora import SPEED_CORPORA, Corpus, Doc
 from bench.queries import short_queries, verbose_queries
 from bench.report import ROOT, markdown_table, use_shared_nltk_data, write_section
 
 # The commit issue 19's whole-process work started from (branch speed19's start): "before".
 BEFORE = "d0b4432"
 
-# One query and one quote search per corpus, typed as a person would: two words, default mode.
-QUERY = {"bbc": "gadget launched", "reuters": "oil prices"}
-QUOTES = {"bbc": "economy", "reuters": "economy"}
-# BBC is indexed with NLP, as a user would; Reuters (19,043 articles) without, to keep the run
-# short (its "add 1" and "change 1" still analyse the new article: `index` runs NLP by default).
-BUILD_NLP = {"bbc": True, "reuters": False}
-SAME_RESULTS_QUERIES = 40  # per set (short, verbose) and corpus, for the identical-results check
 
 # The issue's targets (word ranking, --no-semantic), in seconds of wall time.
 TARGET_QUERY_S = 0.3
@@ -57,11 +50,28 @@ CASES = ("query", "quotes", "add 1", "change 1", "nothing changed")
 
 
 @dataclass(frozen=True)
+class Plan:
+    """What is timed on one corpus: a query and a quote search typed as a person would (two
+    words, the default mode), and whether its index is built with NLP."""
+
+    query: str
+    quotes: str
+    nlp: bool
+
+
+# BBC is indexed with NLP, as a user would; Reuters (19,043 articles) without, to keep the run
+# short (its "add 1" and "change 1" still analyse the new article: `index` runs NLP by default).
+PLANS = {"bbc": Plan("gadget launched", "economy", True), "reuters": Plan("oil prices", "economy", False)}
+
+
+@dataclass(frozen=True)
 class Settings:
     runs: int = 5
     cold: int = 2
     corpora: tuple[str, ...] = ("bbc", "reuters")
     before: str = BEFORE
+    same_queries: int = 40  # per set (short, verbose) and corpus, for the identical-results check
+    warmup: int = 2  # untimed runs of each case first: bytecode caches written, NLP model cache filled
 
 
 @dataclass
@@ -98,7 +108,7 @@ def environment(code: Path) -> dict[str, str]:
     return env
 
 
-def run(command: Sequence[str], env: dict[str, str] | None = None, ok: Sequence[int] = (0,)) -> tuple[float, str]:
+def run_command(command: Sequence[str], env: dict[str, str] | None = None, ok: Sequence[int] = (0,)) -> tuple[float, str]:
     """Wall seconds from start to exit, and stdout; fails on an unexpected exit status."""
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
@@ -134,17 +144,17 @@ def new_article(version: Version, number: int, changed: bool) -> None:
     body = "\n\n".join(path.read_text(encoding="utf-8", errors="replace").partition("\n")[2].strip() for path in (first, second))
     if changed:
         body += f"\n\nThe story was updated on day {number} of the week."
-    path = version.corpus / "wait" / f"{version.name}-{number}.txt"
+    path = version.corpus / "wait" / f"{number}.txt"  # alike in both versions' copies: outputs compare
     path.parent.mkdir(exist_ok=True)
     path.write_text(f"Wait bench story number {number}\n\n{body}\n", encoding="utf-8")
 
 
-def case_command(version: Version, corpus: str, case: str) -> tuple[list[str], tuple[int, ...]]:
+def case_command(version: Version, plan: Plan, case: str) -> tuple[list[str], tuple[int, ...]]:
     index = str(version.index)
     if case == "query":
-        return version.command("query", QUERY[corpus], "--index", index, "--no-semantic"), (0, 1)
+        return version.command("query", plan.query, "--index", index, "--no-semantic"), (0, 1)
     if case == "quotes":
-        return version.command("quotes", QUOTES[corpus], "--index", index), (0, 1)
+        return version.command("quotes", plan.quotes, "--index", index), (0, 1)
     return version.command("index", "--index", index), (0,)
 
 
@@ -156,49 +166,48 @@ def prepare(case: str, version: Version) -> None:
         new_article(version, version.added, changed=True)
 
 
-def measure(corpus: str, versions: list[Version], settings: Settings, timings: Timings) -> None:
+def measure(plan: Plan, versions: list[Version], settings: Settings, timings: Timings) -> None:
     """Warm runs (after one untimed run of each case), versions alternating run by run; then
     cold runs of the read-only cases."""
-    for _ in range(2):  # untimed: bytecode caches written, the NLP model cache filled
+    for _ in range(settings.warmup):
         for version in versions:
             for case in CASES:
                 prepare(case, version)
-                command, ok = case_command(version, corpus, case)
-                run(command, environment(version.code), ok)
+                command, ok = case_command(version, plan, case)
+                run_command(command, environment(version.code), ok)
     for number in range(settings.runs):
         for version in versions if number % 2 == 0 else versions[::-1]:
             for case in CASES:
                 prepare(case, version)
-                command, ok = case_command(version, corpus, case)
-                seconds, out = run(command, environment(version.code), ok)
+                command, ok = case_command(version, plan, case)
+                seconds, out = run_command(command, environment(version.code), ok)
                 timings.add(False, version.name, case, seconds)
                 if case in ("query", "quotes"):  # each version's own corpus copy named alike
                     timings.outputs.setdefault((version.name, case), set()).add(out.replace(str(version.corpus), "CORPUS"))
     for _ in range(settings.cold):
         for version in versions:
             for case in ("query", "nothing changed"):
-                command, ok = case_command(version, corpus, case)
+                command, ok = case_command(version, plan, case)
                 if not drop_caches():
                     return
-                seconds, _ = run(command, environment(version.code), ok)
+                seconds, _ = run_command(command, environment(version.code), ok)
                 timings.add(True, version.name, case, seconds)
 
 
 # --------------------------------------------------------------------------- floors
 
 
-def build_fts5(corpus_name: str, path: Path) -> None:
+def build_fts5(docs: Sequence[Doc], path: Path) -> None:
     """An FTS5 table (Porter stemming, as newsearch stems) with the articles' titles and bodies."""
-    docs = SPEED_CORPORA[corpus_name]().docs
     with sqlite3.connect(path) as db:
         db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, tokenize='porter unicode61')")
         db.executemany("INSERT INTO docs VALUES (?, ?, ?)", [(doc.id, doc.title, doc.body) for doc in docs])
     db.close()
 
 
-def floors(corpus: str, corpus_dir: Path, database: Path) -> dict[str, tuple[list[str], tuple[int, ...]]]:
+def floors(plan: Plan, corpus_dir: Path, database: Path) -> dict[str, tuple[list[str], tuple[int, ...]]]:
     """The floor commands that are installed: name -> (command, accepted exit statuses)."""
-    words = QUERY[corpus].split()
+    words = plan.query.split()
     found: dict[str, tuple[list[str], tuple[int, ...]]] = {"`python -c pass` (the interpreter alone)": ([sys.executable, "-c", "pass"], (0,))}
     if shutil.which("rg"):
         pattern = [part for word in words for part in ("-e", word)]
@@ -214,13 +223,13 @@ def floors(corpus: str, corpus_dir: Path, database: Path) -> dict[str, tuple[lis
 
 def measure_floors(commands: dict[str, tuple[list[str], tuple[int, ...]]], settings: Settings, timings: Timings) -> None:
     for name, (command, ok) in commands.items():
-        run(command, ok=ok)
+        run_command(command, ok=ok)
         for _ in range(settings.runs):
-            timings.add(False, "floor", name, run(command, ok=ok)[0])
+            timings.add(False, "floor", name, run_command(command, ok=ok)[0])
         for _ in range(settings.cold):
             if not drop_caches():
                 break
-            timings.add(True, "floor", name, run(command, ok=ok)[0])
+            timings.add(True, "floor", name, run_command(command, ok=ok)[0])
 
 
 # --------------------------------------------------------------------------- same results
@@ -240,16 +249,14 @@ print(json.dumps(out, ensure_ascii=False, sort_keys=True))
 """
 
 
-def same_results(corpus: str, versions: list[Version], workdir: Path) -> tuple[int, bool]:
+def same_results(docs: Sequence[Doc], plan: Plan, versions: list[Version], workdir: Path, count: int) -> tuple[int, bool]:
     """Run the same searches through each version's library; (searches, all identical)."""
-    docs = SPEED_CORPORA[corpus]().docs
-    queries = [q.text for q in short_queries(docs, SAME_RESULTS_QUERIES)]
-    queries += [q.text for q in verbose_queries(docs, SAME_RESULTS_QUERIES)]
-    words = [QUOTES[corpus], "said", "government", "minister"]
-    spec = workdir / f"{corpus}-queries.json"
+    queries = [q.text for q in short_queries(tuple(docs), count)] + [q.text for q in verbose_queries(tuple(docs), count)]
+    words = [plan.quotes, "said", "government", "minister"]
+    spec = workdir / "queries.json"
     spec.write_text(json.dumps([queries, words]))
     outputs = [
-        run([sys.executable, "-c", _SAME_RESULTS, str(v.index), str(spec)], environment(v.code))[1].replace(str(v.corpus), "CORPUS")
+        run_command([sys.executable, "-c", _SAME_RESULTS, str(v.index), str(spec)], environment(v.code))[1].replace(str(v.corpus), "CORPUS")
         for v in versions
     ]
     return len(queries) + len(words), len(set(outputs)) == 1
@@ -265,7 +272,9 @@ def stats(values: list[float] | None) -> tuple[str, str, float | None]:
     return f"{min(values):.3f}", f"{median:.3f}", median
 
 
-def corpus_section(corpus: str, articles: int, timings: Timings, floor_names: list[str], same: tuple[int, bool], settings: Settings) -> str:
+def corpus_section(
+    corpus: str, plan: Plan, articles: int, timings: Timings, floor_names: list[str], same: tuple[int, bool], settings: Settings
+) -> str:
     rows = []
     for case in CASES:
         before_min, before_median, before = stats(timings.warm.get(("before", case)))
@@ -288,23 +297,20 @@ def corpus_section(corpus: str, articles: int, timings: Timings, floor_names: li
         if any(timings.cold.values())
         else "Cold runs: skipped (the page cache could not be dropped here)."
     )
-    same_outputs = all(len(timings.outputs.get((v, c), ())) == 1 for v in ("before", "after") for c in ("query", "quotes"))
-    same_outputs = same_outputs and all(
-        timings.outputs[("before", c)] == timings.outputs[("after", c)] for c in ("query", "quotes")
-    )
+    same_outputs = all(timings.outputs.get(("before", c)) == timings.outputs.get(("after", c)) for c in ("query", "quotes"))
     searches, identical = same
     checks = (
-        f"Same results: {searches} searches ({SAME_RESULTS_QUERIES} short and {SAME_RESULTS_QUERIES} verbose "
+        f"Same results: {searches} searches ({settings.same_queries} short and {settings.same_queries} verbose "
         f"speed-bench queries, and quote searches) through each version's library give "
         f"{'identical' if identical else 'DIFFERENT'} JSON (hits, scores, passages, highlights, quotes); the printed "
         f"output of the timed `query` and `quotes` runs is {'identical' if same_outputs else 'DIFFERENT'} before and after."
     )
     return (
-        f"### {corpus} ({articles:,} articles; index built {'with' if BUILD_NLP[corpus] else 'without'} NLP)\n\n"
-        f"`query` is `newsearch query \"{QUERY[corpus]}\" --no-semantic`, `quotes` is `newsearch quotes {QUOTES[corpus]}`, "
+        f"### {corpus} ({articles:,} articles; index built {'with' if plan.nlp else 'without'} NLP)\n\n"
+        f"`query` is `newsearch query \"{plan.query}\" --no-semantic`, `quotes` is `newsearch quotes {plan.quotes}`, "
         "both on a current index; `add 1` writes a new article (two articles' bodies under a new title) and runs "
         "`newsearch index` (NLP on, the default); `change 1` rewrites that article; `nothing changed` runs "
-        f"`newsearch index` again. Warm: {settings.runs} runs each after two untimed ones, output to a pipe.\n\n"
+        f"`newsearch index` again. Warm: {settings.runs} runs each after {settings.warmup} untimed ones, output to a pipe.\n\n"
         f"{table}\n\n{cold}\n\n{checks}"
     )
 
@@ -331,32 +337,37 @@ def issue_table(timings: dict[str, Timings]) -> str:
     )
 
 
-def run_wait(settings: Settings) -> str:
+def run(settings: Settings, corpora: Sequence[tuple[Corpus, Plan]]) -> str:
+    """Measure every corpus with both versions; the section's markdown."""
     use_shared_nltk_data()
     timings: dict[str, Timings] = {}
     sections = []
     with tempfile.TemporaryDirectory(prefix="newsearch-wait-") as tmp:
         workdir = Path(tmp)
         versions = [Version("before", extract(settings.before, workdir / "before-code")), Version("after", ROOT)]
-        for corpus in settings.corpora:
-            source = SPEED_CORPORA[corpus]()
+        for source, plan in corpora:
             for version in versions:
-                version.corpus = workdir / version.name / corpus / "corpus"
-                version.index = workdir / version.name / corpus / "index"
+                version.corpus = workdir / version.name / source.name / "corpus"
+                version.index = workdir / version.name / source.name / "index"
+                version.added = 0
                 shutil.copytree(source.directory, version.corpus)
-                nlp = "--nlp" if BUILD_NLP[corpus] else "--no-nlp"
-                run(version.command("index", "--corpus", str(version.corpus), "--index", str(version.index), nlp, "-q"),
-                    environment(version.code))
-            database = workdir / f"{corpus}.fts5.db"
-            build_fts5(corpus, database)
-            corpus_timings = timings[corpus] = Timings()
-            measure(corpus, versions, settings, corpus_timings)
-            floor_commands = floors(corpus, source.directory, database)
+                nlp = "--nlp" if plan.nlp else "--no-nlp"
+                run_command(
+                    version.command("index", "--corpus", str(version.corpus), "--index", str(version.index), nlp, "-q"),
+                    environment(version.code),
+                )
+            database = workdir / f"{source.name}.fts5.db"
+            build_fts5(source.docs, database)
+            corpus_timings = timings[source.name] = Timings()
+            measure(plan, versions, settings, corpus_timings)
+            floor_commands = floors(plan, source.directory, database)
             measure_floors(floor_commands, settings, corpus_timings)
-            same = same_results(corpus, versions, workdir)
-            sections.append(corpus_section(corpus, len(source.files), corpus_timings, list(floor_commands), same, settings))
+            same = same_results(source.docs, plan, versions, workdir, settings.same_queries)
+            sections.append(
+                corpus_section(source.name, plan, len(source.files), corpus_timings, list(floor_commands), same, settings)
+            )
     missing = [name for name in ("rg", "sqlite3") if not shutil.which(name)]
-    body = "\n\n".join(
+    return "\n\n".join(
         [
             "Each command is a fresh process timed from start to exit, as a person at the shell waits for it: "
             f"*before* is the code at `{settings.before}` (where issue 19's whole-process work started), *after* this "
@@ -369,5 +380,10 @@ def run_wait(settings: Settings) -> str:
             *sections,
         ]
     )
+
+
+def run_wait(settings: Settings) -> str:
+    """``python -m bench wait``: BBC and Reuters (or ``settings.corpora``), into docs/BENCHMARKS.md."""
+    body = run(settings, [(SPEED_CORPORA[name](), PLANS[name]) for name in settings.corpora])
     write_section("wait", "What people wait for: the whole process (#19)", body)
     return body

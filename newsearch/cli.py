@@ -565,7 +565,9 @@ def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:
     Which source: ``corpus`` when given (``--corpus`` or ``NEWSEARCH_CORPUS``; an existing index
     built from another is refused, exit 2); else the index's own (``./corpus`` only for a new
     index). An existing index is searched as it is, with a note, when its own source is gone,
-    when the update would remove most of it, or while another process writes it.
+    when the update would remove most of it, or while another process writes it. An index
+    that is current (``api.is_current``: its source stats as it did at its last update) is not
+    updated at all: no indexer imported, no lock taken.
     """
     building = not api.index_exists(index)
     if not building and api.is_current(index, corpus):
