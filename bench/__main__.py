@@ -149,6 +149,7 @@ def parser() -> argparse.ArgumentParser:
         "--cold", type=int, default=WaitSettings().cold, help="cold runs (page cache dropped; root only) of each (default 2)"
     )
     wait.add_argument("--corpus", choices=sorted(SPEED_CORPORA), action="append", help="repeatable (default: both)")
+    wait.add_argument("--warmup", type=int, default=WaitSettings().warmup, help="untimed runs of each command first (default 2)")
     wait.add_argument("--before", default=BEFORE, help=f"the commit to compare with (default {BEFORE})")
     return main
 
@@ -173,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.command == "story-diffs":
         run_story_diffs(reuters_nlp=not args.reuters_no_nlp)
     if args.command == "wait":
-        run_wait(WaitSettings(args.runs, args.cold, tuple(args.corpus or SPEED_CORPORA), args.before))
+        run_wait(WaitSettings(args.runs, args.cold, tuple(args.corpus or SPEED_CORPORA), args.before, warmup=args.warmup))
     if args.command in ("all", "http"):
         defaults = HttpSettings()
         run_http(

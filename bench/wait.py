@@ -122,11 +122,13 @@ def environment(code: Path) -> dict[str, str]:
     return env
 
 
-def run_command(command: Sequence[str], env: dict[str, str] | None = None, ok: Sequence[int] = (0,)) -> Ran:
-    """Run ``command`` once; fails on an unexpected exit status."""
+def run_command(command: Sequence[str], env: dict[str, str] | None = None, ok: Sequence[int] = (0,), cwd: Path = ROOT) -> Ran:
+    """Run ``command`` once in ``cwd``; fails on an unexpected exit status. A version's commands
+    run in its own code's directory: ``python -m`` and ``-c`` put the working directory first on
+    the path, ahead of PYTHONPATH, so from this checkout every version would run this code."""
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=cwd)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in ok:
@@ -191,13 +193,13 @@ def measure(plan: Plan, versions: list[Version], settings: Settings, timings: Ti
             for case in CASES:
                 prepare(case, version)
                 command, ok = case_command(version, plan, case)
-                run_command(command, environment(version.code), ok)
+                run_command(command, environment(version.code), ok, version.code)
     for number in range(settings.runs):
         for version in versions if number % 2 == 0 else versions[::-1]:
             for case in CASES:
                 prepare(case, version)
                 command, ok = case_command(version, plan, case)
-                ran = run_command(command, environment(version.code), ok)
+                ran = run_command(command, environment(version.code), ok, version.code)
                 timings.add(False, version.name, case, ran)
                 if case in ("query", "quotes"):  # each version's own corpus copy named alike
                     timings.outputs.setdefault((version.name, case), set()).add(ran.stdout.replace(str(version.corpus), "CORPUS"))
@@ -207,7 +209,7 @@ def measure(plan: Plan, versions: list[Version], settings: Settings, timings: Ti
                 command, ok = case_command(version, plan, case)
                 if not drop_caches():
                     return
-                timings.add(True, version.name, case, run_command(command, environment(version.code), ok))
+                timings.add(True, version.name, case, run_command(command, environment(version.code), ok, version.code))
 
 
 # --------------------------------------------------------------------------- floors
@@ -272,7 +274,7 @@ def same_results(docs: Sequence[Doc], plan: Plan, versions: list[Version], workd
     spec = workdir / "queries.json"
     spec.write_text(json.dumps([queries, words]))
     outputs = [
-        run_command([sys.executable, "-c", _SAME_RESULTS, str(v.index), str(spec)], environment(v.code)).stdout.replace(str(v.corpus), "CORPUS")
+        run_command([sys.executable, "-c", _SAME_RESULTS, str(v.index), str(spec)], environment(v.code), cwd=v.code).stdout.replace(str(v.corpus), "CORPUS")
         for v in versions
     ]
     return len(queries) + len(words), len(set(outputs)) == 1
@@ -380,6 +382,7 @@ def run(settings: Settings, corpora: Sequence[tuple[Corpus, Plan]]) -> str:
                 run_command(
                     version.command("index", "--corpus", str(version.corpus), "--index", str(version.index), nlp, "-q"),
                     environment(version.code),
+                    cwd=version.code,
                 )
             database = workdir / f"{source.name}.fts5.db"
             build_fts5(source.docs, database)
@@ -408,7 +411,9 @@ def run(settings: Settings, corpora: Sequence[tuple[Corpus, Plan]]) -> str:
 
 
 def run_wait(settings: Settings) -> str:
-    """``python -m bench wait``: BBC and Reuters (or ``settings.corpora``), into docs/BENCHMARKS.md."""
+    """``python -m bench wait``: BBC and Reuters (or ``settings.corpora``), into docs/BENCHMARKS.md
+    (a section per set of corpora, so that corpora measured in separate runs keep theirs)."""
     body = run(settings, [(SPEED_CORPORA[name](), PLANS[name]) for name in settings.corpora])
-    write_section("wait", "What people wait for: the whole process (#19)", body)
+    names = ", ".join(settings.corpora)
+    write_section(f"wait-{'-'.join(settings.corpora)}", f"What people wait for: the whole process ({names}; #19)", body)
     return body
