@@ -7,6 +7,7 @@ python -m bench archives [--repeats 3] [--build-repeats 2] [--queries 200] [--no
 python -m bench http [--seconds 15] [--clients 1,4,16] [--queries 200] [--records 2000] [--batch 200]
 python -m bench story-diffs [--reuters-no-nlp]   # not part of `all` (~5 min: two NLP builds)
 python -m bench size [--corpus bbc --corpus time --corpus reuters] [--churn-runs 10]
+python -m bench wait [--runs 5] [--cold 2] [--corpus bbc] [--before REV]   # not part of `all` (~8 min)
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from bench.index_size import run_index_size
 from bench.relevance import run_relevance
 from bench.speed_report import run_speed
 from bench.story_diffs import run_story_diffs
+from bench.wait import BEFORE
+from bench.wait import Settings as WaitSettings
+from bench.wait import run_wait
 
 DEFAULT_QUERIES = 200
 
@@ -147,6 +151,18 @@ def parser() -> argparse.ArgumentParser:
     size.add_argument(
         "--churn-runs", type=int, default=10, help="updates that change every bbc article once (0: no churn run; default 10)"
     )
+    wait = commands.add_parser(
+        "wait",
+        help="what people wait for: whole `newsearch` processes (query, quotes, updates), before and after, "
+        "beside rg and the sqlite3 shell",
+    )
+    wait.add_argument("--runs", type=positive, default=WaitSettings().runs, help="warm runs of each command (default 5)")
+    wait.add_argument(
+        "--cold", type=int, default=WaitSettings().cold, help="cold runs (page cache dropped; root only) of each (default 2)"
+    )
+    wait.add_argument("--corpus", choices=sorted(SPEED_CORPORA), action="append", help="repeatable (default: both)")
+    wait.add_argument("--warmup", type=int, default=WaitSettings().warmup, help="untimed runs of each command first (default 2)")
+    wait.add_argument("--before", default=BEFORE, help=f"the commit to compare with (default {BEFORE})")
     return main
 
 
@@ -171,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         run_index_size(args.corpus or list(SIZE_CORPORA), args.churn_runs)
     if args.command == "story-diffs":
         run_story_diffs(reuters_nlp=not args.reuters_no_nlp)
+    if args.command == "wait":
+        run_wait(WaitSettings(args.runs, args.cold, tuple(args.corpus or SPEED_CORPORA), args.before, warmup=args.warmup))
     if args.command in ("all", "http"):
         defaults = HttpSettings()
         run_http(

@@ -9,53 +9,57 @@ The public API (see ``newsearch.api``)::
             print(hit.title, hit.passages[0].text)
 """
 
-from .api import (
-    DEFAULT_CORPUS,
-    DEFAULT_INDEX,
-    Diagnosis,
-    Index,
-    Progress,
-    check_index,
-    check_query,
-    diagnose,
-    index_corpus,
-    index_exists,
-    install_nlp_data,
-    open_index,
-    source_for,
-    watch,
-)
-from .models import (
-    Article,
-    ArticleNotFound,
-    ArticleView,
-    CorpusNotFound,
-    Entity,
-    FacetValue,
-    Health,
-    Hit,
-    IndexCheck,
-    IndexDamaged,
-    IndexLocked,
-    IndexNotFound,
-    MassRemoval,
-    NewsearchError,
-    Pair,
-    Passage,
-    QueryError,
-    Quote,
-    QuoteHit,
-    SchemaMismatch,
-    SearchResults,
-    SemanticUnavailable,
-    Skipped,
-    SourceMismatch,
-    SourceMissing,
-    Span,
-    StoryGroup,
-    UpdateSummary,
-    Version,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
+    from .api import (
+        DEFAULT_CORPUS,
+        DEFAULT_INDEX,
+        Diagnosis,
+        Index,
+        check_index,
+        check_query,
+        diagnose,
+        index_corpus,
+        index_exists,
+        install_nlp_data,
+        is_current,
+        open_index,
+        source_for,
+        watch,
+    )
+    from .models import (
+        Article,
+        ArticleNotFound,
+        ArticleView,
+        CorpusNotFound,
+        Entity,
+        FacetValue,
+        Health,
+        Hit,
+        IndexCheck,
+        IndexDamaged,
+        IndexLocked,
+        IndexNotFound,
+        MassRemoval,
+        NewsearchError,
+        Pair,
+        Passage,
+        Progress,
+        QueryError,
+        Quote,
+        QuoteHit,
+        SchemaMismatch,
+        SearchResults,
+        SemanticUnavailable,
+        Skipped,
+        SourceMismatch,
+        SourceMissing,
+        Span,
+        StoryGroup,
+        UpdateSummary,
+        Version,
+    )
 
 __version__ = "0.1.0"
 
@@ -74,13 +78,13 @@ __all__ = [
     "Index",
     "IndexCheck",
     "IndexDamaged",
-    "Progress",
     "IndexLocked",
     "IndexNotFound",
     "MassRemoval",
     "NewsearchError",
     "Pair",
     "Passage",
+    "Progress",
     "QueryError",
     "Quote",
     "QuoteHit",
@@ -100,7 +104,26 @@ __all__ = [
     "index_corpus",
     "index_exists",
     "install_nlp_data",
+    "is_current",
     "open_index",
     "source_for",
     "watch",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The public names are imported on first use, from ``models`` (cheap) or ``api``: importing
+    ``newsearch`` imports nothing else, so a command (or a worker process) pays only for the
+    modules it needs."""
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    models = import_module(".models", __name__)
+    value = getattr(models, name) if hasattr(models, name) else getattr(import_module(".api", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -20,22 +20,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from whoosh import index as whoosh_index
-from whoosh.searching import Searcher
 
-from .indexer import (
-    READ_ERRORS,
-    Progress,
-    check_schema,
-    damaged,
-    has_index_files,
-    index_exists,
-    load_stories,
-    source_of,
-    update_index,
-)
+from . import freshness
+from .meta import READ_ERRORS, check_schema, damaged, has_index_files, index_exists, source_of
 from .models import (
     ArticleNotFound,
     ArticleView,
@@ -44,6 +34,7 @@ from .models import (
     IndexCheck,
     IndexDamaged,
     NewsearchError,
+    Progress,
     QuoteHit,
     SearchResults,
     SourceMissing,
@@ -51,11 +42,7 @@ from .models import (
     StoryGroup,
     UpdateSummary,
 )
-from . import checksums, integrity
-from .nlp import backends, resources
 from .schema import SCHEMA_VERSION
-from .watcher import watch_corpus
-from .quote_search import find_quotes
 from .story_diff import CHANGE_KINDS, ChangeKind, differs, story_diff
 from .archive import SORTS, Filters, Sort
 from .search import (
@@ -71,12 +58,15 @@ from .search import (
     weighting,
 )
 
+# Updating (indexer, sources, NLP), watching, quote search and NLTK data are imported by the
+# calls that use them: a search in a fresh process (``newsearch query``) pays for none of them.
+if TYPE_CHECKING:
+    from whoosh.searching import Searcher
+
 T = TypeVar("T")
 DEFAULT_INDEX = "index"
 COMMIT_RACE_RETRIES = 5
 DEFAULT_CORPUS = "corpus"
-# ``progress(done, total)``, called by ``index_corpus`` after each file it had to read.
-Progress = Progress
 
 
 def source_for(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLike | None = None) -> Path:
@@ -100,6 +90,15 @@ def source_for(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLi
             f"to make it mirror another source, run `newsearch index --corpus NEW --index {index} --replace`"
         )
     return recorded
+
+
+def is_current(index: str | os.PathLike = DEFAULT_INDEX, corpus: str | os.PathLike | None = None) -> bool:
+    """True when ``index_corpus(corpus, index)`` would change nothing: the last update of the
+    index finished, nothing else changed the index since, and its source (``corpus``, when that
+    is the index's own source) holds the same files with the same sizes and modification times.
+    Told from stat data alone, without opening the index (see ``newsearch.freshness``); False
+    whenever it cannot be told that way, and then ``index_corpus`` finds out."""
+    return freshness.is_current(Path(index), Path(corpus) if corpus is not None else None)
 
 
 def index_corpus(
@@ -139,6 +138,8 @@ def index_corpus(
     updates: queries get faster). Raises ``CorpusNotFound`` (``SourceMissing``),
     ``SourceMismatch``, ``MassRemoval``, ``IndexLocked`` or ``SemanticUnavailable``.
     """
+    from .indexer import update_index
+
     return update_index(
         source_for(index, corpus),
         Path(index),
@@ -168,6 +169,8 @@ def watch(
     ``index_corpus`` holds (``SourceMismatch`` before anything is watched); an update that
     would remove most of the index is not made: its summary carries a note saying so, and
     watching goes on."""
+    from .watcher import watch_corpus
+
     corpus = source_for(index, corpus)
     if not corpus.exists():
         raise CorpusNotFound(f"corpus not found: {corpus}; pass --corpus PATH (a folder or a dump file)")
@@ -180,6 +183,8 @@ def install_nlp_data(
     """Install the NLTK data packages newsearch uses into ``target`` (default: the newsearch
     data directory, searched automatically). With ``source`` (a local nltk_data directory),
     copy from there instead of downloading. Returns the package ids and the directory."""
+    from .nlp import resources
+
     where = Path(target) if target is not None else resources.default_data_dir()
     try:
         installed = resources.install(where, Path(source) if source is not None else None)
@@ -216,6 +221,7 @@ def diagnose(index: str | os.PathLike = DEFAULT_INDEX) -> Diagnosis:
     import whoosh
 
     from . import __version__
+    from .nlp import backends, resources
 
     index = Path(index)
     try:
@@ -248,6 +254,8 @@ def check_index(index: str | os.PathLike = DEFAULT_INDEX) -> IndexCheck:
     next update repairs by itself (a state file of an older generation, after a crash).
     Reads the whole index: seconds for thousands of articles. Raises ``IndexNotFound`` when
     there is no index at all."""
+    from . import integrity
+
     return integrity.check_index(Path(index))
 
 
@@ -433,6 +441,8 @@ class Index:
                 raise damaged(self.path, error, self.corpus) from None
             except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
                 # What unpickling garbage may raise, too: damage if a file fails its checksum.
+                from . import checksums
+
                 if checksums.mismatched(self.path):
                     raise damaged(self.path, error, self.corpus) from None
                 raise
@@ -469,6 +479,8 @@ class Index:
         Scare quotes (fewer than three words) are left out."""
         if text is not None and not text.strip():
             text = None
+        from .quote_search import find_quotes
+
         return self._reading(lambda _: find_quotes(self._whoosh, text, speaker, str(self.corpus), limit))
 
     def stories(self, *, min_size: int = 2, changed: Sequence[ChangeKind] = ()) -> list[StoryGroup]:
@@ -483,6 +495,8 @@ class Index:
         return [story for story in found if any(differs(c, changed) for c in self._changes_of(story).changes)]
 
     def _stories(self, min_size: int) -> list[StoryGroup]:
+        from .indexer import load_stories
+
         corpus = str(self.corpus)
 
         def read(_: int) -> list[StoryGroup]:
@@ -578,6 +592,7 @@ __all__ = [
     "index_corpus",
     "index_exists",
     "install_nlp_data",
+    "is_current",
     "open_index",
     "reading_mode",
     "source_for",

@@ -17,8 +17,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
-from rich.text import Text
+from typer.core import TyperGroup
 
 from . import api
 from .models import IndexLocked, IndexNotFound, MassRemoval, NewsearchError, SourceMissing, UpdateSummary
@@ -37,14 +36,100 @@ from .render import (
     summary_line,
 )
 
+
+class PlainValue:
+    """Turns an option's text into its value (str, a Path, a whole number within its bounds),
+    as Typer would, without pydantic.
+
+    Typer converts every option through a pydantic ``TypeAdapter`` built for it in each
+    process: importing pydantic and generating its validators cost more than a search (about
+    0.1 s of a ``newsearch query``). Our options are all plain, so ``PlainValues`` hands them
+    this instead; any other kind keeps Typer's own conversion. Errors read as Typer's: ``Invalid
+    value for '--limit' / '-n': must be at least 1``, exit status 2.
+    """
+
+    __slots__ = ("kind", "low", "high")
+
+    def __init__(self, kind: type, low: float | None, high: float | None) -> None:
+        self.kind, self.low, self.high = kind, low, high
+
+    def coerce(self, value: object, param, ctx) -> object:
+        """Typer's ``RuntimeParam.coerce`` contract: None stays None (or () for a repeatable option)."""
+        repeatable = param.multiple or param.nargs == -1
+        if value is None:
+            return () if repeatable else None
+        if repeatable:
+            if isinstance(value, str):
+                raise typer.BadParameter("Value must be an iterable.", ctx=ctx, param=param)
+            return [self.one(item, param, ctx) for item in value]
+        return self.one(value, param, ctx)
+
+    def one(self, value: object, param, ctx) -> object:
+        if self.kind is bool:
+            if isinstance(value, bool):
+                return value
+            word = str(value).strip().lower()
+            if word in TRUE_WORDS or word in FALSE_WORDS:
+                return word in TRUE_WORDS
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(TRUE_WORDS + FALSE_WORDS)}", ctx=ctx, param=param)
+        if self.kind is not int:
+            return self.kind(value)
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise typer.BadParameter(f"{value!r} is not a whole number", ctx=ctx, param=param) from None
+        if self.low is not None and number < self.low:
+            raise typer.BadParameter(f"must be at least {self.low}", ctx=ctx, param=param)
+        if self.high is not None and number > self.high:
+            raise typer.BadParameter(f"must be at most {self.high}", ctx=ctx, param=param)
+        return number
+
+
+class PlainValues(TyperGroup):
+    """Our commands, their options (``--help`` too) converted by ``PlainValue`` (see there)."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        plain_values(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+    def get_command(self, ctx, cmd_name: str):
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            plain_values(command.get_params(ctx))
+        return command
+
+
+def plain_values(params) -> None:
+    """Give each plain option a ``PlainValue``; any other keeps Typer's way (as does every
+    option, should Typer's parameters ever look different)."""
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or getattr(param, "_runtime_param", False) is not None:
+            continue
+        info, kind = descriptor.parameter_info, descriptor.annotation
+        if getattr(kind, "__origin__", None) is list and getattr(kind, "__args__", ()) == (str,):
+            kind = str
+        if kind in (str, int, bool, Path) and info.parser is None and not info.clamp and not descriptor.is_file:
+            param._runtime_param = PlainValue(kind, info.min, info.max)
+
+
 app = typer.Typer(
+    cls=PlainValues,
     help="Search news archives: ranked passages with the matches highlighted.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
+# One BLAS thread (unless you set OPENBLAS_NUM_THREADS or OMP_NUM_THREADS): a command's numpy
+# work is small (a query's postings scored, a query embedded) or spread over the indexer's
+# worker processes already, and OpenBLAS starting its thread pool when numpy is imported (by
+# the first search, after this) costs about 0.06 s of every `newsearch query` on two cores.
+if "OMP_NUM_THREADS" not in os.environ:
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "t", "yes", "y", "on"), ("0", "false", "f", "no", "n", "off", "")
 FACET_VALUES = 10
 
 IndexOption = Annotated[
@@ -95,13 +180,6 @@ def errors_exit_2() -> Iterator[None]:
         raise fail(f"internal error: {type(error).__name__}: {error} (set NEWSEARCH_DEBUG=1 for details)") from None
 
 
-class RateColumn(ProgressColumn):
-    """Files per second, once rich has measured it."""
-
-    def render(self, task) -> Text:
-        return Text(f"{task.speed:.0f} files/s" if task.speed else "", style="dim")
-
-
 @contextmanager
 def progress_bar(quiet: bool, description: str) -> Iterator[api.Progress | None]:
     """A rich progress bar on stderr, only when stderr is a terminal and not --quiet."""
@@ -109,6 +187,15 @@ def progress_bar(quiet: bool, description: str) -> Iterator[api.Progress | None]
     if quiet or not console.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        """Files per second, once rich has measured it."""
+
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:.0f} files/s" if task.speed else "", style="dim")
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -172,7 +259,7 @@ def index_command(
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Build or update the index from its source (wraps ``newsearch.index_corpus``).
+    """Build or update the index from its source (wraps newsearch.index_corpus).
 
     Incremental by default: new and changed files are indexed, deleted ones removed. An existing
     index is updated from the source it was built from; --replace points it at another.
@@ -207,7 +294,7 @@ def watch_command(
         bool, typer.Option("--json", help="One JSON summary per update on stdout, one per line (as `index --json`).")
     ] = False,
 ) -> None:
-    """Keep the index current while files arrive (wraps ``newsearch.watch``); Ctrl-C stops.
+    """Keep the index current while files arrive (wraps newsearch.watch); Ctrl-C stops.
 
     Each burst of changes becomes one incremental update, summarised on one line. An update
     that would remove more than half of the index is not made (a note says so).
@@ -272,7 +359,7 @@ def query_command(
     explain: Annotated[bool, typer.Option("--explain", help="Print the parsed query on stderr.")] = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Search the index (wraps ``Index.search``); builds or updates it from the corpus first.
+    """Search the index (wraps Index.search); builds or updates it from the corpus first.
 
     Exit status: 0 hits found, 1 no hits, 2 error.
     """
@@ -328,7 +415,7 @@ def quotes_command(
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """List quotes with their speakers (wraps ``Index.quotes``): the quote itself is the passage.
+    """List quotes with their speakers (wraps Index.quotes): the quote itself is the passage.
 
     Exit status: 0 quotes found, 1 none, 2 error.
     """
@@ -365,7 +452,7 @@ def stories_command(
     quiet: QuietOption = False,
 ) -> None:
     """List stories with several versions (copies, rewrites) and how alike they are
-    (wraps ``Index.stories``). Exit status: 0 some found, 1 none, 2 error."""
+    (wraps Index.stories). Exit status: 0 some found, 1 none, 2 error."""
     unknown = sorted(set(changed or ()) - set(api.CHANGE_KINDS))
     if unknown:
         raise fail(f"--changed {unknown[0]!r}: use one of {', '.join(api.CHANGE_KINDS)}")
@@ -389,7 +476,7 @@ def story_command(
     quiet: QuietOption = False,
 ) -> None:
     """What changed between a story's versions: headline, quotes, figures, names, sentences
-    (wraps ``Index.story_changes``). Exit status: 0 shown, 2 error (e.g. an unknown id)."""
+    (wraps Index.story_changes). Exit status: 0 shown, 2 error (e.g. an unknown id)."""
     with errors_exit_2():
         bring_up_to_date(index, corpus, quiet)
         with api.open_index(index) as ix:
@@ -418,8 +505,8 @@ def serve_command(
     ] = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Serve the search page and the HTTP API (wraps ``newsearch.serve.create_app``); builds or
-    updates the index from its source first, as ``query`` does. Ctrl-C stops.
+    """Serve the search page and the HTTP API (wraps newsearch.serve.create_app); builds or
+    updates the index from its source first, as query does. Ctrl-C stops.
 
     The JSON endpoints (/api/search, /api/quotes, /api/stories, /api/articles/ID, /api/health)
     return what the commands print with --json; /openapi.json describes them.
@@ -455,7 +542,7 @@ def setup_command(
     ] = None,
     target: Annotated[Optional[Path], typer.Option("--target", help="Where to install [default: the newsearch data directory].")] = None,
 ) -> None:
-    """Install the NLTK data the full NLP pipeline wants (wraps ``newsearch.install_nlp_data``)."""
+    """Install the NLTK data the full NLP pipeline wants (wraps newsearch.install_nlp_data)."""
     with errors_exit_2():
         installed, where = api.install_nlp_data(target=target, source=source)
     stdout().print(f"installed {', '.join(installed)} into {where}", markup=False)
@@ -463,8 +550,8 @@ def setup_command(
 
 @app.command("doctor")
 def doctor_command(index: IndexOption = Path(api.DEFAULT_INDEX)) -> None:
-    """Report versions, NLTK data, the NLP backends in use and the index (wraps ``newsearch.diagnose``),
-    and check the index's integrity (wraps ``newsearch.check_index``).
+    """Report versions, NLTK data, the NLP backends in use and the index (wraps newsearch.diagnose),
+    and check the index's integrity (wraps newsearch.check_index).
 
     Exit status: 0 the index is intact (or there is none), 1 it is damaged (the verdict names the fix), 2 error.
     """
@@ -492,9 +579,13 @@ def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:
     Which source: ``corpus`` when given (``--corpus`` or ``NEWSEARCH_CORPUS``; an existing index
     built from another is refused, exit 2); else the index's own (``./corpus`` only for a new
     index). An existing index is searched as it is, with a note, when its own source is gone,
-    when the update would remove most of it, or while another process writes it.
+    when the update would remove most of it, or while another process writes it. An index
+    that is current (``api.is_current``: its source stats as it did at its last update) is not
+    updated at all: no indexer imported, no lock taken.
     """
     building = not api.index_exists(index)
+    if not building and api.is_current(index, corpus):
+        return
     try:
         source = api.source_for(index, corpus)
     except SourceMissing as gone:

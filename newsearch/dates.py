@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 
 __all__ = ["date_range", "format_datetime", "parse_date"]
 
@@ -110,6 +109,8 @@ def _parse(text: str) -> str | None:
                 return None
             return date(int(parts["y"]), month, int(parts["d"])).isoformat()
     if _HAS_TIME.search(text):
+        from email.utils import parsedate_to_datetime  # email (and socket) only for such dates
+
         return format_datetime(parsedate_to_datetime(text))
     return None
 

@@ -1,7 +1,7 @@
 """Whether an index can be trusted: the full check behind ``newsearch doctor``.
 
 (Searches and updates turn what reading a damaged index raises into ``IndexDamaged``, one line
-naming the fix: ``indexer.damaged``.)
+naming the fix: ``meta.damaged``.)
 
 Whoosh keeps no checksums of its own; its stored fields are zlib-compressed (with a check
 sum), and its table of contents and term dictionaries are pickles and structs that fail loudly
@@ -24,7 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
 from . import checksums
-from .indexer import READ_ERRORS, describe, has_index_files, read_meta
+from .meta import READ_ERRORS, describe, has_index_files, read_meta
 from .models import IndexCheck, IndexNotFound
 from .nlp import Analysis
 from .schema import SCHEMA_VERSION

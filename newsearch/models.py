@@ -12,6 +12,7 @@ the same length, so the same offsets are valid in both.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -405,6 +406,10 @@ class UpdateSummary:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
+
+
+# ``progress(done, total)``: what an update calls after each file it had to read.
+Progress = Callable[[int, int], None]
 
 
 # --------------------------------------------------------------------------- errors

@@ -57,9 +57,22 @@ def highlighted(text: str, spans: tuple[Span, ...], offset: int = 0, style: str 
 
 
 def passage_text(passage: Passage) -> Text:
-    """One passage, indented, newlines folded (same length, so the offsets still hold)."""
-    line = highlighted(passage.text.replace("\n", " "), passage.highlights, passage.start)
-    return Text("  ").append_text(line)
+    """One passage, newlines folded (same length, so the offsets still hold), matches marked."""
+    return highlighted(passage.text.replace("\n", " "), passage.highlights, passage.start)
+
+
+def print_wrapped(console: Console, text: Text, indent: int, hanging: int) -> None:
+    """``text`` indented by ``indent`` spaces. On a terminal it is wrapped to the terminal's
+    width at word boundaries, the lines after the first indented by ``hanging`` more (so a
+    long passage reads as one block, not broken mid-word at the edge); to a pipe or a file it
+    stays on one line, for grep and friends."""
+    if not console.is_terminal:
+        console.print(Text(" " * indent).append_text(text))
+        return
+    width = max(console.width - indent - hanging, 20)
+    for number, line in enumerate(text.wrap(console, width)):
+        line.rstrip()
+        console.print(Text(" " * (indent if number == 0 else indent + hanging)).append_text(line), soft_wrap=True)
 
 
 def print_results(results: SearchResults, console: Console) -> None:
@@ -68,7 +81,7 @@ def print_results(results: SearchResults, console: Console) -> None:
     for rank, hit in enumerate(results.hits, start=1):
         console.print(_hit_heading(rank, hit))
         for passage in hit.passages:
-            console.print(passage_text(passage))
+            print_wrapped(console, passage_text(passage), indent=2, hanging=2)
         if hit.versions:
             plural = "s" if len(hit.versions) > 1 else ""
             console.print(Text(f"  {len(hit.versions)} other version{plural} of this story:", style="dim"))
@@ -91,7 +104,7 @@ def print_quotes(quotes: tuple[QuoteHit, ...], console: Console, explain: bool =
     for hit in quotes:
         quote = hit.quote
         text = highlighted(hit.span_text.replace("\n", " "), hit.highlights, quote.start)
-        console.print(Text("“").append_text(text).append("”"))
+        print_wrapped(console, Text("“").append_text(text).append("”"), indent=0, hanging=1)
         said = quote.speaker or "unattributed"
         how = f" ({quote.cue}{', via pronoun' if quote.speaker_source == 'pronoun' else ''})" if quote.cue else ""
         how += "  [partial: words quoted inside the writer's sentence]" if quote.partial else ""
