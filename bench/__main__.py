@@ -6,6 +6,7 @@ python -m bench speed --corpus bbc [--engines ...] [--queries 200]
 python -m bench archives [--repeats 3] [--build-repeats 2] [--queries 200] [--no-nlp]
 python -m bench http [--seconds 15] [--clients 1,4,16] [--queries 200] [--records 2000] [--batch 200]
 python -m bench story-diffs [--reuters-no-nlp]   # not part of `all` (~5 min: two NLP builds)
+python -m bench embedding-cost [--sample 200] [--minilm-sample 20]   # not part of `all` (MiniLM over LISA: an hour, once; cached)
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Sequence
 from bench.archives import Settings as ArchiveSettings
 from bench.archives import run_archives
 from bench.corpora import SPEED_CORPORA
+from bench.embedding_cost import Settings as EmbeddingCostSettings
+from bench.embedding_cost import run_embedding_cost
 from bench.engines import ENGINE_NAMES
 from bench.http_load import Settings as HttpSettings
 from bench.http_load import run_http
@@ -135,6 +138,19 @@ def parser() -> argparse.ArgumentParser:
     story_diffs.add_argument(
         "--reuters-no-nlp", action="store_true", help="index Reuters without NLP (no quotes or names there)"
     )
+    embedding_cost = commands.add_parser(
+        "embedding-cost",
+        parents=[queries],
+        help="semantic ranking's quality/cost curve: how articles are embedded, against build time and relevance",
+    )
+    embedding_cost.add_argument(
+        "--sample", type=positive, default=EmbeddingCostSettings().sample,
+        help=f"articles of BBC and of Reuters each point's cost is measured on (default {EmbeddingCostSettings().sample})",
+    )
+    embedding_cost.add_argument(
+        "--minilm-sample", type=positive, default=EmbeddingCostSettings().minilm_sample,
+        help=f"of those, for MiniLM points (default {EmbeddingCostSettings().minilm_sample})",
+    )
     return main
 
 
@@ -154,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                 queries=args.queries,
                 nlp=not getattr(args, "no_nlp", False),
             )
+        )
+    if args.command == "embedding-cost":
+        run_embedding_cost(
+            EmbeddingCostSettings(sample=args.sample, minilm_sample=args.minilm_sample, queries=args.queries)
         )
     if args.command == "story-diffs":
         run_story_diffs(reuters_nlp=not args.reuters_no_nlp)

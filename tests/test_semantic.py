@@ -196,3 +196,105 @@ def test_a_semantic_index_without_the_model_can_still_be_searched_by_words(seman
             assert len(ix) == 4
     finally:
         embeddings.encoder.cache_clear()
+
+
+# --------------------------------------------------------------------------- the static table
+
+
+def write_fake_model(directory: Path, seed: int = 0, width: int = 24, depth: int = 2) -> Path:
+    """A tiny BERT of MiniLM's layout (random weights, 12 heads, ``depth`` layers, ``width``
+    dimensions) with a word-piece vocabulary of BERT's shape: specials and unused tokens
+    below id 999, words from there."""
+    from safetensors.numpy import save_file
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
+
+    words = "the of and a to in war peace talks truce army rain storm club season market shares".split()
+    vocabulary = {f"[unused{i}]": i for i in range(999)}
+    vocabulary.update({"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102, "[MASK]": 103})
+    vocabulary.update({word: 999 + i for i, word in enumerate(words)})
+    tokenizer = Tokenizer(models.WordPiece(vocabulary, unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    directory.mkdir(parents=True, exist_ok=True)
+    tokenizer.save(str(directory / "tokenizer.json"))
+    (directory / "config.json").write_text(json.dumps({"num_attention_heads": 12}))
+    rng = np.random.default_rng(seed)
+
+    def random(*shape: int) -> np.ndarray:
+        return rng.normal(0, 0.2, shape).astype(np.float32)
+
+    weights = {
+        "embeddings.word_embeddings.weight": random(999 + len(words), width),
+        "embeddings.position_embeddings.weight": random(16, width),
+        "embeddings.token_type_embeddings.weight": random(2, width),
+        "embeddings.LayerNorm.weight": np.ones(width, np.float32),
+        "embeddings.LayerNorm.bias": np.zeros(width, np.float32),
+    }
+    for layer in range(depth):
+        prefix = f"encoder.layer.{layer}."
+        for name in ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"):
+            weights[f"{prefix}{name}.weight"], weights[f"{prefix}{name}.bias"] = random(width, width), random(width)
+        weights[f"{prefix}intermediate.dense.weight"], weights[f"{prefix}intermediate.dense.bias"] = random(4 * width, width), random(4 * width)
+        weights[f"{prefix}output.dense.weight"], weights[f"{prefix}output.dense.bias"] = random(width, 4 * width), random(width)
+        for norm in ("attention.output.LayerNorm", "output.LayerNorm"):
+            weights[f"{prefix}{norm}.weight"], weights[f"{prefix}{norm}.bias"] = np.ones(width, np.float32), np.zeros(width, np.float32)
+    save_file(weights, str(directory / "model.safetensors"))
+    return directory
+
+
+@pytest.fixture
+def fake_model(tmp_path, monkeypatch):
+    """The fake model installed in place of MiniLM, the table cached in tmp_path."""
+    directory = write_fake_model(tmp_path / "model")
+    monkeypatch.setattr(embeddings, "model_dir", lambda: directory)
+    monkeypatch.setattr(embeddings, "DIMENSIONS", 8)
+    monkeypatch.setenv("NEWSEARCH_CACHE_DIR", str(tmp_path / "cache"))
+    for cached in (embeddings.model_id, embeddings.static_model):
+        cached.cache_clear()
+    yield directory
+    for cached in (embeddings.model_id, embeddings.static_model):
+        cached.cache_clear()
+
+
+def test_the_static_table_is_distilled_from_the_model_and_kept(fake_model, tmp_path):
+    model = embeddings.static_model()
+    table = model.table
+    assert table.shape == (999 + 17, 8)  # the 17 words
+    assert not table[:999].any() and np.abs(table[999:]).sum(axis=1).min() > 0  # specials: zero rows
+    kept = list((tmp_path / "cache").iterdir())
+    assert len(kept) == 1 and embeddings.model_id().replace(":", "-") in kept[0].name
+    # Distilled again from the same model: the same table, bit for bit.
+    again = embeddings.distil(embeddings.token_outputs(embeddings.Encoder(fake_model)), 8, embeddings.SIF)
+    np.testing.assert_array_equal(again, table)
+    # A new process reads the kept table instead of running the model.
+    embeddings.static_model.cache_clear()
+    real_outputs = embeddings.token_outputs
+    try:
+        embeddings.token_outputs = lambda encoder: pytest.fail("distilled again")
+        np.testing.assert_array_equal(embeddings.static_model().table, table)
+    finally:
+        embeddings.token_outputs = real_outputs
+
+
+def test_a_static_embedding_is_the_normalised_mean_of_its_tokens_rows(fake_model):
+    model = embeddings.static_model()
+    ids = model.tokenizer.encode("Peace talks, peace!", add_special_tokens=False).ids
+    expected = model.table[ids].mean(axis=0)
+    np.testing.assert_allclose(model.embed("Peace talks, peace!"), expected / np.linalg.norm(expected), rtol=1e-6)
+    assert np.linalg.norm(embeddings.embed_query("the war")) == pytest.approx(1.0, abs=1e-6)
+    stored = np.frombuffer(embeddings.embed_article("Truce", "The army and the war."), dtype=np.float16)
+    assert stored.shape == (8,)  # one vector an article, DIMENSIONS floats
+    np.testing.assert_allclose(stored, model.embed("Truce\nThe army and the war."), atol=1e-3)
+    assert not model.embed("").any() and not model.embed("zzz qqq").any()  # no known word: zeros
+
+
+def test_the_cache_key_changes_with_the_model_and_the_code(fake_model, monkeypatch):
+    key = embeddings.cache_key("abc")
+    assert key.startswith("abc:") and key == embeddings.cache_key("abc")
+    write_fake_model(fake_model, seed=1)  # other weights, same file names
+    embeddings.model_id.cache_clear()
+    assert embeddings.cache_key("abc") != key
+    changed_model = embeddings.cache_key("abc")
+    monkeypatch.setattr(embeddings, "EMBEDDING_VERSION", embeddings.EMBEDDING_VERSION + 1)
+    embeddings.model_id.cache_clear()
+    assert embeddings.cache_key("abc") not in (key, changed_model)
