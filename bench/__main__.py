@@ -6,7 +6,7 @@ python -m bench speed --corpus bbc [--engines ...] [--queries 200]
 python -m bench archives [--repeats 3] [--build-repeats 2] [--queries 200] [--no-nlp]
 python -m bench http [--seconds 15] [--clients 1,4,16] [--queries 200] [--records 2000] [--batch 200]
 python -m bench story-diffs [--reuters-no-nlp]   # not part of `all` (~5 min: two NLP builds)
-python -m bench embedding-cost [--sample 200] [--minilm-sample 20]   # not part of `all` (MiniLM over LISA: an hour, once; cached)
+python -m bench embedding-cost [--sample 200] [--minilm-sample 10] [--points static,MiniLM 128]   # not part of `all` (MiniLM over LISA: an hour, once; cached)
 """
 
 from __future__ import annotations
@@ -151,6 +151,14 @@ def parser() -> argparse.ArgumentParser:
         "--minilm-sample", type=positive, default=EmbeddingCostSettings().minilm_sample,
         help=f"of those, for MiniLM points (default {EmbeddingCostSettings().minilm_sample})",
     )
+    embedding_cost.add_argument(
+        "--points", type=lambda text: tuple(part for part in text.split(",") if part.strip()),
+        help="only the points whose label contains one of these comma-separated words (default: all)",
+    )
+    embedding_cost.add_argument(
+        "--cached-only", action="store_true",
+        help="leave out MiniLM points not yet embedded (and cached) for a collection, instead of embedding it",
+    )
     return main
 
 
@@ -172,8 +180,14 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
         )
     if args.command == "embedding-cost":
+        points = EmbeddingCostSettings().points
+        if args.points:
+            points = tuple(p for p in points if any(word in p.label for word in args.points))
         run_embedding_cost(
-            EmbeddingCostSettings(sample=args.sample, minilm_sample=args.minilm_sample, queries=args.queries)
+            EmbeddingCostSettings(
+                points=points, sample=args.sample, minilm_sample=args.minilm_sample, queries=args.queries,
+                cached_only=args.cached_only,
+            )
         )
     if args.command == "story-diffs":
         run_story_diffs(reuters_nlp=not args.reuters_no_nlp)

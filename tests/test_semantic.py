@@ -49,7 +49,7 @@ def test_embeddings_equal_sentence_transformers():
         [-0.024703, -0.0145239, -0.0134037, 0.0157427, -0.0285554, -0.0460859],
         [0.0550219, 0.0678213, 0.0381436, 0.0074151, -0.0090169, -0.0237652],
     ]
-    vectors = np.stack([embeddings.embed_query(text) for text in texts])
+    vectors = np.stack([embeddings.encoder().embed_windows(text)[0] for text in texts])
     np.testing.assert_allclose(vectors[:, :6], expected, atol=1e-6)
     assert vectors[0] @ vectors[1] == pytest.approx(0.1093779, abs=1e-6)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-6)
@@ -180,7 +180,7 @@ def test_without_the_model_semantic_is_a_one_line_error_and_nothing_is_written(t
 def test_a_semantic_index_without_the_model_can_still_be_searched_by_words(semantic_index, monkeypatch):
     # Last in the module: it adds a file to the shared fixture's corpus.
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
-    embeddings.encoder.cache_clear()
+    clear_models()
     try:
         with newsearch.open_index(semantic_index) as ix:
             with pytest.raises(newsearch.SemanticUnavailable, match="--no-semantic"):
@@ -195,7 +195,12 @@ def test_a_semantic_index_without_the_model_can_still_be_searched_by_words(seman
         with newsearch.open_index(semantic_index) as ix:
             assert len(ix) == 4
     finally:
-        embeddings.encoder.cache_clear()
+        clear_models()
+
+
+def clear_models() -> None:
+    for cached in (embeddings.encoder, embeddings.model_id, embeddings.static_model):
+        cached.cache_clear()
 
 
 # --------------------------------------------------------------------------- the static table
@@ -209,8 +214,8 @@ def write_fake_model(directory: Path, seed: int = 0, width: int = 24, depth: int
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
 
     words = "the of and a to in war peace talks truce army rain storm club season market shares".split()
-    vocabulary = {f"[unused{i}]": i for i in range(999)}
-    vocabulary.update({"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102, "[MASK]": 103})
+    specials = {"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102, "[MASK]": 103}
+    vocabulary = {f"[unused{i}]": i for i in range(999) if i not in specials.values()} | specials
     vocabulary.update({word: 999 + i for i, word in enumerate(words)})
     tokenizer = Tokenizer(models.WordPiece(vocabulary, unk_token="[UNK]"))
     tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
@@ -249,11 +254,9 @@ def fake_model(tmp_path, monkeypatch):
     monkeypatch.setattr(embeddings, "model_dir", lambda: directory)
     monkeypatch.setattr(embeddings, "DIMENSIONS", 8)
     monkeypatch.setenv("NEWSEARCH_CACHE_DIR", str(tmp_path / "cache"))
-    for cached in (embeddings.model_id, embeddings.static_model):
-        cached.cache_clear()
+    clear_models()
     yield directory
-    for cached in (embeddings.model_id, embeddings.static_model):
-        cached.cache_clear()
+    clear_models()
 
 
 def test_the_static_table_is_distilled_from_the_model_and_kept(fake_model, tmp_path):
