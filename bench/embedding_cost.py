@@ -344,13 +344,14 @@ def measure_costs(corpus: Corpus, build: Build, settings: Settings) -> dict[str,
         return Cost(ms, (build_ms + ms) / build_ms)
 
     costs = {}
-    for point in settings.points:
-        sample = texts[: settings.minilm_sample] if point.model == "minilm" else texts
-        costs[point.label] = cost(embedding_ms(Embedder(point), sample))
-        print(corpus.name, point.label, f"{costs[point.label].ms_per_article:.2f} ms", flush=True)
     before = Embedder(MINILM_POINTS[0])
     sample = texts[: settings.minilm_sample]
-    costs[f"{before.point.label}, 1 window a batch"] = cost(embedding_ms(before, sample, batch=1))
+    with threadpool_limits(1):
+        for point in settings.points:
+            chosen = sample if point.model == "minilm" else texts
+            costs[point.label] = cost(embedding_ms(Embedder(point), chosen))
+            print(corpus.name, point.label, f"{costs[point.label].ms_per_article:.2f} ms", flush=True)
+        costs[f"{before.point.label}, 1 window a batch"] = cost(embedding_ms(before, sample, batch=1))
     with threadpool_limits(2):
         costs[f"{before.point.label}, 2 BLAS threads"] = cost(embedding_ms(before, sample))
     return costs
