@@ -199,11 +199,14 @@ def test_a_semantic_index_without_the_model_can_still_be_searched_by_words(seman
 
 
 def clear_models() -> None:
-    for cached in (embeddings.encoder, embeddings.model_id, embeddings.static_model):
+    for cached in (embeddings.encoder, embeddings.model_id, embeddings._query_vector):
         cached.cache_clear()
 
 
-# --------------------------------------------------------------------------- the static table
+# --------------------------------------------------------------------------- what keys the cache
+
+
+FAKE_WORDS = "the of and a to in war peace talks truce army rain storm club season market shares".split()
 
 
 def write_fake_model(directory: Path, seed: int = 0, width: int = 24, depth: int = 2) -> Path:
@@ -213,10 +216,9 @@ def write_fake_model(directory: Path, seed: int = 0, width: int = 24, depth: int
     from safetensors.numpy import save_file
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
 
-    words = "the of and a to in war peace talks truce army rain storm club season market shares".split()
     specials = {"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102, "[MASK]": 103}
     vocabulary = {f"[unused{i}]": i for i in range(999) if i not in specials.values()} | specials
-    vocabulary.update({word: 999 + i for i, word in enumerate(words)})
+    vocabulary.update({word: 999 + i for i, word in enumerate(FAKE_WORDS)})
     tokenizer = Tokenizer(models.WordPiece(vocabulary, unk_token="[UNK]"))
     tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
     tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
@@ -229,7 +231,7 @@ def write_fake_model(directory: Path, seed: int = 0, width: int = 24, depth: int
         return rng.normal(0, 0.2, shape).astype(np.float32)
 
     weights = {
-        "embeddings.word_embeddings.weight": random(999 + len(words), width),
+        "embeddings.word_embeddings.weight": random(999 + len(FAKE_WORDS), width),
         "embeddings.position_embeddings.weight": random(16, width),
         "embeddings.token_type_embeddings.weight": random(2, width),
         "embeddings.LayerNorm.weight": np.ones(width, np.float32),
@@ -249,55 +251,36 @@ def write_fake_model(directory: Path, seed: int = 0, width: int = 24, depth: int
 
 @pytest.fixture
 def fake_model(tmp_path, monkeypatch):
-    """The fake model installed in place of MiniLM, the table cached in tmp_path."""
+    """The fake model installed in place of MiniLM."""
     directory = write_fake_model(tmp_path / "model")
     monkeypatch.setattr(embeddings, "model_dir", lambda: directory)
-    monkeypatch.setattr(embeddings, "DIMENSIONS", 8)
-    monkeypatch.setenv("NEWSEARCH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(embeddings, "DIMENSIONS", 24)
     clear_models()
     yield directory
     clear_models()
 
 
-def test_the_static_table_is_distilled_from_the_model_and_kept(fake_model, tmp_path):
-    model = embeddings.static_model()
-    table = model.table
-    assert table.shape == (999 + 17, 8)  # the 17 words
-    assert not table[:999].any() and np.abs(table[999:]).sum(axis=1).min() > 0  # specials: zero rows
-    kept = list((tmp_path / "cache").iterdir())
-    assert len(kept) == 1 and embeddings.model_id().replace(":", "-") in kept[0].name
-    # Distilled again from the same model: the same table, bit for bit.
-    again = embeddings.distil(embeddings.token_outputs(embeddings.Encoder(fake_model)), 8, embeddings.SIF)
-    np.testing.assert_array_equal(again, table)
-    # A new process reads the kept table instead of running the model.
-    embeddings.static_model.cache_clear()
-    real_outputs = embeddings.token_outputs
-    try:
-        embeddings.token_outputs = lambda encoder: pytest.fail("distilled again")
-        np.testing.assert_array_equal(embeddings.static_model().table, table)
-    finally:
-        embeddings.token_outputs = real_outputs
-
-
-def test_a_static_embedding_is_the_normalised_mean_of_its_tokens_rows(fake_model):
-    model = embeddings.static_model()
-    ids = model.tokenizer.encode("Peace talks, peace!", add_special_tokens=False).ids
-    expected = model.table[ids].mean(axis=0)
-    np.testing.assert_allclose(model.embed("Peace talks, peace!"), expected / np.linalg.norm(expected), rtol=1e-6)
-    assert np.linalg.norm(embeddings.embed_query("the war")) == pytest.approx(1.0, abs=1e-6)
-    stored = np.frombuffer(embeddings.embed_article("Truce", "The army and the war."), dtype=np.float16)
-    assert stored.shape == (8,)  # one vector an article, DIMENSIONS floats
-    np.testing.assert_allclose(stored, model.embed("Truce\nThe army and the war."), atol=1e-3)
-    assert not model.embed("").any() and not model.embed("zzz qqq").any()  # no known word: zeros
-
-
 def test_the_cache_key_changes_with_the_model_and_the_code(fake_model, monkeypatch):
     key = embeddings.cache_key("abc")
     assert key.startswith("abc:") and key == embeddings.cache_key("abc")
+    # The fake model embeds like the real one: windows of its width, unit length.
+    stored = np.frombuffer(embeddings.embed_article("Truce", "The army and the war."), dtype=np.float16)
+    assert stored.shape == (24,) and np.linalg.norm(stored.astype(np.float32)) == pytest.approx(1, abs=1e-2)
     write_fake_model(fake_model, seed=1)  # other weights, same file names
     embeddings.model_id.cache_clear()
-    assert embeddings.cache_key("abc") != key
     changed_model = embeddings.cache_key("abc")
+    assert changed_model != key
+    monkeypatch.setattr(embeddings, "MAX_WINDOWS", 2)  # less of each article embedded
+    embeddings.model_id.cache_clear()
+    fewer_windows = embeddings.cache_key("abc")
     monkeypatch.setattr(embeddings, "EMBEDDING_VERSION", embeddings.EMBEDDING_VERSION + 1)
     embeddings.model_id.cache_clear()
-    assert embeddings.cache_key("abc") not in (key, changed_model)
+    assert len({key, changed_model, fewer_windows, embeddings.cache_key("abc")}) == 4
+
+
+def test_a_repeated_query_is_not_embedded_again(monkeypatch):
+    first = embeddings.embed_query("a truce to end the war")
+    monkeypatch.setattr(embeddings, "encoder", lambda: pytest.fail("embedded again"))
+    again = embeddings.embed_query("a truce to end the war")
+    np.testing.assert_array_equal(again, first)
+    assert not again.flags.writeable  # kept for the next search: nobody may change it
