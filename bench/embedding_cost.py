@@ -441,19 +441,39 @@ INTRO = (
 
 def run_embedding_cost(settings: Settings = Settings()) -> str:
     """The ``python -m bench embedding-cost`` command: measure, print and write the section."""
-    relevance: dict[str, dict[str, Relevance]] = {}
+    return write_report(measure_relevance(settings), *measure_all_costs(settings), settings)
+
+
+def measure_relevance(settings: Settings) -> dict[str, dict[str, Relevance]]:
+    """Every point's relevance on TIME and LISA."""
+    relevance = {}
     with tempfile.TemporaryDirectory(prefix="bench-embedding-cost-") as tmp:
         for make in RELEVANCE_COLLECTIONS.values():
             collection = make()
             relevance[collection.name] = measure_points(
                 collection, settings.points, Path(tmp) / collection.name, settings.cached_only
             )
-        costs, builds = {}, []
+    return relevance
+
+
+def measure_all_costs(settings: Settings) -> tuple[dict[str, dict[str, Cost]], list[Build]]:
+    """Every point's cost on BBC and Reuters, and the default built for real on each."""
+    costs, builds = {}, []
+    with tempfile.TemporaryDirectory(prefix="bench-embedding-cost-") as tmp:
         for make in SPEED_CORPORA.values():
             corpus = make()
             build = measure_build(corpus, Path(tmp), settings)
             builds.append(build)
             costs[corpus.name] = measure_costs(corpus, build, settings)
+    return costs, builds
+
+
+def write_report(
+    relevance: dict[str, dict[str, Relevance]],
+    costs: dict[str, dict[str, Cost]],
+    builds: list[Build],
+    settings: Settings,
+) -> str:
     markdown = curve_markdown(relevance, costs, settings) + "\n\n" + builds_markdown(builds)
     print(markdown)
     write_section("embedding-cost", "Embedding: the quality/cost curve (BBC, Reuters; TIME and LISA)", markdown)
