@@ -474,7 +474,7 @@ def write_report(
     builds: list[Build],
     settings: Settings,
 ) -> str:
-    markdown = curve_markdown(relevance, costs, settings) + "\n\n" + builds_markdown(builds)
+    markdown = curve_markdown(relevance, costs, settings) + ("\n\n" + builds_markdown(builds) if builds else "")
     print(markdown)
     write_section("embedding-cost", "Embedding: the quality/cost curve (BBC, Reuters; TIME and LISA)", markdown)
     return markdown
@@ -488,7 +488,7 @@ def curve_markdown(
     header += [f"{c} ms/article, × build" for c in corpora]
     header += [f"{c} {m} ÷ best" for c in collections for m in RELEVANCE_MEASURES]
     labels = ["newsearch (words)", *(p.label for p in settings.points)]
-    labels += [label for label in costs[corpora[0]] if label not in labels]
+    labels += [label for corpus in corpora for label in costs[corpus] if label not in labels]
     rows = []
     for label in labels:
         row: list[object] = [label]
