@@ -487,8 +487,7 @@ def curve_markdown(
     header = ["embedding"]
     header += [f"{c} ms/article, × build" for c in corpora]
     header += [f"{c} {m} ÷ best" for c in collections for m in RELEVANCE_MEASURES]
-    labels = ["newsearch (words)", *(p.label for p in settings.points)]
-    labels += [label for corpus in corpora for label in costs[corpus] if label not in labels]
+    labels = list(dict.fromkeys(["newsearch (words)", *(p.label for p in settings.points), *(l for c in corpora for l in costs[c])]))
     rows = []
     for label in labels:
         row: list[object] = [label]
