@@ -8,6 +8,7 @@ python -m bench http [--seconds 15] [--clients 1,4,16] [--queries 200] [--record
 python -m bench story-diffs [--reuters-no-nlp]   # not part of `all` (~5 min: two NLP builds)
 python -m bench size [--corpus bbc --corpus time --corpus reuters] [--churn-runs 10]
 python -m bench wait [--runs 5] [--cold 2] [--corpus bbc] [--before REV]   # not part of `all` (~8 min)
+python -m bench embedding-cost [--sample 200] [--minilm-sample 10] [--points static,MiniLM 128]   # not part of `all` (MiniLM over LISA: an hour, once; cached)
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Sequence
 from bench.archives import Settings as ArchiveSettings
 from bench.archives import run_archives
 from bench.corpora import SPEED_CORPORA
+from bench.embedding_cost import Settings as EmbeddingCostSettings
+from bench.embedding_cost import run_embedding_cost
 from bench.engines import ENGINE_NAMES
 from bench.http_load import Settings as HttpSettings
 from bench.http_load import run_http
@@ -163,6 +166,27 @@ def parser() -> argparse.ArgumentParser:
     wait.add_argument("--corpus", choices=sorted(SPEED_CORPORA), action="append", help="repeatable (default: both)")
     wait.add_argument("--warmup", type=int, default=WaitSettings().warmup, help="untimed runs of each command first (default 2)")
     wait.add_argument("--before", default=BEFORE, help=f"the commit to compare with (default {BEFORE})")
+    embedding_cost = commands.add_parser(
+        "embedding-cost",
+        parents=[queries],
+        help="semantic ranking's quality/cost curve: how articles are embedded, against build time and relevance",
+    )
+    embedding_cost.add_argument(
+        "--sample", type=positive, default=EmbeddingCostSettings().sample,
+        help=f"articles of BBC and of Reuters each point's cost is measured on (default {EmbeddingCostSettings().sample})",
+    )
+    embedding_cost.add_argument(
+        "--minilm-sample", type=positive, default=EmbeddingCostSettings().minilm_sample,
+        help=f"of those, for MiniLM points (default {EmbeddingCostSettings().minilm_sample})",
+    )
+    embedding_cost.add_argument(
+        "--points", type=lambda text: tuple(part for part in text.split(",") if part.strip()),
+        help="only the points whose label contains one of these comma-separated words (default: all)",
+    )
+    embedding_cost.add_argument(
+        "--cached-only", action="store_true",
+        help="leave out MiniLM points not yet embedded (and cached) for a collection, instead of embedding it",
+    )
     return main
 
 
@@ -185,6 +209,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     if args.command == "size":
         run_index_size(args.corpus or list(SIZE_CORPORA), args.churn_runs)
+    if args.command == "embedding-cost":
+        points = EmbeddingCostSettings().points
+        if args.points:
+            points = tuple(p for p in points if any(word in p.label for word in args.points))
+        run_embedding_cost(
+            EmbeddingCostSettings(
+                points=points, sample=args.sample, minilm_sample=args.minilm_sample, queries=args.queries,
+                cached_only=args.cached_only,
+            )
+        )
     if args.command == "story-diffs":
         run_story_diffs(reuters_nlp=not args.reuters_no_nlp)
     if args.command == "wait":

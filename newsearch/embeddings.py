@@ -12,12 +12,22 @@ The forward pass is the model's own, written out in numpy (float32): the embeddi
 sentence-transformers' to 1e-6 (``tests/test_semantic.py`` checks values PyTorch computed).
 An article longer than the model's 256 tokens is embedded a window at a time, and each
 window is kept: an article is as close to a query as its closest window.
+
+What it costs, and what less would buy: ``python -m bench embedding-cost`` measures embedding
+less of each article (its lead, its first windows, shorter windows) and a static token table
+distilled from this model (``bench/static_model.py``) against relevance on TIME and LISA. Every
+cheaper point ranks worse, and the static table adds nothing to word ranking on TIME, so
+articles are embedded as before (docs/BENCHMARKS.md, "Embedding: the quality/cost curve").
+``model_id()`` names what produced the stored vectors (the model files' digest, what is
+embedded, ``EMBEDDING_VERSION``): it keys the embedding cache.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
-from functools import cache
+import json
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -30,9 +40,9 @@ EMBEDDING_VERSION = 1  # bump when what is embedded, or how, changes: cached emb
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's max_seq_length, [CLS] and [SEP] included
 MAX_WINDOWS = 16  # an article's first 16 windows (about 3,000 words) are embedded
-_HEADS, _LAYERS = 12, 6
 _CLS, _SEP = 101, 102
 _BATCH = 16  # windows encoded together
+_QUERIES_KEPT = 256  # recent queries' embeddings kept (a next page, a refined filter: no model run)
 
 
 def model_dir() -> Path:
@@ -49,18 +59,50 @@ def model_dir() -> Path:
 
 @cache
 def encoder() -> Encoder:
-    """The process's encoder (loaded once: about 0.2 s and 90 MB)."""
+    """The process's MiniLM encoder (loaded once: about 0.2 s and 90 MB)."""
     return Encoder(model_dir())
+
+
+@cache
+def model_id() -> str:
+    """What produced the stored vectors: the model files' digest, what of an article is
+    embedded and the code version. It keys the embedding cache and can be recorded in the
+    index; when it changes, every article is embedded again."""
+    return f"minilm:{model_digest(model_dir())[:16]}:{MAX_TOKENS}x{MAX_WINDOWS}:v{EMBEDDING_VERSION}"
+
+
+def model_digest(directory: Path) -> str:
+    """sha256 of the model's weights and tokenizer files."""
+    digest = hashlib.sha256()
+    for name in ("model.safetensors", "tokenizer.json"):
+        with open(directory / name, "rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
 
 
 def embed_article(title: str, body: str) -> bytes:
     """An article's window embeddings as stored in the index: float16, ``DIMENSIONS`` a window."""
-    return encoder().embed_windows(f"{title}\n{body}" if title else body).astype(np.float16).tobytes()
+    text = f"{title}\n{body}" if title else body
+    return encoder().embed_windows(text).astype(np.float16).tobytes()
+
+
+def embed_query(text: str) -> np.ndarray:
+    """A query's embedding (unit length, ``DIMENSIONS`` floats; read-only: recent queries' are
+    kept)."""
+    return _query_vector(text)
+
+
+@lru_cache(maxsize=_QUERIES_KEPT)
+def _query_vector(text: str) -> np.ndarray:
+    vector = encoder().embed_windows(text, limit=1)[0]
+    vector.flags.writeable = False
+    return vector
 
 
 def cache_key(sha256: str) -> str:
     """The cache key of the embeddings of the article whose file has this content hash."""
-    return f"{sha256}:{MODEL_PACKAGE}:{EMBEDDING_VERSION}:{MAX_TOKENS}x{MAX_WINDOWS}"
+    return f"{sha256}:{model_id()}"
 
 
 def embedding_cache(path: Path) -> ResultCache[bytes]:
@@ -68,42 +110,51 @@ def embedding_cache(path: Path) -> ResultCache[bytes]:
     return ResultCache(path, "embedding", bytes, bytes)
 
 
-def embed_query(text: str) -> np.ndarray:
-    """A query's embedding (unit length, ``DIMENSIONS`` floats)."""
-    return encoder().embed_windows(text)[0]
+def _tokenizer(directory: Path):
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
 
 
 class Encoder:
     """MiniLM's tokenizer and forward pass, with mean pooling and unit length, as
-    sentence-transformers runs all-MiniLM-L6-v2."""
+    sentence-transformers runs all-MiniLM-L6-v2. (Any BERT of its shape: the width and depth
+    are read from the weights, the number of attention heads from ``config.json``.)"""
 
     def __init__(self, directory: Path) -> None:
         from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
 
-        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
-        self.tokenizer.no_padding()
-        self.tokenizer.no_truncation()
+        self.tokenizer = _tokenizer(directory)
         weights = load_file(str(directory / "model.safetensors"))
+        config = directory / "config.json"
+        heads = json.loads(config.read_text())["num_attention_heads"] if config.exists() else 12
+        depth = len({name.split(".")[2] for name in weights if name.startswith("encoder.layer.")})
         self.word = weights["embeddings.word_embeddings.weight"]
         self.position = weights["embeddings.position_embeddings.weight"]
         self.token_type = weights["embeddings.token_type_embeddings.weight"][0]
         self.norm = (weights["embeddings.LayerNorm.weight"], weights["embeddings.LayerNorm.bias"])
-        self.layers = [_Layer(weights, f"encoder.layer.{i}.") for i in range(_LAYERS)]
+        self.layers = [_Layer(weights, f"encoder.layer.{i}.", heads) for i in range(depth)]
 
-    def windows(self, text: str) -> list[list[int]]:
-        """``text``'s token ids, cut into windows of at most ``MAX_TOKENS`` (at most ``MAX_WINDOWS``)."""
+    def windows(self, text: str, size: int = MAX_TOKENS, limit: int = MAX_WINDOWS) -> list[list[int]]:
+        """``text``'s token ids, cut into windows of at most ``size`` tokens (at most ``limit``)."""
         ids = self.tokenizer.encode(text, add_special_tokens=False).ids
-        step = MAX_TOKENS - 2
-        return [[_CLS, *ids[i : i + step], _SEP] for i in range(0, max(len(ids), 1), step)][:MAX_WINDOWS]
+        step = size - 2
+        return [[_CLS, *ids[i : i + step], _SEP] for i in range(0, max(len(ids), 1), step)][:limit]
 
-    def embed_windows(self, text: str) -> np.ndarray:
-        """One unit-length embedding per window of ``text``."""
-        windows = self.windows(text)
-        return np.concatenate([self.encode(windows[i : i + _BATCH]) for i in range(0, len(windows), _BATCH)])
+    def embed_windows(
+        self, text: str, size: int = MAX_TOKENS, limit: int = MAX_WINDOWS, batch: int = _BATCH
+    ) -> np.ndarray:
+        """One unit-length embedding per window of ``text`` (windows of ``size`` tokens, at most
+        ``limit``, encoded ``batch`` at a time)."""
+        windows = self.windows(text, size, limit)
+        return np.concatenate([self.encode(windows[i : i + batch]) for i in range(0, len(windows), batch)])
 
-    def encode(self, batch: list[list[int]]) -> np.ndarray:
-        """Embeddings of token id sequences (each at most ``MAX_TOKENS``), padded to the longest."""
+    def encode(self, batch: list[list[int]], unit: bool = True) -> np.ndarray:
+        """Embeddings of token id sequences (each at most ``MAX_TOKENS``), padded to the longest;
+        of unit length unless ``unit=False``."""
         count, length = len(batch), max(map(len, batch))
         ids = np.zeros((count, length), np.int64)
         mask = np.zeros((count, length), np.float32)
@@ -111,24 +162,26 @@ class Encoder:
             ids[row, : len(sequence)] = sequence
             mask[row, : len(sequence)] = 1
         x = self.word[ids] + self.position[:length] + self.token_type
-        x = _layer_norm(x.reshape(count * length, DIMENSIONS), *self.norm)
+        width = self.word.shape[1]
+        x = _layer_norm(x.reshape(count * length, width), *self.norm)
         padding = ((mask - 1) * 1e9)[:, None, None, :]  # -1e9 where a position is padding
         for layer in self.layers:
             x = layer(x, count, length, padding)
-        x = x.reshape(count, length, DIMENSIONS)
+        x = x.reshape(count, length, width)
         pooled = (x * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+        return pooled / np.linalg.norm(pooled, axis=1, keepdims=True) if unit else pooled
 
 
 class _Layer:
     """One transformer layer, its weights transposed for ``x @ w`` and the attention scaling
     folded into the query projection."""
 
-    def __init__(self, weights: dict[str, np.ndarray], prefix: str) -> None:
+    def __init__(self, weights: dict[str, np.ndarray], prefix: str, heads: int) -> None:
         def weight(name: str) -> np.ndarray:
             return weights[prefix + name]
 
-        scale = np.float32(1 / np.sqrt(DIMENSIONS // _HEADS))
+        self.heads, self.width = heads, len(weight("attention.self.query.bias"))
+        scale = np.float32(1 / np.sqrt(self.width // heads))
         self.qkv = np.ascontiguousarray(
             np.concatenate(
                 [
@@ -153,19 +206,19 @@ class _Layer:
     def __call__(self, x: np.ndarray, count: int, length: int, padding: np.ndarray) -> np.ndarray:
         from scipy.special import erf
 
-        head_size = DIMENSIONS // _HEADS
-        qkv = (x @ self.qkv + self.qkv_bias).reshape(count, length, 3, _HEADS, head_size)
+        heads, head_size = self.heads, self.width // self.heads
+        qkv = (x @ self.qkv + self.qkv_bias).reshape(count, length, 3, heads, head_size)
         qkv = np.ascontiguousarray(qkv.transpose(2, 0, 3, 1, 4))  # (3, count, heads, length, head_size)
         query, key, value = qkv[0], qkv[1], qkv[2]
         scores = np.matmul(
             query.reshape(-1, length, head_size), np.ascontiguousarray(key.transpose(0, 1, 3, 2)).reshape(-1, head_size, length)
-        ).reshape(count, _HEADS, length, length)
+        ).reshape(count, heads, length, length)
         scores += padding
         scores -= scores.max(axis=-1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=-1, keepdims=True)
         context = np.matmul(scores.reshape(-1, length, length), value.reshape(-1, length, head_size))
-        context = context.reshape(count, _HEADS, length, head_size).transpose(0, 2, 1, 3).reshape(count * length, DIMENSIONS)
+        context = context.reshape(count, heads, length, head_size).transpose(0, 2, 1, 3).reshape(count * length, self.width)
         x = _layer_norm(context @ self.out + self.out_bias + x, *self.attention_norm)
         hidden = x @ self.up
         hidden += self.up_bias

@@ -49,7 +49,7 @@ def test_embeddings_equal_sentence_transformers():
         [-0.024703, -0.0145239, -0.0134037, 0.0157427, -0.0285554, -0.0460859],
         [0.0550219, 0.0678213, 0.0381436, 0.0074151, -0.0090169, -0.0237652],
     ]
-    vectors = np.stack([embeddings.embed_query(text) for text in texts])
+    vectors = np.stack([embeddings.encoder().embed_windows(text)[0] for text in texts])
     np.testing.assert_allclose(vectors[:, :6], expected, atol=1e-6)
     assert vectors[0] @ vectors[1] == pytest.approx(0.1093779, abs=1e-6)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-6)
@@ -194,7 +194,7 @@ def test_without_the_model_semantic_is_a_one_line_error_and_nothing_is_written(t
 def test_a_semantic_index_without_the_model_can_still_be_searched_by_words(semantic_index, monkeypatch):
     # Last in the module: it adds a file to the shared fixture's corpus.
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
-    embeddings.encoder.cache_clear()
+    clear_models()
     try:
         with newsearch.open_index(semantic_index) as ix:
             with pytest.raises(newsearch.SemanticUnavailable, match="--no-semantic"):
@@ -209,4 +209,92 @@ def test_a_semantic_index_without_the_model_can_still_be_searched_by_words(seman
         with newsearch.open_index(semantic_index) as ix:
             assert len(ix) == 4
     finally:
-        embeddings.encoder.cache_clear()
+        clear_models()
+
+
+def clear_models() -> None:
+    for cached in (embeddings.encoder, embeddings.model_id, embeddings._query_vector):
+        cached.cache_clear()
+
+
+# --------------------------------------------------------------------------- what keys the cache
+
+
+FAKE_WORDS = "the of and a to in war peace talks truce army rain storm club season market shares".split()
+
+
+def write_fake_model(directory: Path, seed: int = 0, width: int = 24, depth: int = 2) -> Path:
+    """A tiny BERT of MiniLM's layout (random weights, 12 heads, ``depth`` layers, ``width``
+    dimensions) with a word-piece vocabulary of BERT's shape: specials and unused tokens
+    below id 999, words from there."""
+    from safetensors.numpy import save_file
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
+
+    specials = {"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102, "[MASK]": 103}
+    vocabulary = {f"[unused{i}]": i for i in range(999) if i not in specials.values()} | specials
+    vocabulary.update({word: 999 + i for i, word in enumerate(FAKE_WORDS)})
+    tokenizer = Tokenizer(models.WordPiece(vocabulary, unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    directory.mkdir(parents=True, exist_ok=True)
+    tokenizer.save(str(directory / "tokenizer.json"))
+    (directory / "config.json").write_text(json.dumps({"num_attention_heads": 12}))
+    rng = np.random.default_rng(seed)
+
+    def random(*shape: int) -> np.ndarray:
+        return rng.normal(0, 0.2, shape).astype(np.float32)
+
+    weights = {
+        "embeddings.word_embeddings.weight": random(999 + len(FAKE_WORDS), width),
+        "embeddings.position_embeddings.weight": random(16, width),
+        "embeddings.token_type_embeddings.weight": random(2, width),
+        "embeddings.LayerNorm.weight": np.ones(width, np.float32),
+        "embeddings.LayerNorm.bias": np.zeros(width, np.float32),
+    }
+    for layer in range(depth):
+        prefix = f"encoder.layer.{layer}."
+        for name in ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"):
+            weights[f"{prefix}{name}.weight"], weights[f"{prefix}{name}.bias"] = random(width, width), random(width)
+        weights[f"{prefix}intermediate.dense.weight"], weights[f"{prefix}intermediate.dense.bias"] = random(4 * width, width), random(4 * width)
+        weights[f"{prefix}output.dense.weight"], weights[f"{prefix}output.dense.bias"] = random(width, 4 * width), random(width)
+        for norm in ("attention.output.LayerNorm", "output.LayerNorm"):
+            weights[f"{prefix}{norm}.weight"], weights[f"{prefix}{norm}.bias"] = np.ones(width, np.float32), np.zeros(width, np.float32)
+    save_file(weights, str(directory / "model.safetensors"))
+    return directory
+
+
+@pytest.fixture
+def fake_model(tmp_path, monkeypatch):
+    """The fake model installed in place of MiniLM."""
+    directory = write_fake_model(tmp_path / "model")
+    monkeypatch.setattr(embeddings, "model_dir", lambda: directory)
+    monkeypatch.setattr(embeddings, "DIMENSIONS", 24)
+    clear_models()
+    yield directory
+    clear_models()
+
+
+def test_the_cache_key_changes_with_the_model_and_the_code(fake_model, monkeypatch):
+    key = embeddings.cache_key("abc")
+    assert key.startswith("abc:") and key == embeddings.cache_key("abc")
+    # The fake model embeds like the real one: windows of its width, unit length.
+    stored = np.frombuffer(embeddings.embed_article("Truce", "The army and the war."), dtype=np.float16)
+    assert stored.shape == (24,) and np.linalg.norm(stored.astype(np.float32)) == pytest.approx(1, abs=1e-2)
+    write_fake_model(fake_model, seed=1)  # other weights, same file names
+    embeddings.model_id.cache_clear()
+    changed_model = embeddings.cache_key("abc")
+    assert changed_model != key
+    monkeypatch.setattr(embeddings, "MAX_WINDOWS", 2)  # less of each article embedded
+    embeddings.model_id.cache_clear()
+    fewer_windows = embeddings.cache_key("abc")
+    monkeypatch.setattr(embeddings, "EMBEDDING_VERSION", embeddings.EMBEDDING_VERSION + 1)
+    embeddings.model_id.cache_clear()
+    assert len({key, changed_model, fewer_windows, embeddings.cache_key("abc")}) == 4
+
+
+def test_a_repeated_query_is_not_embedded_again(monkeypatch):
+    first = embeddings.embed_query("a truce to end the war")
+    monkeypatch.setattr(embeddings, "encoder", lambda: pytest.fail("embedded again"))
+    again = embeddings.embed_query("a truce to end the war")
+    np.testing.assert_array_equal(again, first)
+    assert not again.flags.writeable  # kept for the next search: nobody may change it
