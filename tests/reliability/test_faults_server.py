@@ -84,7 +84,8 @@ def test_under_load_while_updated_rebuilt_and_its_writer_killed(tmp_path):
         ids = {path.name for path in corpus.glob("*.txt")}
         statuses = assert_correct_or_clean(answers, ids)
         print(f"{len(answers)} answers while updated, rebuilt and killed: {statuses}; {killed_at} articles after the kill")
-        assert 90 <= killed_at <= 120 and (killed_at < 120 or not killed)
+        # The kill may land after the last commit (while the state is written): all 120 then.
+        assert 90 <= killed_at <= 120, killed
         assert fetch(server.base + "/api/search?q=harbour&limit=1")[1]["total"] == 120
         assert fetch(server.base + "/api/health")[1]["articles"] == 120
     finally:
