@@ -1,6 +1,6 @@
 """Smoke test of ``python -m bench wait`` on a tiny generated corpus: both versions (the commit
 issue 19 started from, extracted with ``git archive``, and this checkout) run every case, the
-section has its rows and floors, and the results check finds them identical. No timings are
+section has its rows and floors, and the results check gives its verdict. No timings are
 checked; real figures come from ``python -m bench wait`` on BBC and Reuters."""
 
 from __future__ import annotations
@@ -44,4 +44,6 @@ def test_wait_section_times_both_versions_and_finds_the_same_results(tmp_path, m
     for case in CASES:
         assert f"| `{case}` |" in markdown, case
     assert "`python -c pass`" in markdown
-    assert "give identical JSON" in markdown and "is identical before and after" in markdown
+    # The comparison ran and says its verdict (identical at the time issue 19 landed; later
+    # ranking and NLP changes may make the two versions' results differ, and the section says so).
+    assert "give identical JSON" in markdown or "DIFFERENT" in markdown
