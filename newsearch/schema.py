@@ -11,7 +11,7 @@ from array import array
 from collections.abc import Mapping, Sequence
 from functools import cache
 
-from whoosh import analysis, columns, fields
+from whoosh import analysis, fields
 
 from .models import Span
 
@@ -63,12 +63,9 @@ def build_schema() -> fields.Schema:
         story_signature=fields.STORED(),
         # Sentence spans of the body, split at index time so passages need no NLP model.
         sentences=fields.STORED(),
-        # Semantic indexes only: the article's window embeddings (``embeddings.embed_article``),
-        # a column so that a search reads a whole segment's at once.
-        embedding=fields.COLUMN(columns.VarBytesColumn()),
         # Display data: quotes and entities as JSON, and file identity for the manifest.
         analysis=fields.STORED(),
-        sha256=fields.ID(stored=True),
+        sha256=fields.ID(stored=True),  # also what embeddings are kept by (``embedding_store``)
         size=fields.STORED(),
         mtime_ns=fields.STORED(),
         encoding=fields.STORED(),
