@@ -6,6 +6,7 @@ python -m bench speed --corpus bbc [--engines ...] [--queries 200]
 python -m bench archives [--repeats 3] [--build-repeats 2] [--queries 200] [--no-nlp]
 python -m bench http [--seconds 15] [--clients 1,4,16] [--queries 200] [--records 2000] [--batch 200]
 python -m bench story-diffs [--reuters-no-nlp]   # not part of `all` (~5 min: two NLP builds)
+python -m bench embedding [--corpus bbc]         # not part of `all` (Reuters embeds for 15+ min)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from bench.archives import Settings as ArchiveSettings
 from bench.archives import run_archives
 from bench.corpora import SPEED_CORPORA
+from bench.embedding import run_embedding
 from bench.engines import ENGINE_NAMES
 from bench.http_load import Settings as HttpSettings
 from bench.http_load import run_http
@@ -135,6 +137,13 @@ def parser() -> argparse.ArgumentParser:
     story_diffs.add_argument(
         "--reuters-no-nlp", action="store_true", help="index Reuters without NLP (no quotes or names there)"
     )
+    embedding = commands.add_parser(
+        "embedding",
+        help="time until a new index is searchable, and until it is fully embedded, against a word-only build",
+    )
+    embedding.add_argument(
+        "--corpus", choices=sorted(SPEED_CORPORA), action="append", help="repeatable (default: all)"
+    )
     return main
 
 
@@ -157,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     if args.command == "story-diffs":
         run_story_diffs(reuters_nlp=not args.reuters_no_nlp)
+    if args.command == "embedding":
+        run_embedding(args.corpus or sorted(SPEED_CORPORA))
     if args.command in ("all", "http"):
         defaults = HttpSettings()
         run_http(
