@@ -6,7 +6,7 @@ python -m bench speed --corpus bbc [--engines ...] [--queries 200]
 python -m bench archives [--repeats 3] [--build-repeats 2] [--queries 200] [--no-nlp]
 python -m bench http [--seconds 15] [--clients 1,4,16] [--queries 200] [--records 2000] [--batch 200]
 python -m bench story-diffs [--reuters-no-nlp]   # not part of `all` (~5 min: two NLP builds)
-python -m bench embedding [--corpus bbc]         # not part of `all` (Reuters embeds for 15+ min)
+python -m bench embedding [--corpus bbc] [--embed-limit N]  # not part of `all` (Reuters embeds for 15+ min)
 """
 
 from __future__ import annotations
@@ -144,6 +144,9 @@ def parser() -> argparse.ArgumentParser:
     embedding.add_argument(
         "--corpus", choices=sorted(SPEED_CORPORA), action="append", help="repeatable (default: all)"
     )
+    embedding.add_argument(
+        "--embed-limit", type=positive, help="embed only this many articles and extrapolate (default: embed all)"
+    )
     return main
 
 
@@ -167,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.command == "story-diffs":
         run_story_diffs(reuters_nlp=not args.reuters_no_nlp)
     if args.command == "embedding":
-        run_embedding(args.corpus or sorted(SPEED_CORPORA))
+        run_embedding(args.corpus or sorted(SPEED_CORPORA), args.embed_limit)
     if args.command in ("all", "http"):
         defaults = HttpSettings()
         run_http(

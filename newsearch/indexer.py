@@ -853,7 +853,7 @@ def _embed(
             with ix.searcher() as searcher:
                 texts = [_text_of(searcher, key) for _, key in todo]
             rows: list[tuple[str, bytes]] = []
-            for (sha, _), windows in zip(todo, _embed_all(texts, parallel=limit is None)):
+            for (sha, _), windows in zip(todo, _embed_all(texts)):
                 rows.append((sha, windows))
                 if len(rows) >= EMBED_BATCH or len(rows) + embedded == len(todo):
                     store.put_many(model, rows)
@@ -873,11 +873,12 @@ def _text_of(searcher, key: str) -> tuple[str, str]:
     return fields.get("title") or "", fields.get("body") or ""
 
 
-def _embed_all(texts: list[tuple[str, str]], parallel: bool) -> Iterator[bytes]:
-    """Each (title, body)'s embeddings, in order; on every core for a long run. A consumer
-    that stops early (Ctrl-C) cancels the work not started."""
+def _embed_all(texts: list[tuple[str, str]]) -> Iterator[bytes]:
+    """Each (title, body)'s embeddings, in order; on every core when there are enough of them
+    to pay for starting the workers. A consumer that stops early (Ctrl-C) cancels the work
+    not started."""
     workers = min(os.cpu_count() or 1, 8)
-    if not parallel or len(texts) < PARALLEL_THRESHOLD or workers < 2:
+    if len(texts) < PARALLEL_THRESHOLD or workers < 2:
         yield from map(_embed_text, texts)
         return
     context = multiprocessing.get_context("spawn")
