@@ -18,6 +18,7 @@ create it, so a plain ``serve`` stays read-only. Importing this module imports n
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -75,8 +76,6 @@ class EmbeddingStore:
 
     def windows(self, model: str, hashes: Iterable[str]) -> dict[str, bytes]:
         """The stored embeddings by ``model`` of those of ``hashes`` that have one."""
-        import json
-
         sql = "SELECT sha256, windows FROM embeddings WHERE model = ? AND sha256 IN (SELECT value FROM json_each(?))"
         return dict(self._read(sql, (model, json.dumps(sorted(set(hashes))))))
 

@@ -9,8 +9,10 @@ are added with equal weight (``SEMANTIC_SHARE``): a parameter-free mix, nothing 
 test collection. The set of matching articles does not change, only their order.
 
 An article's closeness is the cosine similarity of its closest window to the query. The
-windows' embeddings are kept beside the index (``embedding_store``), by content hash, and
-read once per segment reader and store version (``segment_cache``).
+windows' embeddings are kept beside the index (``embedding_store``), by content hash. Which
+of a segment's articles have one is read once per segment reader and store version, their
+embeddings once per reader and number of them embedded (``segment_cache``): while an index is
+being embedded, a search reads only which articles are, until all of its matches are.
 
 A search ranks by meaning only when every article it matches has its embedding: while an
 index is still being embedded (``indexer.embed_articles``), a query whose matches are not all
@@ -60,11 +62,13 @@ def closeness_to(searcher, meaning: Meaning, docnums: np.ndarray) -> np.ndarray 
     closeness = np.zeros(len(docnums))
     version = meaning.store.version()
     for reader, inside, local in by_segment(searcher, docnums):
-        windows, first_window, window_count = segment_cache.CACHE.get(
-            reader, ("embeddings", meaning.model, version), lambda: _read(reader, meaning)
-        )
-        if not window_count[local].all():
+        embedded = _embedded(reader, meaning.store, meaning.model, version)
+        if not embedded[local].all():
             return None
+        # Embeddings depend on the content alone, so the same number of them is the same ones.
+        windows, first_window, window_count = segment_cache.CACHE.get(
+            reader, ("embeddings", meaning.model, int(embedded.sum())), lambda: _read(reader, meaning)
+        )
         # An article's windows are consecutive rows: the best of each run. (Articles without
         # windows take up no rows, so each run ends where the next stored article's begins.)
         stored = window_count > 0
@@ -79,7 +83,7 @@ def closeness_to(searcher, meaning: Meaning, docnums: np.ndarray) -> np.ndarray 
 def _read(reader, meaning: Meaning) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A segment's window embeddings (float32, one row a window), and each document's first
     window and window count (0: none stored)."""
-    (hashes,) = segment_cache.CACHE.get(reader, "sha256", lambda: (content_hashes(reader),))
+    hashes = _hashes(reader)
     found = meaning.store.windows(meaning.model, (sha.decode() for sha in hashes if sha))
     stored = [found.get(sha.decode(), b"") for sha in hashes]
     counts = np.array([len(value) // (2 * DIMENSIONS) for value in stored], dtype=np.int64)
@@ -87,6 +91,10 @@ def _read(reader, meaning: Meaning) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     joined = b"".join(stored)
     windows = np.frombuffer(joined, dtype=np.float16).reshape(-1, DIMENSIONS).astype(np.float32)
     return windows, first, counts
+
+
+def _hashes(reader) -> np.ndarray:
+    return segment_cache.CACHE.get(reader, "sha256", lambda: (content_hashes(reader),))[0]
 
 
 def content_hashes(reader) -> np.ndarray:
@@ -99,14 +107,23 @@ def content_hashes(reader) -> np.ndarray:
     return hashes
 
 
+def _embedded(reader, store: EmbeddingStore, model: str, version: int) -> np.ndarray:
+    """Which of the segment's documents have an embedding by ``model`` (a mask by docnum)."""
+
+    def read() -> tuple[np.ndarray]:
+        done = {sha.encode() for sha in store.embedded(model)}
+        return (np.array([sha in done for sha in _hashes(reader)], dtype=bool),)
+
+    return segment_cache.CACHE.get(reader, ("embedded", model, version), read)[0]
+
+
 def embedded_articles(searcher, store: EmbeddingStore, model: str) -> int:
     """How many of the searcher's articles have an embedding by ``model`` in ``store``."""
-    done = {sha.encode() for sha in store.embedded(model)}
-    count = 0
+    version, count = store.version(), 0
     for leaf, _ in searcher.leaf_searchers():
         reader = leaf.reader()
-        (hashes,) = segment_cache.CACHE.get(reader, "sha256", lambda: (content_hashes(reader),))
-        count += sum(hashes[docnum] in done for docnum in reader.all_doc_ids())
+        embedded = _embedded(reader, store, model, version)
+        count += int(embedded[list(reader.all_doc_ids())].sum())
     return count
 
 
