@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -98,6 +99,31 @@ def errors_exit_2() -> Iterator[None]:
         if os.environ.get("NEWSEARCH_DEBUG"):
             raise
         raise fail(f"internal error: {type(error).__name__}: {error} (set NEWSEARCH_DEBUG=1 for details)") from None
+
+
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a command killed by SIGINT
+
+
+@contextmanager
+def interruptible(index: Path) -> Iterator[None]:
+    """Ctrl-C (and SIGTERM, made the same) during an index run: what was committed is kept —
+    the words of every finished batch, every finished batch of embeddings — and the next run
+    goes on from there; say so, exit 130."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    except KeyboardInterrupt:
+        stderr().print(
+            f"newsearch: interrupted; what was committed is kept (searchable), `newsearch index --index {index}` goes on",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 class RateColumn(ProgressColumn):
@@ -191,7 +217,7 @@ def index_command(
     index is updated from the source it was built from; --replace points it at another.
     """
     mapping = field_mapping(field)
-    with errors_exit_2(), progress_bars(quiet) as (report, embedding):
+    with interruptible(index), errors_exit_2(), progress_bars(quiet) as (report, embedding):
         summary = api.index_corpus(
             corpus,
             index,

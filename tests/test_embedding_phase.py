@@ -173,6 +173,35 @@ def test_a_killed_embedding_run_keeps_what_it_embedded_and_the_next_run_goes_on(
     assert newsearch.index_corpus(corpus, index, analyse=False).embedded == 0
 
 
+TERMINATED_CLI = FAKE_MODEL + textwrap.dedent(
+    """
+    import sys
+    from newsearch import indexer
+    from newsearch.cli import app
+    indexer.EMBED_BATCH = 5
+    install(delay=0.05)
+    app(["index", "--corpus", sys.argv[1], "--index", sys.argv[2], "--no-nlp", "--semantic"], prog_name="newsearch")
+    """
+)
+
+
+def test_sigterm_while_embedding_stops_cleanly_and_the_next_run_goes_on(tmp_path, fake_model):
+    corpus, index = write_corpus(tmp_path / "corpus", articles(40)), tmp_path / "index"
+    command = [sys.executable, "-c", TERMINATED_CLI, str(corpus), str(index)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while stored_embeddings(index) < 10 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.terminate()
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted; what was committed is kept" in stderr and "Traceback" not in stderr
+    kept = stored_embeddings(index)
+    assert 10 <= kept < 40
+    again = newsearch.index_corpus(corpus, index, analyse=False)
+    assert again.embedded == 40 - kept and len(fake_model) == 40 - kept
+
+
 # --------------------------------------------------------------------------- which ranking
 
 
