@@ -1,11 +1,14 @@
 """Build and incrementally update a newsearch index from a corpus directory.
 
-The index directory holds the Whoosh index plus two files of ours:
+The index directory holds the Whoosh index plus files of ours:
 
 - ``newsearch.json`` — the schema version, the corpus it was built from, the NLP backends,
   and whether articles are embedded for semantic ranking (``--semantic``);
 - ``state.sqlite3`` — the manifest (for each indexed file: size, mtime and content hash), the
-  story state, and the Whoosh generation they belong to (see ``state``).
+  story state, and the Whoosh generation they belong to (see ``state``);
+- ``embeddings.sqlite3`` — the articles' embeddings, by content hash (see
+  ``embedding_store``), added after the words are committed (``embed_articles``): an index
+  is searchable first, ranked by words, and ranked by meaning once embedded.
 
 An update compares a directory scan (stat only) with the manifest: files whose size and
 mtime are unchanged are not read at all; the others are hashed and re-indexed only if their
@@ -91,7 +94,7 @@ class IndexMeta:
     schema_version: int
     corpus: str
     nlp: dict[str, str]
-    semantic: bool = False  # articles embedded for semantic ranking (see ``semantic``)
+    semantic: bool = False  # articles embedded for semantic ranking, once they are (see ``semantic``)
     fields: dict[str, str] = field(default_factory=dict)  # the dumps' field mapping (``sources.fields``)
     metadata: str | None = None  # a metadata table named explicitly (else the corpus root's)
 
