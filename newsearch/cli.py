@@ -461,7 +461,8 @@ def serve_command(
     quiet: QuietOption = False,
 ) -> None:
     """Serve the search page and the HTTP API (wraps ``newsearch.serve.create_app``); builds or
-    updates the index from its source first, as ``query`` does. Ctrl-C stops.
+    updates the index's words from its source first, as ``query`` does (articles not embedded
+    yet are embedded by ``newsearch index``, or in idle time with --watch). Ctrl-C stops.
 
     The JSON endpoints (/api/search, /api/quotes, /api/stories, /api/articles/ID, /api/health)
     return what the commands print with --json; /openapi.json describes them.
@@ -473,7 +474,7 @@ def serve_command(
             raise fail(SERVE_EXTRA_MISSING) from None
         raise
     with errors_exit_2():
-        bring_up_to_date(index, corpus, quiet)
+        bring_up_to_date(index, corpus, quiet, embed=False)  # the words: embedding would delay serving
         application = serve.create_app(index, watch=watch, corpus=corpus)
     if not serve.is_local(host):
         stderr().print(
@@ -513,9 +514,9 @@ def doctor_command(index: IndexOption = Path(api.DEFAULT_INDEX)) -> None:
         console.print(line, markup=False)
 
 
-def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:
-    """Build the index when missing, or update it from its source when that changed; a note
-    on stderr.
+def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool, embed: bool = True) -> None:
+    """Build the index when missing, or update it from its source when that changed, and
+    embed what is not (unless not ``embed``); a note on stderr.
 
     Which source: ``corpus`` when given (``--corpus`` or ``NEWSEARCH_CORPUS``; an existing index
     built from another is refused, exit 2); else the index's own (``./corpus`` only for a new
@@ -536,7 +537,7 @@ def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:
         note(quiet, f"building index {index} from {source} ...")
     try:
         with progress_bars(quiet) as (report, embedding):
-            summary = api.index_corpus(source, index, progress=report, embedding_progress=embedding)
+            summary = api.index_corpus(source, index, progress=report, embed=embed, embedding_progress=embedding)
     except (IndexLocked, MassRemoval) as not_now:
         if building:
             raise

@@ -300,6 +300,19 @@ def test_without_the_model_everything_works_by_words_and_says_so_once(tmp_path, 
     assert "searches rank by words" in runner.invoke(app, ["doctor", "--index", str(tmp_path / "index")]).stdout
 
 
+def test_serve_updates_the_words_but_does_not_wait_for_embeddings(tmp_path, fake_model, monkeypatch):
+    pytest.importorskip("fastapi", reason="the serve extra (FastAPI, uvicorn) is not installed")
+    from newsearch import serve
+
+    monkeypatch.setattr(serve, "run_server", lambda application, host, port: None)
+    corpus, index = write_corpus(tmp_path / "corpus", articles(3)), tmp_path / "index"
+    indexer.update_index(corpus, index, with_nlp=False, semantic=True, embed=False)
+    write_corpus(corpus, {"new.txt": "New\n\nThe harbour is busy."})
+    served = runner.invoke(app, ["serve", "--index", str(index), "-q"])
+    assert served.exit_code == 0, served.output
+    assert search(index, "harbour").total == 4 and fake_model == []  # the new article's words, no embedding
+
+
 # --------------------------------------------------------------------------- watch
 
 
