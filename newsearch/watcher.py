@@ -30,6 +30,7 @@ CATCH_UP_MS = 1000
 # work), for up to IDLE_EMBED_SECONDS before files that arrived meanwhile are looked at.
 IDLE_SLICE = 4
 IDLE_EMBED_SECONDS = 5.0
+EMBEDDED_NOTE = "{} articles embedded in idle time: every article is, searches rank by meaning"
 
 
 def _is_corpus_event(change: watchfiles.Change, path: str) -> bool:
@@ -54,11 +55,12 @@ def watch_corpus(
     """Update the index now, then after every burst of changes until ``stop`` is set.
 
     ``on_update`` receives each run's summary (the first one even when nothing changed, later
-    ones only when something did). When another process holds the index, the burst is retried
-    with the next one.
+    ones only when something did), and one more when idle-time embedding has embedded every
+    article (``UpdateSummary.embedded``, with a note). When another process holds the index,
+    the burst is retried with the next one.
     """
     on_update(_update(corpus, index_dir, with_nlp))
-    caught_up, to_embed = False, True
+    caught_up, to_embed, embedded = False, True, 0
     # A corpus that is one dump is watched through its folder, so that a dump replaced by a
     # rename (as editors and exporters write files) is still seen.
     watched, wanted = (corpus.parent, _is_this(corpus)) if corpus.is_file() else (corpus, _is_corpus_event)
@@ -73,7 +75,11 @@ def watch_corpus(
         yield_on_timeout=True,
     ):
         if not changes and to_embed:
-            to_embed = _embed_while_idle(index_dir, stop)
+            done, to_embed = _embed_while_idle(index_dir, stop)
+            embedded += done
+            if embedded and not to_embed:
+                on_update(UpdateSummary(embedded=embedded, notes=(EMBEDDED_NOTE.format(embedded),)))
+                embedded = 0
         if not changes and caught_up:
             continue
         try:
@@ -90,18 +96,20 @@ def _is_this(dump: Path) -> Callable[[watchfiles.Change, str], bool]:
     return lambda change, path: Path(path).resolve() == resolved
 
 
-def _embed_while_idle(index_dir: Path, stop: threading.Event | None) -> bool:
-    """Embed articles for up to ``IDLE_EMBED_SECONDS`` (stopping early when ``stop`` is set);
-    whether some are left (or another process holds the index: try again later)."""
-    deadline = time.monotonic() + IDLE_EMBED_SECONDS
+def _embed_while_idle(index_dir: Path, stop: threading.Event | None) -> tuple[int, bool]:
+    """Embed articles for up to ``IDLE_EMBED_SECONDS`` (stopping early when ``stop`` is set):
+    how many were, and whether some are left (or another process holds the index: try again
+    later)."""
+    deadline, embedded = time.monotonic() + IDLE_EMBED_SECONDS, 0
     while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
         try:
-            _, left = embed_articles(index_dir, limit=IDLE_SLICE, lock_timeout=0)
+            done, left = embed_articles(index_dir, limit=IDLE_SLICE, lock_timeout=0)
         except IndexLocked:
-            return True
+            return embedded, True
+        embedded += done
         if not left:
-            return False
-    return True
+            return embedded, False
+    return embedded, True
 
 
 def _update(corpus: Path, index_dir: Path, with_nlp: bool) -> UpdateSummary:

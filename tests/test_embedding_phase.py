@@ -338,6 +338,8 @@ def test_watch_embeds_in_idle_time(tmp_path, fake_model, monkeypatch):
         stop.set()
         thread.join(30)
     assert any(update.added == ("new.txt",) and update.embedded == 0 for update in updates)  # words first
+    done = [update for update in updates if update.embedded]
+    assert [update.embedded for update in done] == [5, 1] and "searches rank by meaning" in done[0].notes[0]
     assert search(index).ranking == "semantic"
 
 
