@@ -9,11 +9,18 @@ python -m bench story-diffs [--reuters-no-nlp]   # not part of `all` (~5 min: tw
 python -m bench size [--corpus bbc --corpus time --corpus reuters] [--churn-runs 10]
 python -m bench wait [--runs 5] [--cold 2] [--corpus bbc] [--before REV]   # not part of `all` (~8 min)
 python -m bench embedding-cost [--sample 200] [--minilm-sample 10] [--points static,MiniLM 128]   # not part of `all` (MiniLM over LISA: an hour, once; cached)
+python -m bench embedding [--corpus bbc] [--embed-limit N]  # not part of `all` (Reuters embeds for 15+ min)
+
+New indexes embed their articles by default (issue 22); the benchmarks build word-only
+indexes unless they say otherwise (``NEWSEARCH_SEMANTIC=off``, set here), so that their
+figures stay those of the words. ``embedding`` times the default build against them, and
+``newsearch-semantic`` (relevance, speed) builds with ``semantic=True``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 
 from bench.archives import Settings as ArchiveSettings
@@ -21,6 +28,7 @@ from bench.archives import run_archives
 from bench.corpora import SPEED_CORPORA
 from bench.embedding_cost import Settings as EmbeddingCostSettings
 from bench.embedding_cost import run_embedding_cost
+from bench.embedding import run_embedding
 from bench.engines import ENGINE_NAMES
 from bench.http_load import Settings as HttpSettings
 from bench.http_load import run_http
@@ -187,11 +195,22 @@ def parser() -> argparse.ArgumentParser:
         "--cached-only", action="store_true",
         help="leave out MiniLM points not yet embedded (and cached) for a collection, instead of embedding it",
     )
+    embedding = commands.add_parser(
+        "embedding",
+        help="time until a new index is searchable, and until it is fully embedded, against a word-only build",
+    )
+    embedding.add_argument(
+        "--corpus", choices=sorted(SPEED_CORPORA), action="append", help="repeatable (default: all)"
+    )
+    embedding.add_argument(
+        "--embed-limit", type=positive, help="embed only this many articles and extrapolate (default: embed all)"
+    )
     return main
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
+    os.environ.setdefault("NEWSEARCH_SEMANTIC", "off")
     if args.command in ("all", "relevance"):
         run_relevance(args.engines, getattr(args, "topics", None))
     if args.command in ("all", "speed"):
@@ -223,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         run_story_diffs(reuters_nlp=not args.reuters_no_nlp)
     if args.command == "wait":
         run_wait(WaitSettings(args.runs, args.cold, tuple(args.corpus or SPEED_CORPORA), args.before, warmup=args.warmup))
+    if args.command == "embedding":
+        run_embedding(args.corpus or sorted(SPEED_CORPORA), args.embed_limit)
     if args.command in ("all", "http"):
         defaults = HttpSettings()
         run_http(

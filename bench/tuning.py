@@ -26,7 +26,8 @@ from whoosh.analysis import LowercaseFilter, StemFilter
 
 import newsearch
 from newsearch import indexer, nlp, schema as newsearch_schema, search, semantic
-from newsearch.embeddings import embed_query
+from newsearch.embedding_store import EmbeddingStore
+from newsearch.embeddings import embed_query, model_id
 from newsearch.text import AcronymFilter, NewsTokenizer
 from bench.corpora import RELEVANCE_COLLECTIONS, Collection, write_corpus
 from bench.engines import Ranked, tie_break
@@ -234,12 +235,13 @@ def ranker(index: Path, variant: Variant) -> Callable[[str], list[Ranked]]:
     """Rank one query as ``Index.search`` would, under ``variant``."""
     ix = whoosh_index.open_dir(str(index))
     searcher = ix.searcher(weighting=weighting_for(variant.idf))
+    store = EmbeddingStore(index)
 
     def rank(text: str) -> list[Ranked]:
         parsed = search.parse_query(text, ix.schema, variant.mode)
         if variant.pairs:
             parsed = with_pairs(parsed, *variant.pairs)
-        meaning = None if variant.semantic_share is None else embed_query(text)
+        meaning = None if variant.semantic_share is None else semantic.Meaning(embed_query(text), store, model_id())
         found = search.run_search(searcher, parsed, "", DEPTH, 0, False, 0, variant.feedback, meaning)
         return [Ranked(hit.id, hit.score) for hit in found.hits]
 

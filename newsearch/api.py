@@ -26,6 +26,7 @@ from whoosh import index as whoosh_index
 
 from . import freshness
 from .meta import READ_ERRORS, check_schema, damaged, has_index_files, index_exists, source_of
+from .embedding_store import EmbeddingStore
 from .models import (
     ArticleNotFound,
     ArticleView,
@@ -62,6 +63,7 @@ from .search import (
 # calls that use them: a search in a fresh process (``newsearch query``) pays for none of them.
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
+    from .semantic import Meaning
 
 T = TypeVar("T")
 DEFAULT_INDEX = "index"
@@ -114,6 +116,8 @@ def index_corpus(
     allow_mass_removal: bool = False,
     fields: Mapping[str, str] | None = None,
     metadata: str | os.PathLike | None = None,
+    embed: bool = True,
+    embedding_progress: Progress | None = None,
 ) -> UpdateSummary:
     """Build or incrementally update the index at ``index`` from the articles in ``corpus``:
     a folder of article files (``.txt``, ``.html``) and dumps (JSON Lines, CSV, TSV, gzipped
@@ -130,10 +134,17 @@ def index_corpus(
     or ``metadata.csv`` at the corpus root); both are remembered by the index (None keeps them).
     Only new and changed files and records are read; deleted ones are removed. ``full=True`` rebuilds from
     scratch. ``analyse=False`` skips the NLP stage (quotes, entities). ``semantic=True`` embeds
-    every article so that searches also rank by meaning (needs the ``semantic`` extra; builds
-    take 30-40x as long: BBC's 2,225 articles about 4 minutes instead of 6 s on two cores),
-    ``False`` stops doing so, ``None`` (the default) keeps what the index does; switching
-    rebuilds the index. ``progress(done, total)`` is called after each file that had to be read.
+    every article so that searches also rank by meaning (``SemanticUnavailable`` without the
+    model, the ``semantic`` extra), ``False`` stops doing so and drops the embeddings, ``None``
+    (the default) keeps what the index does — a new index embeds when the model is installed
+    (else a note says how to get it, and searches rank by words). Embedding follows the words:
+    the index is searchable, ranked by words, as soon as they are committed, and the articles
+    are embedded after that in the same call (30-40x the words' time: BBC's 2,225 articles
+    about 4 minutes instead of 6 s on two cores), a batch at a time, so that an interrupted
+    run keeps what it embedded and the next one goes on from there; ``embed=False`` leaves the
+    embedding to a later run (or to ``watch``, which embeds in idle time).
+    ``progress(done, total)`` is called after each file that had to be read,
+    ``embedding_progress(done, total)`` as articles are embedded.
     ``optimize=True`` merges the index into one segment afterwards (worth it after many small
     updates: queries get faster). Raises ``CorpusNotFound`` (``SourceMissing``),
     ``SourceMismatch``, ``MassRemoval``, ``IndexLocked`` or ``SemanticUnavailable``.
@@ -152,6 +163,8 @@ def index_corpus(
         allow_mass_removal=allow_mass_removal,
         fields=fields,
         metadata=Path(metadata) if metadata is not None else None,
+        embed=embed,
+        embedding_progress=embedding_progress,
     )
 
 
@@ -226,11 +239,11 @@ def diagnose(index: str | os.PathLike = DEFAULT_INDEX) -> Diagnosis:
     index = Path(index)
     try:
         with Index(index) as ix:
-            semantic = "on" if ix.semantic else "off"
+            health = ix.health()
             gone = "" if ix.corpus.exists() else " (gone: searched as it is, not updated)"
             state = (
-                f"{len(ix)} articles from {ix.corpus}{gone}, schema {SCHEMA_VERSION}, built with NLP "
-                f"{ix.nlp_backends or 'off'}, semantic ranking {semantic}"
+                f"{health.articles} articles from {ix.corpus}{gone}, schema {SCHEMA_VERSION}, built with NLP "
+                f"{ix.nlp_backends or 'off'}, {_semantic_state(health)}"
             )
     except NewsearchError as error:
         state = str(error)
@@ -257,6 +270,25 @@ def check_index(index: str | os.PathLike = DEFAULT_INDEX) -> IndexCheck:
     from . import integrity
 
     return integrity.check_index(Path(index))
+
+
+def _semantic_state(health: Health) -> str:
+    """Which ranking the index's searches use, and why, in words (for ``doctor``)."""
+    from .embeddings import model_dir
+    from .models import SemanticUnavailable
+
+    if not health.semantic:
+        return "semantic ranking off (`newsearch index --semantic` turns it on): searches rank by words"
+    try:
+        model_dir()
+    except SemanticUnavailable as missing:
+        return f"semantic ranking on, but searches rank by words: {missing}"
+    if health.embedded < health.articles:
+        return (
+            f"semantic ranking on, {health.embedded} of {health.articles} articles embedded: a search ranks "
+            "by meaning once all its matches are (`newsearch index` embeds the rest)"
+        )
+    return f"semantic ranking on, all {health.articles} articles embedded: searches rank by meaning"
 
 
 def check_query(query: str) -> None:
@@ -334,8 +366,9 @@ class Index:
         self.path = path
         self.corpus = Path(meta.corpus)
         self.nlp_backends = dict(meta.nlp)
-        self.semantic = meta.semantic  # articles embedded: searches rank by meaning too
+        self.semantic = meta.semantic  # articles embedded: searches rank by meaning too, once they are
         self.last_update = last_update
+        self._embeddings = EmbeddingStore(path)  # read-only: a search never writes
         self._lock = threading.RLock()
         try:
             self._whoosh, self._searcher = _open_newest(path)
@@ -380,17 +413,19 @@ class Index:
         article are listed in ``Hit.versions``; ``collapse=False`` shows every article.
         ``facets=N`` also counts the N most frequent people, organisations and places among
         all matching articles (``SearchResults.facets``).
-        In an index built with ``semantic=True``, the matching articles are ranked by a mix of
-        their word-matching score and how close they are in meaning to the query (scores are
-        then z-scores: 0 is the average match); ``semantic=False`` ranks by words alone.
+        In a semantic index (the default when the model is installed), once every matching
+        article has its embedding, the matches are ranked by a mix of their word-matching score
+        and how close they are in meaning to the query (``SearchResults.ranking`` is then
+        ``"semantic"`` and scores are z-scores: 0 is the average match); else, and with
+        ``semantic=False`` or without the model, by words alone (``"words"``: the word-matching
+        score, higher is better).
         ``since``/``until`` keep the articles published in that time, both ends inclusive, each a
         date or a date-time (``"1987-03-01"``, ``"1987-03"``, ``"1987-03-01T12:00"``; UTC);
         undated articles are left out then. ``sources`` keeps the articles of those sources
         (whole names, case aside). ``sort="newest"`` or ``"oldest"`` orders the hits by date
         instead of score (undated last; a collapsed story is placed by its best-matching
         version). ``timeline=True`` counts every match over time (``SearchResults.timeline``).
-        Raises ``QueryError`` for a query that cannot be understood (or a bad date),
-        ``SemanticUnavailable`` when the index is semantic but the model is not installed.
+        Raises ``QueryError`` for a query that cannot be understood (or a bad date).
         """
         if limit < 1:
             raise ValueError("limit must be at least 1")
@@ -402,11 +437,7 @@ class Index:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
         parsed = parse_query(query, self._schema, mode)
         filters = Filters(since, until, tuple(sources)).queries()
-        meaning = None
-        if semantic and self.semantic:
-            from .embeddings import embed_query
-
-            meaning = embed_query(query)
+        meaning = self._meaning(query) if semantic and self.semantic else None
         options = (str(self.corpus), limit, passages, collapse, facets, feedback, meaning)
         found = self._with_latest(
             lambda searcher: run_search(searcher, parsed, *options, filters=filters, sort=sort, timeline=timeline, offset=offset)
@@ -420,7 +451,18 @@ class Index:
             facets=found.facets,
             timeline=found.timeline,
             offset=offset,
+            ranking=found.ranking,
         )
+
+    def _meaning(self, query: str) -> Meaning | None:
+        """The query's embedding and the articles' to compare it with; None without the model
+        or before any article is embedded (no 10 ms spent on a query embedding then)."""
+        from . import embeddings
+        from .semantic import Meaning
+
+        if not self._embeddings.version() or not embeddings.available():
+            return None
+        return Meaning(embeddings.embed_query(query), self._embeddings, embeddings.model_id())
 
     def _with_latest(self, work: Callable[[Searcher], T]) -> T:
         """``work(searcher)`` on the newest committed generation (see ``_through_commits``)."""
@@ -554,9 +596,18 @@ class Index:
                 last_update=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(committed)),
                 source=str(self.corpus),
                 semantic=self.semantic,
+                embedded=self._embedded(searcher),
             )
 
         return self._with_latest(read)
+
+    def _embedded(self, searcher: Searcher) -> int:
+        from . import embeddings
+        from .semantic import embedded_articles
+
+        if not self.semantic or not self._embeddings.version() or not embeddings.available():
+            return 0
+        return embedded_articles(searcher, self._embeddings, embeddings.model_id())
 
     def explain(self, query: str, *, mode: Mode = "auto") -> str:
         """The query as Whoosh will run it, and its filters (for ``newsearch query --explain``)."""
@@ -568,6 +619,7 @@ class Index:
 
     def close(self) -> None:
         with self._lock:
+            self._embeddings.close()
             self._searcher.close()
             self._whoosh.close()
 

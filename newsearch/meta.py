@@ -32,7 +32,7 @@ class IndexMeta:
     schema_version: int
     corpus: str
     nlp: dict[str, str]
-    semantic: bool = False  # articles embedded for semantic ranking (see ``semantic``)
+    semantic: bool = False  # articles embedded for semantic ranking, once they are (see ``semantic``)
     fields: dict[str, str] = field(default_factory=dict)  # the dumps' field mapping (``sources.fields``)
     metadata: str | None = None  # a metadata table named explicitly (else the corpus root's)
 

@@ -19,6 +19,9 @@ from typing import Literal
 EntityKind = Literal["PERSON", "ORGANIZATION", "PLACE"]
 SpeakerSource = Literal["name", "pronoun", "previous"]
 Bucket = Literal["day", "week", "month", "year"]
+# How a search ranked its matches: by words alone, or by words mixed with closeness in meaning
+# (``semantic``); each gives ``Hit.score`` its own meaning (see README, "JSON output").
+RankedBy = Literal["words", "semantic"]
 
 
 # --------------------------------------------------------------------------- articles
@@ -246,7 +249,9 @@ class SearchResults:
     articles, and (when asked for) facets: the most frequent ``people``, ``organisations``,
     ``places`` and ``sources`` among all matching articles, and the ``timeline`` of when they
     were published. ``offset`` is the rank (from 0) of the first hit: ``hits`` are the matches
-    ``offset .. offset + limit`` of the ranking (a collapsed story counts as one)."""
+    ``offset .. offset + limit`` of the ranking (a collapsed story counts as one). ``ranking``
+    is how they were ranked: ``"words"``, or ``"semantic"`` when every matching article had
+    its embedding and the search mixed in closeness in meaning."""
 
     query: str
     total: int
@@ -256,6 +261,7 @@ class SearchResults:
     facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
     timeline: Timeline | None = None
     offset: int = 0
+    ranking: RankedBy = "words"
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,13 +291,17 @@ class ArticleView:
 @dataclass(frozen=True, slots=True)
 class Health:
     """What ``Index.health`` reports: the committed generation searched, how many articles it
-    holds, and when it was last committed (``YYYY-MM-DDTHH:MM:SSZ``, UTC)."""
+    holds, and when it was last committed (``YYYY-MM-DDTHH:MM:SSZ``, UTC); whether the index
+    ranks by meaning (``semantic``), and how many of its articles have their embedding by the
+    installed model (``embedded``; 0 without the model): a search ranks by meaning once all
+    the articles it matches have one."""
 
     generation: int
     articles: int
     last_update: str
     source: str
     semantic: bool
+    embedded: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,6 +412,10 @@ class UpdateSummary:
     full_rebuild: bool = False
     seconds: float = 0.0
     notes: tuple[str, ...] = field(default=())
+    # When the words were committed (the index searchable), and how many articles were
+    # embedded after that, for semantic ranking (a run that embeds finishes, or is interrupted).
+    searchable_seconds: float = 0.0
+    embedded: int = 0
 
     @property
     def changed(self) -> bool:

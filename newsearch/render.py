@@ -241,7 +241,9 @@ def summary_line(summary: UpdateSummary, index: str) -> str:
         f"{len(summary.removed)} removed, {summary.unchanged} unchanged, "
         f"{len(summary.skipped)} skipped"
         + (f", {len(summary.warnings)} with warnings" if summary.warnings else "")
-        + f" ({summary.seconds:.2f}s)"
+        + f" ({summary.seconds:.2f}s"
+        + (f"; searchable after {summary.searchable_seconds:.2f}s, then {summary.embedded} embedded" if summary.embedded else "")
+        + ")"
     )
 
 
@@ -295,6 +297,7 @@ def results_json(results: SearchResults) -> dict[str, Any]:
         "query": results.query,
         "total": results.total,
         "offset": results.offset,
+        "ranking": results.ranking,
         "hits": [hit_json(hit) for hit in results.hits],
     }
     if results.facets:
@@ -459,5 +462,7 @@ def summary_json(summary: UpdateSummary) -> dict[str, Any]:
         "fallback_decoded": list(summary.fallback_decoded),
         "full_rebuild": summary.full_rebuild,
         "seconds": round(summary.seconds, 3),
+        "searchable_seconds": round(summary.searchable_seconds, 3),
+        "embedded": summary.embedded,
         "notes": list(summary.notes),
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cache
 
-from whoosh import analysis, columns, fields, formats
+from whoosh import analysis, fields, formats
 
 from .codec import read_varints, write_varint
 from .models import Span
@@ -63,13 +63,9 @@ def build_schema() -> fields.Schema:
         story=fields.ID(stored=True, sortable=True),
         # Sentence spans of the body, split at index time so passages need no NLP model.
         sentences=fields.STORED(),
-        # Semantic indexes only: the article's window embeddings (``embeddings.embed_article``),
-        # a column so that a search reads a whole segment's at once.
-        embedding=fields.COLUMN(columns.VarBytesColumn()),
-        # Display data: quotes and entities as JSON (absent when there are none), and file
-        # identity for the manifest.
+        # Display data: quotes and entities as JSON, and file identity for the manifest.
         analysis=fields.STORED(),
-        sha256=fields.STORED(),
+        sha256=fields.ID(stored=True),  # also what embeddings are kept by (``embedding_store``)
         size=fields.STORED(),
         mtime_ns=fields.STORED(),
         # Archive metadata. ``date`` is for date: queries and --since/--until ranges;

@@ -34,7 +34,7 @@ from .archive import (
     rewrite_date_clauses,
     split_filters,
 )
-from .models import ArticleView, FacetValue, Hit, Pair, QueryError, StoryGroup, Timeline, Version
+from .models import ArticleView, FacetValue, Hit, Pair, QueryError, RankedBy, StoryGroup, Timeline, Version
 from .nlp import Analysis
 from .passages import MatchPattern, WordPattern, choose_passages, lead_passage, mark, words_of
 from .schema import ARCHIVE_FIELDS, FIELD_ALIASES, META_PREFIX, SEARCHABLE_FIELDS, unpack_spans
@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # scoring (and numpy) are imported by the first search, not b
     import numpy as np
 
     from .scoring import Ranking, Scored
+    from .semantic import Meaning
 
 Mode = Literal["auto", "all", "any"]
 
@@ -434,6 +435,7 @@ class SearchOutcome:
     facets: dict[str, tuple[FacetValue, ...]]
     suggestion: str | None = None
     timeline: Timeline | None = None
+    ranking: RankedBy = "words"
 
 
 def run_search(
@@ -445,7 +447,7 @@ def run_search(
     collapse: bool = True,
     facets: int = 0,
     feedback: bool = True,
-    meaning: np.ndarray | None = None,
+    meaning: Meaning | None = None,
     *,
     filters: tuple[wq.Query, ...] = (),
     sort: Sort = "relevance",
@@ -461,8 +463,9 @@ def run_search(
     people, organisations and places among *all* matching articles are counted too. With
     ``feedback``, a ranked query is re-ranked by its expansion (see ``rerank``; which queries:
     ``wants_feedback``); the articles it matches stay the same. With the query's embedding
-    (``meaning``), the ranking is mixed with each article's closeness to it (``semantic.fuse``).
-    A query that matches nothing gets a spelling ``suggestion``.
+    (``meaning``), the ranking is mixed with each article's closeness to it (``semantic.fuse``)
+    when every matching article has its embedding; ``ranking`` says whether it was. A query
+    that matches nothing gets a spelling ``suggestion``.
 
     ``filters`` (with the query's own, ``parsed.filters``) narrow the matches before anything
     else; ``sort="newest"``/``"oldest"`` orders the hits by date instead of score (undated
@@ -481,10 +484,13 @@ def run_search(
         ranking = keep_matching(searcher, ranking, (*parsed.filters, *filters))
     if feedback and len(ranking) and wants_feedback(parsed, semantic=meaning is not None):
         ranking = rerank(searcher, parsed.query, ranking)
+    ranked: RankedBy = "words"
     if meaning is not None and parsed.query is not None:
         from .semantic import fuse
 
-        ranking = fuse(searcher, ranking, meaning)
+        fused = fuse(searcher, ranking, meaning)
+        if fused is not None:
+            ranking, ranked = fused, "semantic"
     if sort == "relevance":
         best = _page_by_score(searcher, ranking, offset, limit, collapse)
     else:
@@ -499,7 +505,7 @@ def run_search(
         ]
     found = count_facets(searcher, ranking, facets) if facets else {}
     when = _timeline(searcher, ranking) if timeline else None
-    return SearchOutcome(len(ranking), hits, found, None if hits else suggest(searcher, parsed.text), when)
+    return SearchOutcome(len(ranking), hits, found, None if hits else suggest(searcher, parsed.text), when, ranked)
 
 
 def check_expansion(searcher, query: wq.Query) -> None:

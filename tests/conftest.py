@@ -16,6 +16,9 @@ SEED_REWRITE = SHIPPED_CORPUS / "aleppo-ceasefire-rewrite.txt"
 # Tests never download: point newsearch at the offline NLTK data beside the repo, if present.
 if "NEWSEARCH_NLTK_DATA" not in os.environ and (SHARED / "nltk_data").is_dir():
     os.environ["NEWSEARCH_NLTK_DATA"] = str(SHARED / "nltk_data")
+# New indexes rank by words unless a test asks for embeddings (``semantic=True``): the tiny
+# corpora here are about word matching, and the model's work would only slow them down.
+os.environ.setdefault("NEWSEARCH_SEMANTIC", "off")
 
 
 def write_corpus(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -44,7 +44,7 @@ def index_content(index: Path) -> dict:
 
 def test_workers_hand_the_writer_stemmed_words_and_the_text_to_store(corpus, tmp_path):
     file = next(f for f in scan(corpus).files if f.id == "us.txt")
-    work = indexer._Work(tmp_path / "cache.sqlite3", with_nlp=False, semantic=False, corpus=corpus, fields={})
+    work = indexer._Work(tmp_path / "cache.sqlite3", with_nlp=False, corpus=corpus, fields={})
     document = indexer._prepare(file, work).document
     assert document["title"] == ["us", "and", "us", "talk"]
     assert document["_stored_title"] == "U.S. and US talks"

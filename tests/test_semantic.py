@@ -1,5 +1,5 @@
-"""Semantic ranking: the numpy MiniLM encoder, embeddings stored in the index, and the hybrid
-ranking a search of a semantic index makes."""
+"""Semantic ranking: the numpy MiniLM encoder, embeddings stored beside the index, and the
+hybrid ranking a search of a semantic index makes."""
 
 from __future__ import annotations
 
@@ -101,12 +101,13 @@ def test_closeness_is_the_best_window_across_segments_and_deletions(tmp_path, mo
     write_corpus(corpus, {"long.txt": long_article})
     (corpus / "football.txt").unlink()  # a deletion in the first segment
     newsearch.index_corpus(corpus, index, analyse=False)
-    query = embeddings.embed_query("a truce to end the war")
     with newsearch.open_index(index) as ix:
+        meaning = ix._meaning("a truce to end the war")
+        query = meaning.vector
         searcher = ix._searcher
         assert len(searcher.reader().leaf_readers()) >= 2
         docnums = np.array(sorted(searcher.document_numbers()), dtype=np.int64)
-        got = semantic.closeness_to(searcher, query, docnums)
+        got = semantic.closeness_to(searcher, meaning, docnums)
         closest_window = {}
         for docnum, closeness in zip(docnums.tolist(), got):
             fields = searcher.stored_fields(docnum)
@@ -118,15 +119,15 @@ def test_closeness_is_the_best_window_across_segments_and_deletions(tmp_path, mo
 
 
 def stored_closeness(index: Path) -> dict[str, float]:
-    """Each article's closeness to QUERY as the index stores it (-1: no embedding stored)."""
+    """Each article's closeness to QUERY as its stored embedding gives it."""
     with newsearch.open_index(index) as ix:
         searcher = ix._searcher
         docnums = np.array(sorted(searcher.document_numbers()), dtype=np.int64)
-        closeness = semantic.closeness_to(searcher, embeddings.embed_query(QUERY), docnums)
+        closeness = semantic.closeness_to(searcher, ix._meaning(QUERY), docnums)
         return {searcher.stored_fields(d)["id"]: float(c) for d, c in zip(docnums.tolist(), closeness)}
 
 
-def test_the_index_keeps_its_setting_and_switching_rebuilds(tmp_path):
+def test_the_index_keeps_its_setting_and_switching_embeds_or_drops(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", ARTICLES)
     index = tmp_path / "index"
     newsearch.index_corpus(corpus, index, analyse=False, semantic=True)
@@ -137,15 +138,19 @@ def test_the_index_keeps_its_setting_and_switching_rebuilds(tmp_path):
         assert ix.semantic
     assert len(stored_closeness(index)) == 5 and min(stored_closeness(index).values()) > -1  # all embedded
     off = newsearch.index_corpus(corpus, index, analyse=False, semantic=False)
-    assert off.full_rebuild and len(off.added) == 5
-    assert off.notes == ("semantic ranking turned off: every article indexed again",)
+    assert not off.full_rebuild and not off.changed  # the words stay as they are
+    assert off.notes == ("semantic ranking turned off: embeddings dropped",)
     with newsearch.open_index(index) as ix:
-        assert not ix.semantic
-        assert ix.search(QUERY, mode="any", feedback=False).hits[0].id == "football.txt"
-    assert set(stored_closeness(index).values()) == {-1.0}  # no embedding left
+        assert not ix.semantic and ix.health().embedded == 0
+        found = ix.search(QUERY, mode="any", feedback=False)
+        assert found.hits[0].id == "football.txt" and found.ranking == "words"
+    on = newsearch.index_corpus(corpus, index, analyse=False, semantic=True)
+    assert not on.changed and on.embedded == 5
+    with newsearch.open_index(index) as ix:
+        assert ix.search(QUERY, mode="any", feedback=False).ranking == "semantic"
 
 
-def test_a_full_rebuild_takes_unchanged_articles_embeddings_from_the_cache(tmp_path, monkeypatch):
+def test_a_full_rebuild_keeps_unchanged_articles_embeddings(tmp_path, monkeypatch):
     corpus = write_corpus(tmp_path / "corpus", ARTICLES)
     index = tmp_path / "index"
     newsearch.index_corpus(corpus, index, analyse=False, semantic=True)
@@ -173,7 +178,7 @@ def test_cli_builds_and_queries_a_semantic_index(tmp_path):
     assert json.loads(found.stdout)["hits"][0]["id"] == "truce.txt"
     words = runner.invoke(app, ["query", QUERY, *where, "--any", "--no-feedback", "--no-semantic", "--json"])
     assert json.loads(words.stdout)["hits"][0]["id"] == "football.txt"
-    assert "semantic ranking on" in runner.invoke(app, ["doctor", "--index", index]).stdout
+    assert "semantic ranking on, all 4 articles embedded" in runner.invoke(app, ["doctor", "--index", index]).stdout
 
 
 def test_without_the_model_semantic_is_a_one_line_error_and_nothing_is_written(tmp_path, monkeypatch):
@@ -191,23 +196,22 @@ def test_without_the_model_semantic_is_a_one_line_error_and_nothing_is_written(t
         assert not ix.semantic and len(ix) == 4
 
 
-def test_a_semantic_index_without_the_model_can_still_be_searched_by_words(semantic_index, monkeypatch):
+def test_a_semantic_index_without_the_model_is_searched_and_updated_by_words(semantic_index, monkeypatch):
     # Last in the module: it adds a file to the shared fixture's corpus.
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
     clear_models()
     try:
         with newsearch.open_index(semantic_index) as ix:
-            with pytest.raises(newsearch.SemanticUnavailable, match="--no-semantic"):
-                ix.search(QUERY)
-            assert ix.search(QUERY, semantic=False).hits
-        # Nothing to embed: an update that reads no file does not need the model either.
+            found = ix.search(QUERY, mode="any", feedback=False)
+            assert found.ranking == "words" and found.hits[0].id == "football.txt"
         corpus = Path(ix.corpus)
         assert newsearch.index_corpus(corpus, semantic_index, analyse=False).unchanged == 4
         write_corpus(corpus, {"late.txt": "Late news\n\nThe envoys signed an accord."})
-        with pytest.raises(newsearch.SemanticUnavailable):
-            newsearch.index_corpus(corpus, semantic_index, analyse=False)
+        update = newsearch.index_corpus(corpus, semantic_index, analyse=False)
+        assert update.added == ("late.txt",) and update.embedded == 0
+        assert any("uv sync --extra semantic" in note for note in update.notes)
         with newsearch.open_index(semantic_index) as ix:
-            assert len(ix) == 4
+            assert len(ix) == 5 and ix.semantic
     finally:
         clear_models()
 
@@ -275,21 +279,21 @@ def fake_model(tmp_path, monkeypatch):
 
 
 def test_the_cache_key_changes_with_the_model_and_the_code(fake_model, monkeypatch):
-    key = embeddings.cache_key("abc")
-    assert key.startswith("abc:") and key == embeddings.cache_key("abc")
+    key = embeddings.model_id()
+    assert key == embeddings.model_id()
     # The fake model embeds like the real one: windows of its width, unit length.
     stored = np.frombuffer(embeddings.embed_article("Truce", "The army and the war."), dtype=np.float16)
     assert stored.shape == (24,) and np.linalg.norm(stored.astype(np.float32)) == pytest.approx(1, abs=1e-2)
     write_fake_model(fake_model, seed=1)  # other weights, same file names
     embeddings.model_id.cache_clear()
-    changed_model = embeddings.cache_key("abc")
+    changed_model = embeddings.model_id()
     assert changed_model != key
     monkeypatch.setattr(embeddings, "MAX_WINDOWS", 2)  # less of each article embedded
     embeddings.model_id.cache_clear()
-    fewer_windows = embeddings.cache_key("abc")
+    fewer_windows = embeddings.model_id()
     monkeypatch.setattr(embeddings, "EMBEDDING_VERSION", embeddings.EMBEDDING_VERSION + 1)
     embeddings.model_id.cache_clear()
-    assert len({key, changed_model, fewer_windows, embeddings.cache_key("abc")}) == 4
+    assert len({key, changed_model, fewer_windows, embeddings.model_id()}) == 4
 
 
 def test_a_repeated_query_is_not_embedded_again(monkeypatch):

@@ -297,7 +297,7 @@ def add_api(app: FastAPI, limits: Limits) -> None:
         facets: Annotated[
             bool, Query(description="Count the 10 most frequent people, organisations, places and sources among all matches (--facets).")
         ] = False,
-        semantic: Annotated[bool, Query(description="Rank by meaning too, if the index was built with --semantic.")] = True,
+        semantic: Annotated[bool, Query(description="Rank by meaning too, once every matching article is embedded (the JSON's ranking says which).")] = True,
         feedback: Annotated[bool, Query(description="Re-rank ranked (any-term) queries with words of their best hits.")] = True,
         since: Annotated[str | None, Query(description="Only articles published on or after this date (1987-03-01, 1987-03, 1987-03-01T12:00).")] = None,
         until: Annotated[str | None, Query(description="Only articles published on or before this date (inclusive).")] = None,
