@@ -549,7 +549,7 @@ def serve_command(
 ) -> None:
     """Serve the search page and the HTTP API (wraps newsearch.serve.create_app); builds or
     updates the index's words from its source first, as query does (articles not embedded
-    yet are embedded by ``newsearch index``, or in idle time with --watch). Ctrl-C stops.
+    yet are embedded by newsearch index, or in idle time with --watch). Ctrl-C stops.
 
     The JSON endpoints (/api/search, /api/quotes, /api/stories, /api/articles/ID, /api/health)
     return what the commands print with --json; /openapi.json describes them.

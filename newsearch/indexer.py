@@ -592,7 +592,7 @@ def update_index(
                 if optimize and _segment_count(ix) > 1:
                     _optimize(ix, state)
             searchable = time.perf_counter() - started
-            embedded = 0
+            embedded, unembedded = 0, False  # unembedded: articles may be left to embed
             if not semantic:
                 if switched:
                     with EmbeddingStore(index_dir, writable=True) as store:
@@ -601,7 +601,10 @@ def update_index(
                 if plan.to_read:  # said once, when articles are read, not on every run
                     notes.append(f"searches rank by words alone: {missing}")
             elif embed:
-                embedded, _ = _embed(ix, index_dir, manifest, embedding_progress)
+                embedded, left = _embed(ix, index_dir, manifest, embedding_progress)
+                unembedded = left > 0
+            else:  # (``watch`` embeds in idle time)
+                unembedded = True
             if with_nlp and plan.to_read:
                 from .nlp.entities import missing_message
 
@@ -612,7 +615,9 @@ def update_index(
         finally:
             ix.close()
         retried = any(problem.transient for problem in summary.skipped)  # read again next time
-        freshness.record(index_dir, None if retried else source_digest)
+        # Current only when nothing is left to read again or to embed: the fast path of a search
+        # (``api.is_current``) skips the update, and with it the embedding.
+        freshness.record(index_dir, None if retried or unembedded else source_digest)
     return UpdateSummary(
         added=tuple(summary.added),
         updated=tuple(summary.updated),
