@@ -334,14 +334,38 @@ def _through_commits(work: Callable[[int], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def _open_newest(path: Path) -> tuple[whoosh_index.Index, Searcher]:
-    """The index at ``path`` and a searcher of its newest generation."""
+def _open_newest(path: Path, corpus: Path) -> tuple[whoosh_index.Index, Searcher]:
+    """The index at ``path`` and a searcher of its newest generation, its files checked."""
 
     def open_it(_: int) -> tuple[whoosh_index.Index, Searcher]:
         opened = whoosh_index.open_dir(str(path))
-        return opened, opened.searcher(weighting=weighting())
+        return opened, _checked_searcher(opened, path, corpus)
 
     return _through_commits(open_it)
+
+
+def _checked_searcher(opened: whoosh_index.Index, path: Path, corpus: Path) -> Searcher:
+    """A searcher of the newest generation of ``opened`` whose segment files match the
+    checksums recorded at their commit (``checksums.verify``: only files changed since they last
+    matched are read), checked before Whoosh parses any of them, and again for the segments of
+    a commit that came in between; raises ``IndexDamaged`` naming the fix."""
+    from . import checksums
+
+    def check(segment_ids: list[str]) -> None:
+        bad = checksums.verify(path, segment_ids)
+        if bad:
+            problem = IndexDamaged(f"segment file {bad[0]} does not match its checksum (garbled or cut short)")
+            raise damaged(path, problem, corpus)
+
+    check([segment.segment_id() for segment in opened._segments()])
+    searcher = opened.searcher(weighting=weighting())
+    try:
+        segments = (leaf.reader().segment() for leaf, _ in searcher.leaf_searchers())
+        check([segment.segment_id() for segment in segments if segment is not None])
+    except BaseException:
+        searcher.close()
+        raise
+    return searcher
 
 
 class Index:
@@ -371,7 +395,7 @@ class Index:
         self._embeddings = EmbeddingStore(path)  # read-only: a search never writes
         self._lock = threading.RLock()
         try:
-            self._whoosh, self._searcher = _open_newest(path)
+            self._whoosh, self._searcher = _open_newest(path, self.corpus)
             self._commit = self._commit_stamp(self._generation(self._searcher))
         except READ_ERRORS as error:
             raise damaged(path, error, self.corpus) from None
@@ -497,7 +521,8 @@ class Index:
         latest = self._whoosh.latest_generation()
         commit = self._commit_stamp(latest)
         if force or commit != self._commit:
-            stale, self._searcher = self._searcher, self._whoosh.searcher(weighting=weighting())
+            fresh = _checked_searcher(self._whoosh, self.path, self.corpus)  # a damaged generation is never searched
+            stale, self._searcher = self._searcher, fresh
             self._commit = self._commit_stamp(self._generation(self._searcher))
             stale.close()
 
