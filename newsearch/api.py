@@ -36,6 +36,7 @@ from .models import (
     IndexDamaged,
     NewsearchError,
     Progress,
+    QueryError,
     QuoteHit,
     SearchResults,
     SourceMissing,
@@ -45,6 +46,7 @@ from .models import (
 )
 from .schema import SCHEMA_VERSION
 from .story_diff import CHANGE_KINDS, ChangeKind, differs, story_diff
+from .time_limit import DEFAULT_SECONDS, limited
 from .archive import SORTS, Filters, Sort
 from .search import (
     Mode,
@@ -421,6 +423,7 @@ class Index:
         sort: Sort = "relevance",
         timeline: bool = False,
         offset: int = 0,
+        time_limit: float | None = DEFAULT_SECONDS,
     ) -> SearchResults:
         """Rank the articles matching ``query`` and return the best ``limit``, with passages;
         ``offset`` skips that many first (a page further down: ``offset=10, limit=10`` are the
@@ -449,23 +452,26 @@ class Index:
         (whole names, case aside). ``sort="newest"`` or ``"oldest"`` orders the hits by date
         instead of score (undated last; a collapsed story is placed by its best-matching
         version). ``timeline=True`` counts every match over time (``SearchResults.timeline``).
-        Raises ``QueryError`` for a query that cannot be understood (or a bad date).
+        A search is stopped after ``time_limit`` seconds (None: never) with ``QueryTooSlow``.
+        Raises ``QueryError`` for a query that cannot be understood (or a bad date), and for a
+        ``limit`` below 1, a negative ``offset`` or ``passages`` or an unknown ``sort``.
         """
         if limit < 1:
-            raise ValueError("limit must be at least 1")
+            raise QueryError(f"limit must be at least 1, not {limit}")
         if passages < 0:
-            raise ValueError("passages must be 0 (none) or more")
+            raise QueryError(f"passages must be 0 (none) or more, not {passages}")
         if offset < 0:
-            raise ValueError("offset must be 0 or more")
+            raise QueryError(f"offset must be 0 or more, not {offset}")
         if sort not in SORTS:
-            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-        parsed = parse_query(query, self._schema, mode)
-        filters = Filters(since, until, tuple(sources)).queries()
-        meaning = self._meaning(query) if semantic and self.semantic else None
-        options = (str(self.corpus), limit, passages, collapse, facets, feedback, meaning)
-        found = self._with_latest(
-            lambda searcher: run_search(searcher, parsed, *options, filters=filters, sort=sort, timeline=timeline, offset=offset)
-        )
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        with limited(time_limit):
+            parsed = parse_query(query, self._schema, mode)
+            filters = Filters(since, until, tuple(sources)).queries()
+            meaning = self._meaning(query) if semantic and self.semantic else None
+            options = (str(self.corpus), limit, passages, collapse, facets, feedback, meaning)
+            found = self._with_latest(
+                lambda searcher: run_search(searcher, parsed, *options, filters=filters, sort=sort, timeline=timeline, offset=offset)
+            )
         return SearchResults(
             query=query,
             total=found.total,
@@ -540,15 +546,22 @@ class Index:
             return generation, 0, 0
         return generation, toc.st_ino, toc.st_mtime_ns
 
-    def quotes(self, text: str | None = None, *, speaker: str | None = None, limit: int = 20) -> tuple[QuoteHit, ...]:
+    def quotes(
+        self, text: str | None = None, *, speaker: str | None = None, limit: int = 20, time_limit: float | None = DEFAULT_SECONDS
+    ) -> tuple[QuoteHit, ...]:
         """Quotes (not articles) matching ``text`` and/or said by ``speaker``, each with its
         speaker, cue and article; ``QuoteHit.highlights`` mark the matches inside the quote.
-        Scare quotes (fewer than three words) are left out."""
+        Scare quotes (fewer than three words) are left out. Stopped after ``time_limit`` seconds
+        (None: never) with ``QueryTooSlow``. Raises ``QueryError`` for a query that cannot be
+        understood, and for a ``limit`` below 1."""
+        if limit < 1:
+            raise QueryError(f"limit must be at least 1, not {limit}")
         if text is not None and not text.strip():
             text = None
         from .quote_search import find_quotes
 
-        return self._reading(lambda _: find_quotes(self._whoosh, text, speaker, str(self.corpus), limit))
+        with limited(time_limit):
+            return self._reading(lambda _: find_quotes(self._whoosh, text, speaker, str(self.corpus), limit))
 
     def stories(self, *, min_size: int = 2, changed: Sequence[ChangeKind] = ()) -> list[StoryGroup]:
         """Stories (near-duplicate groups) with at least ``min_size`` articles, largest first,
