@@ -36,6 +36,7 @@ from .models import (
     IndexDamaged,
     NewsearchError,
     Progress,
+    QueryError,
     QuoteHit,
     SearchResults,
     SourceMissing,
@@ -45,6 +46,7 @@ from .models import (
 )
 from .schema import SCHEMA_VERSION
 from .story_diff import CHANGE_KINDS, ChangeKind, differs, story_diff
+from .time_limit import DEFAULT_SECONDS, limited
 from .archive import SORTS, Filters, Sort
 from .search import (
     Mode,
@@ -334,14 +336,38 @@ def _through_commits(work: Callable[[int], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def _open_newest(path: Path) -> tuple[whoosh_index.Index, Searcher]:
-    """The index at ``path`` and a searcher of its newest generation."""
+def _open_newest(path: Path, corpus: Path) -> tuple[whoosh_index.Index, Searcher]:
+    """The index at ``path`` and a searcher of its newest generation, its files checked."""
 
     def open_it(_: int) -> tuple[whoosh_index.Index, Searcher]:
         opened = whoosh_index.open_dir(str(path))
-        return opened, opened.searcher(weighting=weighting())
+        return opened, _checked_searcher(opened, path, corpus)
 
     return _through_commits(open_it)
+
+
+def _checked_searcher(opened: whoosh_index.Index, path: Path, corpus: Path) -> Searcher:
+    """A searcher of the newest generation of ``opened`` whose segment files match the
+    checksums recorded at their commit (``checksums.verify``: only files changed since they last
+    matched are read), checked before Whoosh parses any of them, and again for the segments of
+    a commit that came in between; raises ``IndexDamaged`` naming the fix."""
+    from . import checksums
+
+    def check(segment_ids: list[str]) -> None:
+        bad = checksums.verify(path, segment_ids)
+        if bad:
+            problem = IndexDamaged(f"segment file {bad[0]} does not match its checksum (garbled or cut short)")
+            raise damaged(path, problem, corpus)
+
+    check([segment.segment_id() for segment in opened._segments()])
+    searcher = opened.searcher(weighting=weighting())
+    try:
+        segments = (leaf.reader().segment() for leaf, _ in searcher.leaf_searchers())
+        check([segment.segment_id() for segment in segments if segment is not None])
+    except BaseException:
+        searcher.close()
+        raise
+    return searcher
 
 
 class Index:
@@ -371,7 +397,7 @@ class Index:
         self._embeddings = EmbeddingStore(path)  # read-only: a search never writes
         self._lock = threading.RLock()
         try:
-            self._whoosh, self._searcher = _open_newest(path)
+            self._whoosh, self._searcher = _open_newest(path, self.corpus)
             self._commit = self._commit_stamp(self._generation(self._searcher))
         except READ_ERRORS as error:
             raise damaged(path, error, self.corpus) from None
@@ -397,6 +423,7 @@ class Index:
         sort: Sort = "relevance",
         timeline: bool = False,
         offset: int = 0,
+        time_limit: float | None = DEFAULT_SECONDS,
     ) -> SearchResults:
         """Rank the articles matching ``query`` and return the best ``limit``, with passages;
         ``offset`` skips that many first (a page further down: ``offset=10, limit=10`` are the
@@ -425,23 +452,26 @@ class Index:
         (whole names, case aside). ``sort="newest"`` or ``"oldest"`` orders the hits by date
         instead of score (undated last; a collapsed story is placed by its best-matching
         version). ``timeline=True`` counts every match over time (``SearchResults.timeline``).
-        Raises ``QueryError`` for a query that cannot be understood (or a bad date).
+        A search is stopped after ``time_limit`` seconds (None: never) with ``QueryTooSlow``.
+        Raises ``QueryError`` for a query that cannot be understood (or a bad date), and for a
+        ``limit`` below 1, a negative ``offset`` or ``passages`` or an unknown ``sort``.
         """
         if limit < 1:
-            raise ValueError("limit must be at least 1")
+            raise QueryError(f"limit must be at least 1, not {limit}")
         if passages < 0:
-            raise ValueError("passages must be 0 (none) or more")
+            raise QueryError(f"passages must be 0 (none) or more, not {passages}")
         if offset < 0:
-            raise ValueError("offset must be 0 or more")
+            raise QueryError(f"offset must be 0 or more, not {offset}")
         if sort not in SORTS:
-            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-        parsed = parse_query(query, self._schema, mode)
-        filters = Filters(since, until, tuple(sources)).queries()
-        meaning = self._meaning(query) if semantic and self.semantic else None
-        options = (str(self.corpus), limit, passages, collapse, facets, feedback, meaning)
-        found = self._with_latest(
-            lambda searcher: run_search(searcher, parsed, *options, filters=filters, sort=sort, timeline=timeline, offset=offset)
-        )
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        with limited(time_limit):
+            parsed = parse_query(query, self._schema, mode)
+            filters = Filters(since, until, tuple(sources)).queries()
+            meaning = self._meaning(query) if semantic and self.semantic else None
+            options = (str(self.corpus), limit, passages, collapse, facets, feedback, meaning)
+            found = self._with_latest(
+                lambda searcher: run_search(searcher, parsed, *options, filters=filters, sort=sort, timeline=timeline, offset=offset)
+            )
         return SearchResults(
             query=query,
             total=found.total,
@@ -497,7 +527,8 @@ class Index:
         latest = self._whoosh.latest_generation()
         commit = self._commit_stamp(latest)
         if force or commit != self._commit:
-            stale, self._searcher = self._searcher, self._whoosh.searcher(weighting=weighting())
+            fresh = _checked_searcher(self._whoosh, self.path, self.corpus)  # a damaged generation is never searched
+            stale, self._searcher = self._searcher, fresh
             self._commit = self._commit_stamp(self._generation(self._searcher))
             stale.close()
 
@@ -515,15 +546,22 @@ class Index:
             return generation, 0, 0
         return generation, toc.st_ino, toc.st_mtime_ns
 
-    def quotes(self, text: str | None = None, *, speaker: str | None = None, limit: int = 20) -> tuple[QuoteHit, ...]:
+    def quotes(
+        self, text: str | None = None, *, speaker: str | None = None, limit: int = 20, time_limit: float | None = DEFAULT_SECONDS
+    ) -> tuple[QuoteHit, ...]:
         """Quotes (not articles) matching ``text`` and/or said by ``speaker``, each with its
         speaker, cue and article; ``QuoteHit.highlights`` mark the matches inside the quote.
-        Scare quotes (fewer than three words) are left out."""
+        Scare quotes (fewer than three words) are left out. Stopped after ``time_limit`` seconds
+        (None: never) with ``QueryTooSlow``. Raises ``QueryError`` for a query that cannot be
+        understood, and for a ``limit`` below 1."""
+        if limit < 1:
+            raise QueryError(f"limit must be at least 1, not {limit}")
         if text is not None and not text.strip():
             text = None
         from .quote_search import find_quotes
 
-        return self._reading(lambda _: find_quotes(self._whoosh, text, speaker, str(self.corpus), limit))
+        with limited(time_limit):
+            return self._reading(lambda _: find_quotes(self._whoosh, text, speaker, str(self.corpus), limit))
 
     def stories(self, *, min_size: int = 2, changed: Sequence[ChangeKind] = ()) -> list[StoryGroup]:
         """Stories (near-duplicate groups) with at least ``min_size`` articles, largest first,

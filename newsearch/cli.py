@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 
 from . import api
 from .models import IndexLocked, IndexNotFound, MassRemoval, NewsearchError, SourceMissing, UpdateSummary
+from .time_limit import DEFAULT_SECONDS
 from .render import (
     print_quotes,
     print_results,
@@ -39,8 +40,8 @@ from .render import (
 
 
 class PlainValue:
-    """Turns an option's text into its value (str, a Path, a whole number within its bounds),
-    as Typer would, without pydantic.
+    """Turns an option's text into its value (str, a Path, a number within its bounds), as
+    Typer would, without pydantic.
 
     Typer converts every option through a pydantic ``TypeAdapter`` built for it in each
     process: importing pydantic and generating its validators cost more than a search (about
@@ -73,12 +74,15 @@ class PlainValue:
             if word in TRUE_WORDS or word in FALSE_WORDS:
                 return word in TRUE_WORDS
             raise typer.BadParameter(f"{value!r} is not one of {', '.join(TRUE_WORDS + FALSE_WORDS)}", ctx=ctx, param=param)
-        if self.kind is not int:
+        if self.kind not in (int, float):
             return self.kind(value)
         try:
-            number = int(value)
+            number = self.kind(value)
         except (TypeError, ValueError):
-            raise typer.BadParameter(f"{value!r} is not a whole number", ctx=ctx, param=param) from None
+            number = None
+        if number is None or number != number or number in (float("inf"), float("-inf")):
+            what = "a whole number" if self.kind is int else "a number"
+            raise typer.BadParameter(f"{value!r} is not {what}", ctx=ctx, param=param) from None
         if self.low is not None and number < self.low:
             raise typer.BadParameter(f"must be at least {self.low}", ctx=ctx, param=param)
         if self.high is not None and number > self.high:
@@ -110,7 +114,7 @@ def plain_values(params) -> None:
         info, kind = descriptor.parameter_info, descriptor.annotation
         if getattr(kind, "__origin__", None) is list and getattr(kind, "__args__", ()) == (str,):
             kind = str
-        if kind in (str, int, bool, Path) and info.parser is None and not info.clamp and not descriptor.is_file:
+        if kind in (str, int, float, bool, Path) and info.parser is None and not info.clamp and not descriptor.is_file:
             param._runtime_param = PlainValue(kind, info.min, info.max)
 
 
@@ -155,6 +159,9 @@ CorpusOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
+TimeLimitOption = Annotated[
+    float, typer.Option("--time-limit", min=0, help="Stop a search that takes longer than this many seconds (0: never).")
+]
 
 
 def stdout() -> Console:
@@ -395,6 +402,7 @@ def query_command(
     ] = None,
     sort: Annotated[str, typer.Option("--sort", help="relevance, newest or oldest (undated articles last).")] = "relevance",
     timeline: Annotated[bool, typer.Option("--timeline", help="Chart how many articles matched over time.")] = False,
+    time_limit: TimeLimitOption = DEFAULT_SECONDS,
     as_json: JsonOption = False,
     explain: Annotated[bool, typer.Option("--explain", help="Print the parsed query, and the ranking used, on stderr.")] = False,
     quiet: QuietOption = False,
@@ -429,6 +437,7 @@ def query_command(
                 sort=sort,
                 timeline=timeline,
                 offset=offset,
+                time_limit=time_limit or None,
             )
     if explain:
         stderr().print(f"ranking: {RANKINGS[results.ranking]}", markup=False)
@@ -454,6 +463,7 @@ def quotes_command(
     corpus: CorpusOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most quotes to show.")] = 20,
     explain: Annotated[bool, typer.Option("--explain", help="Say why each quote was attributed as it was.")] = False,
+    time_limit: TimeLimitOption = DEFAULT_SECONDS,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -466,7 +476,7 @@ def quotes_command(
             api.check_query(text)
         bring_up_to_date(index, corpus, quiet)
         with api.open_index(index) as ix:
-            quotes = ix.quotes(text, speaker=speaker, limit=limit)
+            quotes = ix.quotes(text, speaker=speaker, limit=limit, time_limit=time_limit or None)
     if as_json:
         print(json.dumps(quotes_json(text, speaker, quotes), ensure_ascii=False))
     else:

@@ -474,5 +474,10 @@ class QueryError(NewsearchError):
     """The query cannot be understood (empty, unbalanced quotes or parentheses, bare field:)."""
 
 
+class QueryTooSlow(QueryError):
+    """The search ran past its time limit and was stopped (``Index.search(time_limit=...)``,
+    ``--time-limit``; over HTTP, the server's budget)."""
+
+
 class SemanticUnavailable(NewsearchError):
     """Semantic ranking was asked for, but its model (the ``semantic`` extra) is not installed."""

@@ -13,6 +13,7 @@ import re
 
 from whoosh import query as wq
 
+from . import time_limit
 from .models import Quote, QuoteHit, Span
 from .nlp import Analysis
 from .passages import Match, mark
@@ -37,12 +38,13 @@ def find_quotes(
         # every quote of a later article ranks below them, so it is not marked at all (marking
         # every article a broad query matches took seconds).
         ranked = sorted(
-            ((round(float(result.score), 6), result.fields()) for result in searcher.search(article_query, limit=None)),
+            ((round(float(result.score), 6), result.fields()) for result in time_limit.search_all(searcher, article_query)),
             key=lambda pair: (-pair[0], pair[1]["id"]),
         )
         for score, stored in ranked:
             if len(found) >= limit:
                 break
+            time_limit.check()
             matches = mark(stored["body"], parsed.body_patterns) if parsed else []
             for quote in Analysis.from_json(stored.get("analysis")).quotes:
                 if quote.is_scare_quote() or not _said_by(quote, speaker):

@@ -36,7 +36,7 @@ from whoosh.matching import FilterMatcher
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
-from . import segment_cache
+from . import segment_cache, time_limit
 
 # Whoosh's ``Or`` sums term by term in an array (``ArrayUnionMatcher``) in a segment of up to
 # this many documents, and pairwise in a tree of ``UnionMatcher`` in a larger one.
@@ -98,10 +98,11 @@ def rank(searcher, query: wq.Query) -> Ranking:
     terms = plain_terms(query)
     scorers = _scorers(searcher, terms) if terms is not None else None
     if terms is None or scorers is None:
-        top = searcher.search(query, limit=None).top_n
+        top = time_limit.search_all(searcher, query).top_n
         return Ranking(np.array([s for s, _ in top], dtype=np.float64), np.array([d for _, d in top], dtype=np.int64))
     scores, docnums = [], []
     for leaf, offset in searcher.leaf_searchers():
+        time_limit.check()
         reader = leaf.reader()
         segment = _Segment(reader)
         postings = [segment.postings(term) for term in terms]

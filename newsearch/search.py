@@ -23,6 +23,7 @@ from weakref import WeakKeyDictionary
 
 from whoosh import qparser, query as wq, scoring
 
+from . import time_limit
 from .archive import (
     DATE_CLAUSE,
     Sort,
@@ -482,8 +483,10 @@ def run_search(
     ranking = rank(searcher, parsed.query) if parsed.query is not None else everything(searcher)
     if filters or parsed.filters:
         ranking = keep_matching(searcher, ranking, (*parsed.filters, *filters))
+    time_limit.check()
     if feedback and len(ranking) and wants_feedback(parsed, semantic=meaning is not None):
         ranking = rerank(searcher, parsed.query, ranking)
+        time_limit.check()
     ranked: RankedBy = "words"
     if meaning is not None and parsed.query is not None:
         from .semantic import fuse
@@ -491,20 +494,26 @@ def run_search(
         fused = fuse(searcher, ranking, meaning)
         if fused is not None:
             ranking, ranked = fused, "semantic"
+        time_limit.check()
     if sort == "relevance":
         best = _page_by_score(searcher, ranking, offset, limit, collapse)
     else:
         chosen = _story_leaders(searcher, ranking) if collapse else ranking
         best = list(by_date(searcher, chosen, newest_first=sort == "newest").head(offset + limit))[offset:]
     parsed = dataclasses.replace(parsed, body_patterns=weigh(parsed.body_patterns, searcher, "body"))
-    hits = [_hit(searcher.stored_fields(s.docnum), s.score, parsed, corpus, passages) for s in best]
+    hits = []
+    for scored in best:  # passages: the time limit is checked hit by hit
+        time_limit.check()
+        hits.append(_hit(searcher.stored_fields(scored.docnum), scored.score, parsed, corpus, passages))
     if collapse:
         hits = [
             dataclasses.replace(hit, versions=_other_versions(searcher, hit, corpus, s.docnum)) if hit.story else hit
             for hit, s in zip(hits, best)
         ]
+    time_limit.check()
     found = count_facets(searcher, ranking, facets) if facets else {}
     when = _timeline(searcher, ranking) if timeline else None
+    time_limit.check()
     return SearchOutcome(len(ranking), hits, found, None if hits else suggest(searcher, parsed.text), when, ranked)
 
 

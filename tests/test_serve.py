@@ -316,7 +316,9 @@ def test_searches_stay_correct_while_another_process_commits(tmp_path):
         answers, stop = [], threading.Event()
 
         def search() -> None:
-            for _ in range(200):
+            # Until the indexer is done (a fixed count could end before its first commit on a
+            # loaded machine), at most 5,000 searches a thread.
+            for _ in range(5000):
                 if stop.is_set():
                     return
                 answers.append(fetch(server.base + "/api/search?q=harbour&limit=3&passages=1"))

@@ -8,8 +8,10 @@ CLI's by construction.
 
 How calls run: a small pool of ``Index`` objects (each used by one call at a time; see
 ``newsearch.Index``) is lent to the calls, which run on a thread pool of our own with a time
-budget. A call over budget gets 503 at once; its thread cannot be killed, so it runs on to the
-end, holding its ``Index`` and a thread, and its result is thrown away. Calls that cannot get
+budget. A call over budget gets 503 at once; its thread cannot be killed, but the search
+checks the same deadline as it goes (``newsearch.time_limit``) and stops at its next check,
+freeing its ``Index`` and thread; a call that is not a search (an article, the stories) runs on
+to its end, and its result is thrown away. Calls that cannot get
 an ``Index`` within the budget (all held by slow ones) get 503 too, so the server stays bounded:
 at most ``pool`` searches at once, and runaway queries cost capacity, never memory.
 
@@ -39,7 +41,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import api
-from ..models import ArticleNotFound, IndexDamaged, NewsearchError
+from ..models import ArticleNotFound, IndexDamaged, NewsearchError, QueryTooSlow
+from ..time_limit import limited
 from ..render import article_json, health_json, quotes_json, results_json, stories_json, story_diff_json
 from . import page
 
@@ -105,7 +108,10 @@ class Runner:
             # A call that waited its whole budget for a thread or an Index is answered 503
             # already: it gives up rather than search for nobody.
             with self.pool.lend(max(0.0, deadline - time.monotonic())) as ix:
-                return work(ix)
+                # The search stops itself at the budget too (``time_limit``): its thread and
+                # Index are free again soon after the 503, not at the end of the search.
+                with limited(max(deadline - time.monotonic(), 0.001)):
+                    return work(ix)
 
         future = self.executor.submit(lent)
         try:
@@ -228,7 +234,8 @@ def add_error_handlers(app: FastAPI, limits: Limits) -> None:
         return respond(request, 503, str(exc))
 
     @app.exception_handler(TooSlow)
-    async def too_slow(request: Request, exc: TooSlow):
+    @app.exception_handler(QueryTooSlow)  # the search stopped itself at the budget, just before
+    async def too_slow(request: Request, exc: Exception):
         return respond(request, 503, f"the request took more than {limits.seconds:g} s and was cut off; narrow the query")
 
     @app.exception_handler(RequestValidationError)

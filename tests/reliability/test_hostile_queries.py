@@ -127,10 +127,11 @@ def test_limits_and_offsets_over_the_cli(index, options, exit_code, message):
     ],
 )
 def test_limits_and_offsets_over_the_api(index, arguments, outcome):
-    """Out-of-range numbers are a programming error in the API: ``ValueError`` saying which."""
+    """Out-of-range numbers are ``QueryError`` (a ``NewsearchError``, like every other bad
+    request) saying which and what was given."""
     with newsearch.open_index(index) as ix:
         if isinstance(outcome, str):
-            with pytest.raises(ValueError, match=outcome):
+            with pytest.raises(newsearch.QueryError, match=outcome):
                 ix.search("harbour", **arguments)
         else:
             assert len(ix.search("harbour", **arguments).hits) == outcome
