@@ -431,6 +431,18 @@ def typed(text: str) -> dict[str, str]:
         ("Fans packed the Orvan Arena for the final.", {"Orvan Arena": "PLACE"}),
         # a given name from the census list (not in the hand list) is person evidence
         ("The award went to Kendra Wexley on Friday.", {"Kendra Wexley": "PERSON"}),
+        # a role the title list lacks, before a first name and a surname, is a title
+        ("The bid was blocked by Treasurer Peter Vollan on Monday.", {"Peter Vollan": "PERSON"}),
+        # a title before an organisation word is part of the organisation's name
+        ("The Premier League said it would look into the matter.", {"Premier League": "ORGANIZATION"}),
+        ("Talks with the Vice Minister of the Kessian Trade Ministry went well.",
+         {"Kessian Trade Ministry": "ORGANIZATION"}),
+        # a wire dateline in capitals is the place the story was filed from
+        ("OSTLAND CITY, March 2 - Dorvik Mining Corp said output rose.", {"OSTLAND CITY": "PLACE"}),
+        ("KELVA, Ost., June 9 - Prices rose.", {"KELVA": "PLACE"}),
+        # "X and Y <organisation word>" is one body's name
+        ("The Fisheries and Waterways Commission said it would appeal.",
+         {"Fisheries and Waterways Commission": "ORGANIZATION"}),
     ],
 )
 def test_news_typing(nltk_data, text, expected):

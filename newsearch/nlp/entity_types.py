@@ -317,7 +317,59 @@ def _classify(sentence: _Sentence, in_chunk: set[int] | None, models: Models) ->
     _mark_nationality_pairs(tokens, classes)
     _mark_title_phrases(tokens, classes)
     _mark_names_in_titles(tokens, classes)
+    _mark_role_words(tokens, classes, models.common_words)
+    _mark_titles_in_names(tokens, classes)
+    classes[: _dateline_length(tokens)] = ["CAP"] * _dateline_length(tokens)
     return classes
+
+
+def _dateline_length(tokens: Sequence[str]) -> int:
+    """How many words of a dateline in capitals open the sentence: wire copy starts its first
+    paragraph with the place it was filed from, then the date or a dash ("OSTLAND CITY, March
+    2 - ...", "KESSEL (Wire) - ..."); 0 when the sentence opens otherwise."""
+    i = 0
+    while i < min(len(tokens), 4) and tokens[i].isupper() and tokens[i].replace(".", "").isalpha():
+        i += 1
+    after = tokens[i : i + 2]
+    if after[:1] == [","] and i + 3 < len(tokens) and tokens[i + 1][:1].isupper() and tokens[i + 2] == ",":
+        after = tokens[i + 2 : i + 4]  # "OSTLAND CITY, Kess., March 2 -": a state or country first
+    if i and (after[:1] in (["-"], ["--"], ["\u2013"], ["\u2014"], ["("]) or (
+        after[:1] == [","] and len(after) == 2 and after[1].rstrip(".") in lx.MONTHS
+    )):
+        return i
+    return 0
+
+
+def _mark_role_words(tokens: Sequence[str], classes: list[str], common: frozenset[str]) -> None:
+    """A capitalised English word right before a listed first name and a surname is a role
+    the title list lacks ("Treasurer Ann Lee", "Striker Tom Hale"): news puts a person's job in
+    front of the name, so the word is a title, not part of the name."""
+    for i in range(len(tokens) - 2):
+        if (
+            classes[i] == "CAP"
+            and tokens[i + 1] in gz.FIRST_NAMES
+            and classes[i + 1] == "CAP"
+            and classes[i + 2] == "CAP"
+            and tokens[i].isalpha()
+            and not tokens[i].isupper()
+            and not _is_name_in_lists(tokens[i])
+            and _is_common(tokens[i].lower(), common)
+        ):
+            classes[i] = "TTL"
+
+
+def _mark_titles_in_names(tokens: Sequence[str], classes: list[str]) -> None:
+    """A title followed only by an organisation word names the organisation ("Premier League",
+    "Grand Hotel"): a person's title is followed by a person's name, not by a word such as
+    League or Council."""
+    for i in range(len(tokens) - 1):
+        if (
+            classes[i] == "TTL"
+            and tokens[i][:1].isupper()
+            and classes[i + 1] == "ORGW"
+            and (i + 2 == len(tokens) or classes[i + 2] not in {"CAP", "ORGW", "PLACEW"})
+        ):
+            classes[i] = "CAP"
 
 
 def _mark_names_in_titles(tokens: Sequence[str], classes: list[str]) -> None:
@@ -563,7 +615,7 @@ def _vote_coordinated(tokens: Sequence[str], found: list[_Candidate]) -> None:
 def _grammar_spans(sentence: _Sentence) -> list[tuple[int, int]]:
     """Name spans: the grammar's chunks without trailing linking words, split at countries."""
     spans = []
-    for start, end in _grammar_chunks(sentence.classes):
+    for start, end in _join_at_and(sentence, _grammar_chunks(sentence.classes)):
         while end > start and (
             sentence.classes[end - 1] in {"PRT", "LNK", "CLNK", "DT", "AMP", "AND"}
             or sentence.tokens[end - 1] in gz.TRAILING_NON_NAMES
@@ -574,6 +626,26 @@ def _grammar_spans(sentence: _Sentence) -> list[tuple[int, int]]:
             for part in _split_at_country(sentence, *pair):
                 spans.extend(_split_at_first_name(sentence, *part))
     return spans
+
+
+def _join_at_and(sentence: _Sentence, chunks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join "Securities and Exchange Commission", "Food and Drug Administration": one capitalised
+    word, "and", then a name ending in an organisation word is one body's name, as long as the
+    first word names nothing on its own (no listed place, person or organisation)."""
+    tokens, joined = sentence.tokens, []
+    for start, end in chunks:
+        if (
+            joined
+            and joined[-1][1] == joined[-1][0] + 1 == start - 1
+            and tokens[start - 1] == "and"
+            and tokens[end - 1] in gz.ORG_WORDS
+            and not _is_name_in_lists(tokens[start - 2])
+            and sentence.classes[start - 2] in {"CAP", "ORGW"}
+        ):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _split_at_and(sentence: _Sentence, start: int, end: int) -> list[tuple[int, int]]:
@@ -658,6 +730,9 @@ def _peel(sentence: _Sentence, start: int, end: int) -> tuple[int, int, bool]:
             and previous not in lx.AMBIGUOUS_TITLES
             and tokens[start - 1].islower()
         )
+    # A title is a person's only before a person's name: "Vice Minister of the Trade and
+    # Industry Ministry" names a ministry, whatever the title before it.
+    titled = titled and all(classes[i] != "ORGW" for i in range(start, end))
     return start, end, titled
 
 
@@ -839,6 +914,8 @@ def _forced_kind(
     """The kind this mention's context fixes, whatever the name's kind elsewhere."""
     after = _word_at(tokens, end)
     if start == 0 and (_DATE.match(after) or after == "(") and name in gz.PLACES | gz.PLACE_ACRONYMS:
+        return PLACE
+    if start == 0 and _dateline_length(tokens) == end:  # "OSTLAND CITY, March 2 - ..."
         return PLACE
     # A city as a sports side ("X beat Y", "X 3 Y 1") only on a sports line, and never when the
     # sentence says it is a place ("in X", "from X").

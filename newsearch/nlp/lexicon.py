@@ -311,3 +311,10 @@ AMBIGUOUS_TITLES = frozenset(
     {"major", "general", "private", "grand", "count", "crown", "star", "seed", "forward", "defending",
      "veteran", "midfield"}
 )
+
+
+# Month names and their news abbreviations: a dateline gives one after the place ("X, March 2 -").
+MONTHS = frozenset(
+    "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
+)
