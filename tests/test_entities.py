@@ -443,6 +443,11 @@ def typed(text: str) -> dict[str, str]:
         # "X and Y <organisation word>" is one body's name
         ("The Fisheries and Waterways Commission said it would appeal.",
          {"Fisheries and Waterways Commission": "ORGANIZATION"}),
+        # a company named again without its legal form, or once "from" it, is the same company
+        ("Dorvik Mining Corp bought a mine. The Dorvik Mining board approved it.",
+         {"Dorvik Mining Corp": "ORGANIZATION", "Dorvik Mining": None}),
+        ("Dorvik Mining Corp bought a mine. It bought the shares from Dorvik.",
+         {"Dorvik Mining Corp": "ORGANIZATION", "Dorvik": None}),
     ],
 )
 def test_news_typing(nltk_data, text, expected):

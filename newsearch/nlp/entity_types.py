@@ -744,6 +744,7 @@ def _is_not_entity(tokens: Sequence[str]) -> bool:
         or (len(tokens) > 1 and tokens[0] in lx.THING_TITLES)  # "Storm X", "Operation X"
         or tokens[-1] in gz.MISC_WORDS
         or all(t in gz.NON_ENTITY_WORDS or not t[:1].isalpha() for t in tokens)
+        or all(t in gz.LEGAL_FORMS for t in tokens)  # "Co Ltd" left of a name the span missed
         or len(tokens) > 8
         or len(text) < 2
     )
@@ -1091,11 +1092,26 @@ def _aliases(
                 short_forms[parts[-1].split("-", 1)[1]].add(name)
         elif kind == ORGANIZATION and len(parts) > 1 and parts[0] not in gz.ORG_WORDS | gz.PLACES:
             short_forms[parts[0]].add(name)
+            # a company named without its legal form later: "Orbis Mining" for "Orbis Mining Corp"
+            bare = list(parts)
+            while len(bare) > 1 and bare[-1] in gz.LEGAL_FORMS:
+                bare.pop()
+            if len(bare) > 1 and len(bare) < len(parts):
+                short_forms[" ".join(bare)].add(name)
     for name in kinds:
         full = short_forms.get(name, set())
+        if len(full) != 1:
+            continue
+        target = next(iter(full))
         placed = sum(c.context[PLACE] for c in candidates if c.name == name)
-        if len(full) == 1 and not placed:
-            aliases[name] = next(iter(full))
+        # one "from Orbis" is no sign of a place when the article names "Orbis Corp"; a listed
+        # place, a name read as a place more than once, or a person's surname read as a place
+        # even once ("in Jordan") stays apart
+        if kinds[target] == ORGANIZATION:
+            if name not in gz.PLACES and placed <= WEIGHTS["place preposition"]:
+                aliases[name] = target
+        elif not placed:
+            aliases[name] = target
     for candidate in candidates:
         short = candidate.name
         if (
