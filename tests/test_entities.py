@@ -444,6 +444,9 @@ def typed(text: str) -> dict[str, str]:
         ("The Fisheries and Waterways Commission said it would appeal.",
          {"Fisheries and Waterways Commission": "ORGANIZATION"}),
         # a company named again without its legal form, or once "from" it, is the same company
+        # a listed country before "government" or "officials" is still the country
+        ("The Canadian court ruled that the Kenya government could not sue. Kenya officials said no more.",
+         {"Kenya": "PLACE"}),
         ("Dorvik Mining Corp bought a mine. The Dorvik Mining board approved it.",
          {"Dorvik Mining Corp": "ORGANIZATION", "Dorvik Mining": None}),
         ("Dorvik Mining Corp bought a mine. It bought the shares from Dorvik.",
@@ -460,6 +463,8 @@ def test_news_typing(nltk_data, text, expected):
     ("text", "not_people"),
     [
         ("Vantora said on Tuesday that profits fell.", {"Vantora"}),
+        # an ambiguous title opening a name, no first name after it
+        ("She won the Kessel Grand Prix and starred in Star Voyagers.", {"Prix", "Voyagers"}),
         ("Storm Elowen brought flooding to the coast.", {"Storm Elowen", "Elowen"}),
         ("Tenants joined the Fair Rent scheme in March.", {"Fair Rent"}),
         ("Delegates met at Quorra Vell on Friday.", {"Quorra Vell"}),  # no evidence: left untyped

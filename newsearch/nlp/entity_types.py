@@ -359,15 +359,24 @@ def _mark_role_words(tokens: Sequence[str], classes: list[str], common: frozense
 
 
 def _mark_titles_in_names(tokens: Sequence[str], classes: list[str]) -> None:
-    """A title followed only by an organisation word names the organisation ("Premier League",
-    "Grand Hotel"): a person's title is followed by a person's name, not by a word such as
-    League or Council."""
+    """Titles that are part of a name: one followed only by an organisation word names the
+    organisation ("Premier League"), as a person's title is followed by a person's name, not by
+    a word such as League or Council."""
     for i in range(len(tokens) - 1):
         if (
             classes[i] == "TTL"
             and tokens[i][:1].isupper()
             and classes[i + 1] == "ORGW"
             and (i + 2 == len(tokens) or classes[i + 2] not in {"CAP", "ORGW", "PLACEW"})
+        ):
+            classes[i] = "CAP"
+        # "Grand Prix", "Star Wars", "Crown Court": a word that is a title only now and then
+        # (and no military rank) opens a name when no first name follows it
+        elif (
+            classes[i] == "TTL"
+            and tokens[i].lower() in lx.AMBIGUOUS_TITLES - lx.RANKS
+            and classes[i + 1] in {"CAP", "ORGW", "PLACEW"}
+            and tokens[i + 1] not in gz.FIRST_NAMES
         ):
             classes[i] = "CAP"
 
@@ -843,8 +852,11 @@ def _context_votes(
         or f"{before2} {before}" in lx.CONSTITUENCY_BEFORE
     ):
         votes[PLACE] += WEIGHTS["place noun"]
+    listed_place = name in gz.PLACES or name in gz.PLACE_ACRONYMS
     if (
-        after in gz.ORG_NOUNS_AFTER
+        # "the Kessia government", "Kessia officials": a listed place before such a noun is
+        # still the place (CoNLL types it so); a side on a sports line has its own rules
+        (after in gz.ORG_NOUNS_AFTER and not listed_place)
         or before in gz.ORG_NOUNS_BEFORE
         or f"{before2} {before}" in gz.ORG_PHRASES_BEFORE
     ):

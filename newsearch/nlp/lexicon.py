@@ -311,6 +311,8 @@ AMBIGUOUS_TITLES = frozenset(
     {"major", "general", "private", "grand", "count", "crown", "star", "seed", "forward", "defending",
      "veteran", "midfield"}
 )
+# The ambiguous titles that are ranks, written before a bare surname ("General Okoro").
+RANKS = frozenset({"major", "general", "private", "count"})
 
 
 # Month names and their news abbreviations: a dateline gives one after the place ("X, March 2 -").
