@@ -827,3 +827,18 @@ def test_a_participle_takes_the_subject_of_the_clause_it_hangs_on():
     )
     [quote] = extract_quotes(body)
     assert quote.speaker == "Jane Ormond" and quote.partial
+
+
+def test_a_noun_or_a_passive_participle_is_no_cue():
+    # "States" in a name is no cue ("states"), nor is a cue followed by "by" (a participle)
+    assert speech('Officials fear the rules are "far too strict" in the United States.') == [
+        ("far too strict", None, True)
+    ]
+    assert speech('The council passed the "poison pill" measures added by the mayor.') == []
+
+
+def test_a_passive_characterising_verb_names_no_speaker():
+    # "could be termed": the work is called so, it says nothing; the cue after the quote decides
+    body = 'Over the years, Tom Hale found that the work he did could be termed "quiet lobbying," critics said.'
+    [quote] = extract_quotes(body)
+    assert quote.speaker == "critics", quote

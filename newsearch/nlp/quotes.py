@@ -285,6 +285,17 @@ _TRAILER_CUES = _CUES | {
     "read": "read",
 }
 _TRAILER_CUE = re.compile(r"\b" + _trie_pattern(sorted(_TRAILER_CUES)) + r"\b", re.IGNORECASE)
+_NOUN_CUES = frozenset(_TRAILER_CUES) - frozenset(_CUES)
+# What may stand between the closing mark and such a cue: a name, he/she/it/they, or a short
+# noun phrase opened by a determiner ("…,” Vignal notes.", "…,” the report states."); not
+# "…” as sanctions for states ramped up", where the cue is a noun.
+_NOUN_CUE_SUBJECT = re.compile(
+    r"(?:(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)[ \u00a0]+[\w.'’-]+(?:[ \u00a0]+[\w.'’-]+){0,2}"
+    r"|[A-Z][\w.'’-]*(?:[ \u00a0]+[A-Z][\w.'’-]*){0,3}|[Hh]e|[Ss]he|[Ii]t|[Tt]hey)?"
+)
+# A cue followed by "by" is a passive participle, not someone speaking: "measures added by X"
+# (but "X was quoted as saying by news agencies" names its speaker first).
+_PASSIVE_AFTER = re.compile(r"[ \u00a0]+by\b")
 _CUE_AT_END = re.compile(r"\b" + _trie_pattern(sorted(_TRAILER_CUES)) + r"$", re.IGNORECASE)
 # Cues whose subject always comes before them: the words after are the listener or topic.
 _SUBJECT_FIRST = frozenset({"told", "quoted as saying", "put it"})
@@ -840,6 +851,12 @@ def _attribution_after(trailer: str) -> _Attribution | None:
         before = trailer[: match.start()]
         if len(before.split()) > _MAX_CUE_DISTANCE:
             return None
+        form = match.group()
+        passive = _PASSIVE_AFTER.match(trailer, match.end()) and _TRAILER_CUES[form.lower()] not in _SUBJECT_FIRST
+        if passive or form.lower() in _NOUN_CUES and (
+            not form.islower() or not _NOUN_CUE_SUBJECT.fullmatch(before.strip(" ,—–-\u00a0'’"))
+        ):
+            continue
         cue = _TRAILER_CUES[match.group().lower()]
         if before.strip(" ,—–-\u00a0'’") or cue in _SUBJECT_FIRST:  # nested: ``…them,’” said X``
             subject = _subject_before(before)
@@ -1510,6 +1527,8 @@ _CHARACTERISING = re.compile(
     r"(?![ \u00a0]+(?:for|on|upon|off|up|in)\b)",
     re.IGNORECASE,
 )
+# A form of "be" (and an adverb) right before a characterising verb makes it passive.
+_PASSIVE_BEFORE = re.compile(r"\b(?:be|been|being|is|are|was|were)[ \u00a0]+(?:\w+ly[ \u00a0]+)?$", re.IGNORECASE)
 # Words that introduce the name of a thing rather than words someone said: "a show called
 # “Night Desk”", "the so-called “green deal”", "nicknamed “the Hammer”".
 _NAMING = re.compile(
@@ -1625,6 +1644,8 @@ def _characterisation(leadin: str, proper: Callable[[str], bool]) -> _Attributio
         return None
     verb = matches[-1]
     before = leadin[: verb.start()]
+    if _PASSIVE_BEFORE.search(before):
+        return None  # "the work could be termed “…”": whoever is called so did not say it
     if verb.group().lower().endswith("ing"):  # "…, calling him “…”": the sentence's subject
         subject = _participle_subject(before, proper)
     else:  # "Tom Hale, who has called …": the auxiliary does not hide the relative
