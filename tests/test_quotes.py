@@ -842,3 +842,22 @@ def test_a_passive_characterising_verb_names_no_speaker():
     body = 'Over the years, Tom Hale found that the work he did could be termed "quiet lobbying," critics said.'
     [quote] = extract_quotes(body)
     assert quote.speaker == "critics", quote
+
+
+def test_a_participle_after_a_quote_takes_no_subject_after_it():
+    # "“…,” saying in a post on Harbourline:": the participle's subject is the sentence's
+    body = (
+        "Mr. Hale won the vote. On Friday, he joined others in mocking the plan as "
+        "''dead on arrival,'' saying in a post on Harbourline: ''The plan is a disaster.''"
+    )
+    assert [quote.speaker for quote in extract_quotes(body)] == ["Hale", "Hale"]
+
+
+def test_a_job_before_a_name_makes_a_person_for_he_and_she():
+    # "spokesman Jo Quan": a job in lower case before the name; a two-letter given name
+    # ("Jo") is often a family name written first, so it says no gender
+    body = (
+        "“There are problems,” Tom Ray said. In Kessia, ministry spokesman Jo Quan "
+        "rejected the claims. “This is extremely irresponsible,” he told reporters."
+    )
+    assert [quote.speaker for quote in extract_quotes(body)] == ["Tom Ray", "Jo Quan"]

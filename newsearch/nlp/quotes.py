@@ -860,6 +860,8 @@ def _attribution_after(trailer: str) -> _Attribution | None:
         cue = _TRAILER_CUES[match.group().lower()]
         if before.strip(" ,—–-\u00a0'’") or cue in _SUBJECT_FIRST:  # nested: ``…them,’” said X``
             subject = _subject_before(before)
+        elif form.lower() in SPEECH_PARTICIPLES:
+            continue  # "“…,” saying in a post on X": a participle's subject is never after it
         else:
             subject = _subject_after(trailer[match.end() :])
         if subject is not None:
@@ -1023,10 +1025,13 @@ class _Speakers:
 
     def gender(self, name: str) -> str | None:
         """``name``'s gender from an honorific, else from a common first name, else from a
-        pronoun after one of its cues ("Sandell said she …" is often about someone else)."""
+        pronoun after one of its cues ("Sandell said she …" is often about someone else) or a
+        gendered job before the name ("spokeswoman")."""
+        first = name.split()[0].lower()
         return (
             self.genders.get(name)
-            or FIRST_NAME_GENDERS.get(name.split()[0].lower())
+            # a given name of two letters ("Lu", "Li") is as often a family name written first
+            or (FIRST_NAME_GENDERS.get(first) if len(first) > 2 else None)
             or self.said_genders.get(name)
         )
 
@@ -1205,6 +1210,23 @@ def _has_role_apposition(body: str, end: int) -> bool:
     return bool(words) and _is_title(words[-1]) and not any(w.endswith(("’s", "'s")) for w in words)
 
 
+# Role words that modify another word more often than they name someone's job.
+_MODIFYING_ROLES = frozenset(
+    "former acting state campaign presidential democratic republican democrat gop independent "
+    "majority minority vice prime head executive chair member official".split()
+)
+
+
+def _role_before(body: str, start: int) -> str | None:
+    """The job written in lower case right before a name ("ministry spokesman Lu Kang", "the
+    pollster Ann Ray"), as news names a person's job in front of the name; else None. A
+    gendered job ("spokeswoman") hints at the person's gender (a first name says more)."""
+    words = body[max(0, start - 30) : start].split()
+    if not words or not words[-1].isalpha() or not words[-1].islower():
+        return None
+    return words[-1] if _is_title(words[-1]) and words[-1] not in _MODIFYING_ROLES else None
+
+
 def _full_names(body: str) -> dict[str, list[str]]:
     """Multi-word capitalised names in the article, by last word, in order of first mention
     (news introduces its main "Morley" before a namesake: "Sen. Chris Morley … Anne Marie
@@ -1365,8 +1387,11 @@ def _name_mentions(speakers: _Speakers) -> list[_Mention]:
             name = speakers.canonical(subject.text, subject.gender)
             if any(_is_title(token) for token in tokens):
                 speakers.people.add(name)
-            if _has_role_apposition(body, run.end()):
+            role = _role_before(body, run.start())
+            if _has_role_apposition(body, run.end()) or role is not None:
                 speakers.people.add(name)
+            if role is not None and role.endswith("man"):  # "spokeswoman Ann Ray", "chairman …"
+                speakers.said_genders.setdefault(name, "she" if role.endswith("woman") else "he")
             rank = _MODIFIER if _is_modifier(body, run) else _mention_rank(body, start, run, tokens)
             mentions.append(_Mention(run.start(), name, rank))
     return mentions
