@@ -861,3 +861,24 @@ def test_a_job_before_a_name_makes_a_person_for_he_and_she():
         "rejected the claims. “This is extremely irresponsible,” he told reporters."
     )
     assert [quote.speaker for quote in extract_quotes(body)] == ["Tom Ray", "Jo Quan"]
+
+
+def test_a_description_before_an_irregular_past_is_the_subject_of_a_participle():
+    # "The Harbour senator sought …, saying": an irregular past after a description
+    body = (
+        "Tom Hale ended his bid on Tuesday.\n\n"
+        "The Harbour senator sought to calm the crowd, saying the heckler would "
+        "“not get hurt” at his rally."
+    )
+    [quote] = extract_quotes(body)
+    assert quote.speaker == "Harbour senator", quote
+
+
+def test_a_clause_is_not_a_description():
+    # "This was the Hale we all knew": a copula and a pronoun make a clause, not a speaker
+    body = (
+        "So much for that.  This was the Hale we all knew, the Hale who fights with reporters, "
+        'claims that the board "takes its marching orders" from Kessia, and asserts that Kessia '
+        'is "killing us."'
+    )
+    assert "was the Hale we all" not in {quote.speaker for quote in extract_quotes(body)}

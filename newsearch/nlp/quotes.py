@@ -347,7 +347,9 @@ _AUXILIARIES = frozenset(
 # Irregular past forms that follow a subject ("The statement read: …").
 _IRREGULAR_PASTS = frozenset(
     """read wrote had put made gave sent took went got spoke came began held left struck hit
-    kept set""".split()
+    kept set sought brought thought fought bought taught caught saw knew grew threw drew flew
+    won lost sat stood understood felt meant met led fled found ran rose fell drove chose broke
+    stole wore swore became forgot forgave withdrew undertook overtook""".split()
 )
 _MAX_DESCRIPTOR_WORDS = 5
 _MIN_HEADLINE_WORDS, _MIN_HEADLINE_LETTERS = 3, 12
@@ -748,8 +750,8 @@ def _leading_descriptor(tokens: list[str]) -> _Subject | None:
         word = _strip_token(tokens[end])
         if word.islower() and _is_verb_like(word):
             return _Subject("descriptor", " ".join(_strip_token(token) for token in tokens[1:end]))
-        if _bare(word) in _PHRASE_BREAKS:
-            return None
+        if _bare(word) in _PHRASE_BREAKS | _VERBISH | _NOT_SUBJECTS:
+            return None  # "This was the man we knew": a clause, not a noun phrase
     return None
 
 
