@@ -882,3 +882,12 @@ def test_a_clause_is_not_a_description():
         'is "killing us."'
     )
     assert "was the Hale we all" not in {quote.speaker for quote in extract_quotes(body)}
+
+
+def test_an_aside_before_an_inverted_cue():
+    body = (
+        "Prices rose.  ''The most striking part has been a new resilience,'' like the recent "
+        "swings of markets, said Ann Ray, the chief economist of the survey."
+    )
+    [quote] = extract_quotes(body)
+    assert quote.speaker == "Ann Ray", quote

@@ -303,6 +303,8 @@ _SUBJECT_FIRST = frozenset({"told", "quoted as saying", "put it"})
 # cue (an aside may come between: "Melanne Vervoort, who served as …, told CBS News").
 _MAX_SUBJECT_WORDS = 12
 _MAX_CUE_DISTANCE = 24
+# An aside between a closing mark and an inverted cue ("“…,” like the recent swings, said X").
+_MAX_ASIDE_WORDS = 10
 
 # --------------------------------------------------------------------------- word lists
 
@@ -862,6 +864,14 @@ def _attribution_after(trailer: str) -> _Attribution | None:
         cue = _TRAILER_CUES[match.group().lower()]
         if before.strip(" ,—–-\u00a0'’") or cue in _SUBJECT_FIRST:  # nested: ``…them,’” said X``
             subject = _subject_before(before)
+            if (
+                subject is None
+                and cue not in _SUBJECT_FIRST | {"according to"}
+                and before.rstrip().endswith(",")
+                and len(before.split()) <= _MAX_ASIDE_WORDS
+            ):
+                # "“…,” like the recent swings, said Ann Ray": an aside, then an inverted cue
+                subject = _subject_after(trailer[match.end() :], bare_plural=False)
         elif form.lower() in SPEECH_PARTICIPLES:
             continue  # "“…,” saying in a post on X": a participle's subject is never after it
         else:
