@@ -336,6 +336,8 @@ _PHRASE_BREAKS = frozenset(
     """to in on at of for from with by about during after before over under who whom whose
     which that while when where as because since and but than into against via""".split()
 )
+# Words that open a comparison, which is never a subject ("like the recent swings").
+_COMPARISONS = frozenset({"like", "unlike"})
 # Words in -ing that modify a name instead of heading a participle phrase.
 _ING_ADJECTIVES = frozenset(
     """incoming outgoing leading ruling founding governing sitting remaining presiding ranking
@@ -619,6 +621,8 @@ def _subject_before(phrase: str) -> _Subject | None:
     if len(pieces) > 1 and pieces[-1].split() in (["who"], ["which"]):
         # "Loretta E. Lyle, who told Congress": the subject is what "who" refers to.
         return _trailing_name(pieces[-2])
+    if _bare(pieces[-1].split()[0]) in _COMPARISONS:
+        return None  # "“…,” like the recent swings, said X": a comparison, not the subject
     subject = _classify(" ".join(_cut_at_break(_clause_tail(pieces[-1]))))
     if subject is None and len(pieces) > 1 and _is_adjective_opening(pieces[-2]):
         # Adjectives in a row: "the bespectacled, 71-year-old diplomat said".
