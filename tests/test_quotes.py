@@ -891,3 +891,21 @@ def test_an_aside_before_an_inverted_cue():
     )
     [quote] = extract_quotes(body)
     assert quote.speaker == "Ann Ray", quote
+
+
+def test_a_comparison_opening_the_sentence_holds_no_subject():
+    # "Like Ann Ray, Tom Hale …, arguing": the participle's subject is Tom Hale
+    body = (
+        "Like Ann Ray, Tom Hale also rejected the plan, arguing that there is "
+        "“room for the council” in the rules."
+    )
+    [quote] = extract_quotes(body)
+    assert quote.speaker == "Tom Hale", quote
+
+
+def test_ever_between_a_subject_and_its_cue():
+    body = (
+        "In what may be the first time Republicans and the Harbour Party movement have ever "
+        "agreed on anything, the group is calling on Tom Hale to “stop wasting votes” now."
+    )
+    assert all("ever" not in (quote.speaker or "") for quote in extract_quotes(body))

@@ -346,7 +346,7 @@ _ING_ADJECTIVES = frozenset(
 # Words that may sit between a subject and its cue ("Thorne also said", "he has told").
 _AUXILIARIES = frozenset(
     """also later then again once further previously recently has had have would will
-    already just still even first finally repeatedly""".split()
+    already just still even ever first finally repeatedly""".split()
 )
 # Irregular past forms that follow a subject ("The statement read: …").
 _IRREGULAR_PASTS = frozenset(
@@ -726,7 +726,9 @@ def _participle_subject(before: str, proper: Callable[[str], bool]) -> _Subject 
 
 def _opens_with_preposition(piece: str) -> bool:
     words = piece.split()
-    return bool(words) and words[0][:1].isupper() and _bare(words[0]) in _PHRASE_BREAKS - {"and", "but", "who", "which", "that"}
+    return bool(words) and words[0][:1].isupper() and (
+        _bare(words[0]) in _PHRASE_BREAKS - {"and", "but", "who", "which", "that"} | _COMPARISONS
+    )
 
 
 def _inner_subject(tokens: list[str]) -> _Subject | None:
