@@ -909,3 +909,12 @@ def test_ever_between_a_subject_and_its_cue():
         "agreed on anything, the group is calling on Tom Hale to “stop wasting votes” now."
     )
     assert all("ever" not in (quote.speaker or "") for quote in extract_quotes(body))
+
+
+def test_he_inside_an_opening_clause_is_the_subject_of_a_participle():
+    body = (
+        "Judge Tom Berman took a short recess.  When he returned he began by saying, "
+        "“I do not think that it is necessary for him to go to jail.” Just those words."
+    )
+    [quote] = extract_quotes(body)
+    assert quote.speaker == "Tom Berman", quote

@@ -707,7 +707,16 @@ def _sentence_subject(sentence: str, proper: Callable[[str], bool]) -> _Subject 
         descriptor = _leading_descriptor(piece.split())
         if descriptor is not None:
             return descriptor
-    return _inner_subject(pieces[0].split())
+    return _inner_subject(pieces[0].split()) or _inner_pronoun(pieces[0].split())
+
+
+def _inner_pronoun(tokens: list[str]) -> _Subject | None:
+    """He or she inside an opening clause with no comma, followed by a verb-like word: "When
+    he returned he began by saying"."""
+    for word, following in zip(tokens, tokens[1:]):
+        if word in ("he", "she") and _is_verb_like(_strip_token(following)):
+            return _Subject("pronoun", word)
+    return None
 
 
 def _participle_subject(before: str, proper: Callable[[str], bool]) -> _Subject | None:
