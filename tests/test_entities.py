@@ -444,6 +444,9 @@ def typed(text: str) -> dict[str, str]:
         ("The Fisheries and Waterways Commission said it would appeal.",
          {"Fisheries and Waterways Commission": "ORGANIZATION"}),
         # a company named again without its legal form, or once "from" it, is the same company
+        # a comma after an opening phrase does not make a list: the surname stays the person's
+        ("Anna Vollery won the part. After an audition in London, Vollery left school.",
+         {"Anna Vollery": "PERSON", "Vollery": None}),
         # a listed country before "government" or "officials" is still the country
         ("The Canadian court ruled that the Kenya government could not sue. Kenya officials said no more.",
          {"Kenya": "PLACE"}),

@@ -610,6 +610,10 @@ def _vote_coordinated(tokens: Sequence[str], found: list[_Candidate]) -> None:
     runs.append(run)
     for run in (r for r in runs if len(r) > 1):
         first, last = run[0], run[-1]
+        if len(run) == 2 and tokens[first.end : last.start] == [","] and last.name not in gz.PLACES:
+            # "Kelvin, Ostland" names a town and its country; "In London, Holt cut short her
+            # studies" ends an opening phrase with the comma
+            continue
         headed = _word_at(tokens, last.end) in gz.PLACE_NOUNS_AFTER or (
             _word_at(tokens, first.start - 1) == "of" and _word_at(tokens, first.start - 2) in gz.PLACE_NOUNS_AFTER
         )
