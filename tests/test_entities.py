@@ -444,6 +444,9 @@ def typed(text: str) -> dict[str, str]:
         ("The Fisheries and Waterways Commission said it would appeal.",
          {"Fisheries and Waterways Commission": "ORGANIZATION"}),
         # a company named again without its legal form, or once "from" it, is the same company
+        # a stock symbol in angle brackets is a code, not a name
+        ("KESSEL, May 4 - Dorvik Mining Corp <DVM> said output rose.",
+         {"Dorvik Mining Corp": "ORGANIZATION", "DVM": None}),
         # a comma after an opening phrase does not make a list: the surname stays the person's
         ("Anna Vollery won the part. After an audition in London, Vollery left school.",
          {"Anna Vollery": "PERSON", "Vollery": None}),

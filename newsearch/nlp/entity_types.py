@@ -550,7 +550,7 @@ def _candidates(index: int, sentence: _Sentence) -> list[_Candidate]:
     sports = bool(spans) and _is_sports_line(sentence.tokens)
     for start, end in spans:
         start, end, titled = _peel(sentence, start, end)
-        if start >= end or _is_not_entity(sentence.tokens[start:end]):
+        if start >= end or _is_not_entity(sentence.tokens[start:end]) or _is_ticker(sentence.tokens, start, end):
             continue
         name = _canonical(sentence.tokens[start:end])
         candidate = _Candidate(
@@ -760,6 +760,19 @@ def _is_not_entity(tokens: Sequence[str]) -> bool:
         or all(t in gz.LEGAL_FORMS for t in tokens)  # "Co Ltd" left of a name the span missed
         or len(tokens) > 8
         or len(text) < 2
+    )
+
+
+def _is_ticker(tokens: Sequence[str], start: int, end: int) -> bool:
+    """ "Orbis Corp <ORB>": wire copy gives a company's stock symbol in angle brackets after
+    its name; the symbol is a code, not another name."""
+    return (
+        end == start + 1
+        and 0 < start
+        and end < len(tokens)
+        and tokens[start - 1] == "<"
+        and tokens[end] == ">"
+        and tokens[start].replace(".", "").isupper()
     )
 
 
