@@ -444,6 +444,11 @@ def typed(text: str) -> dict[str, str]:
         ("The Fisheries and Waterways Commission said it would appeal.",
          {"Fisheries and Waterways Commission": "ORGANIZATION"}),
         # a company named again without its legal form, or once "from" it, is the same company
+        # "and the" opens a second body's name
+        ("The case was brought by the Kessian Department of Justice and the Securities and Exchange Board.",
+         {"Kessian Department of Justice": "ORGANIZATION", "Securities and Exchange Board": "ORGANIZATION"}),
+        ("She taught at the Harbour School for the Deaf and the Blind.",
+         {"Harbour School for the Deaf and the Blind": "ORGANIZATION"}),
         # a stock symbol in angle brackets is a code, not a name
         ("KESSEL, May 4 - Dorvik Mining Corp <DVM> said output rose.",
          {"Dorvik Mining Corp": "ORGANIZATION", "DVM": None}),

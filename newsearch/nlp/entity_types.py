@@ -628,7 +628,7 @@ def _vote_coordinated(tokens: Sequence[str], found: list[_Candidate]) -> None:
 def _grammar_spans(sentence: _Sentence) -> list[tuple[int, int]]:
     """Name spans: the grammar's chunks without trailing linking words, split at countries."""
     spans = []
-    for start, end in _join_at_and(sentence, _grammar_chunks(sentence.classes)):
+    for start, end in _grammar_chunks(sentence.classes):
         while end > start and (
             sentence.classes[end - 1] in {"PRT", "LNK", "CLNK", "DT", "AMP", "AND"}
             or sentence.tokens[end - 1] in gz.TRAILING_NON_NAMES
@@ -638,7 +638,7 @@ def _grammar_spans(sentence: _Sentence) -> list[tuple[int, int]]:
         for pair in _split_at_and(sentence, start, end):
             for part in _split_at_country(sentence, *pair):
                 spans.extend(_split_at_first_name(sentence, *part))
-    return spans
+    return _join_at_and(sentence, spans)
 
 
 def _join_at_and(sentence: _Sentence, chunks: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -663,16 +663,18 @@ def _join_at_and(sentence: _Sentence, chunks: list[tuple[int, int]]) -> list[tup
 
 def _split_at_and(sentence: _Sentence, start: int, end: int) -> list[tuple[int, int]]:
     """ "the Bank of Leeds and Paris": an "and" inside a name joins two of its words ("School of
-    Law and Medicine") unless what follows it is a listed name or opens with a first name."""
+    Law and Medicine") unless what follows it is a listed name, opens with a first name, or is
+    "the" and an organisation's name."""
     tokens = sentence.tokens
     if "and" not in tokens[start:end]:
         return [(start, end)]
     cut = tokens.index("and", start, end)
     rest = tokens[cut + 1 : end]
-    if rest and rest[0] in {"the", "The"}:
-        rest = rest[1:]
-    if _is_name_in_lists(" ".join(rest)) or (rest and rest[0] in gz.FIRST_NAMES):
-        return [(start, cut), (end - len(rest), end)]
+    body = rest[1:] if rest and rest[0] in {"the", "The"} else rest
+    # "the Bank of Leeds and the Treasury", "… and the SEC": "the" opens a second body's name
+    second_body = body is not rest and any(t in gz.ORG_WORDS or _ACRONYM.match(t) for t in body)
+    if second_body or _is_name_in_lists(" ".join(body)) or (body and body[0] in gz.FIRST_NAMES):
+        return [(start, cut), (end - len(body), end)]
     return [(start, end)]
 
 
