@@ -449,6 +449,10 @@ def typed(text: str) -> dict[str, str]:
          {"Kessian Department of Justice": "ORGANIZATION", "Securities and Exchange Board": "ORGANIZATION"}),
         ("She taught at the Harbour School for the Deaf and the Blind.",
          {"Harbour School for the Deaf and the Blind": "ORGANIZATION"}),
+        # "Father of the House": what a title is of is no person
+        ("He was long the Keeper of the Archive and spoke often.", {"Archive": None}),
+        # "Former" opening a sentence is no part of a name
+        ("Former Harbour Party leader Tom Vell died on Monday.", {"Harbour Party": "ORGANIZATION", "Tom Vell": "PERSON"}),
         # a stock symbol in angle brackets is a code, not a name
         ("KESSEL, May 4 - Dorvik Mining Corp <DVM> said output rose.",
          {"Dorvik Mining Corp": "ORGANIZATION", "DVM": None}),

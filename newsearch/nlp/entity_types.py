@@ -422,6 +422,8 @@ def _start_class(i: int, sentence: _Sentence, in_chunk: set[int] | None, models:
     fixed = _word_class(token)
     if fixed is not None:
         return fixed
+    if token.lower() in lx.TIME_QUALIFIERS:
+        return "O"  # "Former Labour leader X", "Ex-WorldCom boss": a word about the time of a role
     named = _is_name_in_lists(token) or (
         token not in models.closed_words
         and sentence.tags[i] in PROPER
@@ -737,7 +739,9 @@ def _peel(sentence: _Sentence, start: int, end: int) -> tuple[int, int, bool]:
         classes[start] == "DEM" and not keeps_nationality or tokens[start] in {"The", "the"}
     ):
         start += 1
-    titled = start > 0 and classes[start - 1] == "TTL"
+    # "Speaker of the House": a title phrase ending in "of the" is followed by what the title
+    # is of, not by the person who holds it
+    titled = start > 0 and classes[start - 1] == "TTL" and tokens[start - 1].lower() not in {"of", "the", "and"}
     if not titled and start > 0:
         previous = tokens[start - 1].lower().rstrip(".")
         titled = (

@@ -320,3 +320,7 @@ MONTHS = frozenset(
     "January February March April May June July August September October November December "
     "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
 )
+
+# Words about when someone held a role ("Former Labour leader X"): opening a sentence, they are
+# capitalised by position and never part of a name.
+TIME_QUALIFIERS = frozenset({"former", "ex", "late", "then", "outgoing", "incoming", "retired", "future"})
