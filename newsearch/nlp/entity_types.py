@@ -1139,13 +1139,11 @@ def _aliases(
             continue
         target = next(iter(full))
         placed = sum(c.context[PLACE] for c in candidates if c.name == name)
-        # one "from Orbis" is no sign of a place when the article names "Orbis Corp"; a listed
-        # place, a name read as a place more than once, or a person's surname read as a place
-        # even once ("in Jordan") stays apart
-        if kinds[target] == ORGANIZATION:
-            if name not in gz.PLACES and placed <= WEIGHTS["place preposition"]:
-                aliases[name] = target
-        elif not placed:
+        # one "from Orbis" is no sign of a place when the article names "Orbis Corp" (or "in
+        # London, Holt" when it names "Anna Holt"); a name read as a place more than once
+        # stays apart, and so does a listed place read as one ("Mr Jordan" ... "in Jordan")
+        weak = name not in gz.PLACES and placed <= WEIGHTS["place preposition"]
+        if weak or (not placed and kinds[target] == PERSON):
             aliases[name] = target
     for candidate in candidates:
         short = candidate.name
