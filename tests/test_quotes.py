@@ -918,3 +918,12 @@ def test_he_inside_an_opening_clause_is_the_subject_of_a_participle():
     )
     [quote] = extract_quotes(body)
     assert quote.speaker == "Tom Berman", quote
+
+
+def test_a_bare_plural_and_whom_it_is_for_is_the_subject_of_a_participle():
+    body = (
+        "Attorneys for Ann Ray appeared to oppose the effort, saying in court files that her "
+        'account "has never been the property of the state."'
+    )
+    [quote] = extract_quotes(body)
+    assert quote.speaker == "attorneys", quote

@@ -356,6 +356,7 @@ _IRREGULAR_PASTS = frozenset(
     stole wore swore became forgot forgave withdrew undertook overtook""".split()
 )
 _MAX_DESCRIPTOR_WORDS = 5
+_OF_FOR = frozenset({"of", "for", "at", "from"})
 _MIN_HEADLINE_WORDS, _MIN_HEADLINE_LETTERS = 3, 12
 # Words that show a phrase is a clause, not a subject.
 _VERBISH = frozenset(
@@ -760,6 +761,18 @@ def _leading_descriptor(tokens: list[str]) -> _Subject | None:
     """A common-noun phrase opening ``tokens`` and followed by a verb-like word: "a familiar
     voice celebrated …", "The statement read:", "Smith’s campaign issued …"."""
     if len(tokens) < 3:
+        return None
+    if _PLURAL_NOUN.fullmatch(_bare(tokens[0])) and not _is_verb_like(_bare(tokens[0])):
+        # "Attorneys for Ann Ray appeared to …, saying": a bare plural and what it is of or for
+        head = _bare(tokens[0])
+        rest = tokens[1:]
+        if rest and _bare(rest[0]) in _OF_FOR and len(rest) > 2 and _is_capitalised(rest[1]):
+            name_end = 2
+            while name_end < len(rest) and _is_name_token(rest[name_end]):
+                name_end += 1
+            rest = rest[name_end:]
+        if rest and rest[0].islower() and _is_verb_like(_strip_token(rest[0])):
+            return _Subject("descriptor", head)
         return None
     if not (_bare(tokens[0]) in _DETERMINERS | _POSSESSIVES or tokens[0].endswith(("’s", "'s"))):
         return None
