@@ -920,6 +920,8 @@ def _attribution_before(context: _Context, proper: Callable[[str], bool]) -> _At
         form = match.group().lower()
         cue = _CUES[form]
         before = leadin[: match.start()]
+        if match.group() == "Asked" and not before.strip():
+            continue  # "Asked whether X “…,” most voters said": X is asked about, not asking
         bearer = _text_bearer(before)
         if bearer is not None:
             subject = bearer
