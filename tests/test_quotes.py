@@ -937,3 +937,13 @@ def test_whom_an_opening_asked_is_about_is_not_the_speaker():
     assert speech('Asked about the plan, Ann Ray said it was "a bold step forward."') == [
         ("a bold step forward", "Ann Ray", True)
     ]
+
+
+def test_a_name_inside_quotation_marks_is_no_referent():
+    # "to chants of “Tomas! Tomas!”": words the crowd said, not a narrative mention
+    body = (
+        "Tomas Vell stopped by his office. Walking in to chants of \"Tomas! Tomas!,\" the senator "
+        'said his campaign was "closing really strong." He noted that many had come. '
+        '"It is huge," he said.'
+    )
+    assert [quote.speaker for quote in extract_quotes(body)][-1] == "Tomas Vell"

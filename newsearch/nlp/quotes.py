@@ -1026,6 +1026,7 @@ class _Speakers:
     body: str
     quoted: list[Span]  # full quotes, marks included, in order
     paragraphs: list[Span]
+    all_quoted: list[Span] = field(default_factory=list)  # … and partial ones: no narrative names there
     genders: dict[str, str] = field(default_factory=dict)  # from honorifics: name → "he" / "she"
     said_genders: dict[str, str] = field(default_factory=dict)  # weaker: from "X said she …"
     quote_speakers: list[_Mention] = field(default_factory=list)
@@ -1418,8 +1419,8 @@ def _name_mentions(speakers: _Speakers) -> list[_Mention]:
     mentions = []
     for start, end in zip(starts, starts[1:]):
         for run in _MENTION_RUN.finditer(body, start, end):
-            if _inside(run.start(), quoted):
-                continue
+            if _inside(run.start(), speakers.all_quoted or quoted):
+                continue  # names inside quotation marks ("to chants of “Marco!”") are words said
             tokens = _name_tokens(run.group())
             if _starts_sentence(body, run.start()) and not speakers.is_proper(tokens[0]):
                 tokens = tokens[1:]
@@ -1739,6 +1740,7 @@ def extract_quotes(body: str) -> tuple[Quote, ...]:
     contexts = _contexts(body, spans, full, paragraphs)
     quoted = [Span(span.open.start, span.close.end) for span, is_full in zip(spans, full) if is_full]
     speakers = _collect_speakers(body, quoted, paragraphs)
+    speakers.all_quoted = [Span(span.open.start, span.close.end) for span in spans]
     quotes: list[Quote] = []
     said: _Said | None = None
     for span, text, is_full, context in zip(spans, texts, full, contexts):
