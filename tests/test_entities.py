@@ -483,6 +483,8 @@ def test_news_typing(nltk_data, text, expected):
         ("Storm Elowen brought flooding to the coast.", {"Storm Elowen", "Elowen"}),
         ("Tenants joined the Fair Rent scheme in March.", {"Fair Rent"}),
         ("Delegates met at Quorra Vell on Friday.", {"Quorra Vell"}),  # no evidence: left untyped
+        # English words alone make no person's name, whatever "said" or "who" follow
+        ("Groups like Border Watch, who oppose the plan, met. Border Watch said no.", {"Border Watch"}),
     ],
 )
 def test_capitals_alone_make_no_person(nltk_data, text, not_people):

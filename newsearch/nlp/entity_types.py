@@ -888,7 +888,11 @@ def _context_votes(
         votes[ORGANIZATION] += WEIGHTS["results row"]
     # "X said" is a person's sign only for a name shaped like one (two or more words, or a
     # listed first name): companies and bodies "say" things too ("Vantora said on Tuesday").
-    person_shaped = end - start > 1 or tokens[start] in gz.FIRST_NAMES
+    # Nor is a phrase of English words alone ("Migration Watch said"): a person's name has a
+    # first name or a surname that is no common word.
+    common = em.models().common_words
+    english_phrase = end - start > 1 and all(_is_common(t.lower(), common) for t in tokens[start:end])
+    person_shaped = tokens[start] in gz.FIRST_NAMES or (end - start > 1 and not english_phrase)
     if (after in lx.SPEECH_VERBS and person_shaped) or _is_age_after(tokens, end):
         votes[PERSON] += WEIGHTS["speech verb or age"]
     if before in lx.PLACE_PREPOSITIONS:
@@ -903,7 +907,8 @@ def _context_votes(
         votes[PERSON] += WEIGHTS["player in a sports line"]  # results tables list players
     if after in lx.THING_NOUNS_AFTER:  # "the X scheme", "the X festival"
         votes[_THING] += WEIGHTS["thing noun"]
-    if after in lx.PERSON_PRONOUNS_AFTER or (after == "," and _word_at(tokens, end + 1) in lx.PERSON_PRONOUNS_AFTER):
+    who = after in lx.PERSON_PRONOUNS_AFTER or (after == "," and _word_at(tokens, end + 1) in lx.PERSON_PRONOUNS_AFTER)
+    if who and not (english_phrase and tokens[start] not in gz.FIRST_NAMES):  # "Migration Watch, who"
         votes[PERSON] += WEIGHTS["who after"]
     if before in lx.VERSUS or after in lx.VERSUS:
         votes[ORGANIZATION] += WEIGHTS["versus"]
