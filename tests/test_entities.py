@@ -385,9 +385,9 @@ def typed(text: str) -> dict[str, str]:
         # multi-word regions
         ("Rebels took North Ostland and the Eastern Province last year.",
          {"North Ostland": "PLACE", "Eastern Province": "PLACE"}),
-        # an organisation with its acronym in brackets
+        # an organisation with its acronym in brackets: both are names of the organisation
         ("Farmers sold wheat to the National Grain Board (NGB) on Monday. The NGB said prices rose.",
-         {"National Grain Board": "ORGANIZATION"}),
+         {"National Grain Board": "ORGANIZATION", "NGB": "ORGANIZATION"}),
         # a head noun and coordination are place evidence
         ("Shelling hit the Tamsin, Orvello, Bab al-Kadir and Veltra neighbourhoods of the city.",
          {"Tamsin": "PLACE", "Orvello": "PLACE", "Bab al-Kadir": "PLACE", "Veltra": "PLACE"}),

@@ -20,7 +20,8 @@ not their kind. So recognition runs in four steps, all per article:
    the quote extractor found. The weights are in one table, ``WEIGHTS``.
 4. **Article consistency.** Votes are summed per name over the article, so one strong clue
    types every mention; a one-word person name ("Kerry") is merged into the full name ("John
-   Kerry"), and an acronym given in parentheses after an organisation is merged into it.
+   Kerry"), and an acronym given in parentheses after an organisation is typed as one (it
+   stays a name of its own: news uses it alone afterwards, and searches ask for it).
 
 Word lists: names (places, first names, organisations) are in ``gazetteer``; titles,
 particles and cue words in ``lexicon``.
@@ -1041,6 +1042,11 @@ def _resolve(candidates: list[_Candidate], speakers: frozenset[str]) -> list[Men
     _vote_lone_surnames(totals, common)
     _vote_organisation_divisions(totals)
     kinds = {name: _top_kind(votes) for name, votes in totals.items()}
+    for c in candidates:
+        # "the National Grain Board (NGB)": the acronym names the same organisation, and stays
+        # a name of its own (the article goes on to use it alone: "the NGB said")
+        if c.acronym_of and kinds.get(c.acronym_of) == ORGANIZATION and totals[c.name][PLACE] == 0:
+            kinds[c.name] = ORGANIZATION
     aliases = _aliases(kinds, totals, candidates)
     mentions = []
     for c in candidates:
@@ -1117,7 +1123,7 @@ def _aliases(
     kinds: dict[str, EntityKind | None], totals: dict[str, Counter[EntityKind]], candidates: list[_Candidate]
 ) -> dict[str, str]:
     """Short name -> full name within the article: "Kerry" -> "John Kerry", "Orbitex" -> "Orbitex
-    Holdings Inc", "MSF" -> "Doctors Without Borders".
+    Holdings Inc", "Orbitex Holdings" -> "Orbitex Holdings Inc".
 
     A one-word name that is also a place ("Jordan") joins a person only when no mention of it
     reads as a place.
@@ -1150,13 +1156,5 @@ def _aliases(
         weak = name not in gz.PLACES and placed <= WEIGHTS["place preposition"]
         if weak or (not placed and kinds[target] == PERSON):
             aliases[name] = target
-    for candidate in candidates:
-        short = candidate.name
-        if (
-            candidate.acronym_of
-            and kinds.get(candidate.acronym_of) == ORGANIZATION
-            and totals[short][PLACE] == 0
-        ):
-            aliases[short] = candidate.acronym_of
     return aliases
 
