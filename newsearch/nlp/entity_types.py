@@ -164,7 +164,16 @@ def recognize(sentences: Sequence[Sequence[str]], speakers: Iterable[str] = ()) 
     document is needed because types and names are settled per article.
     """
     models = em.models()
-    analysed = [_analyse(list(tokens), models) for tokens in sentences]
+    # Words the article writes in capitals inside ordinary sentences are acronyms ("NHL"):
+    # a headline in capitals keeps them so when it is re-cased.
+    acronyms = frozenset(
+        token
+        for tokens in sentences
+        if not _is_shouting(tokens)
+        for token in tokens
+        if len(token) > 1 and token.isalpha() and token.isupper()
+    )
+    analysed = [_analyse(list(tokens), models, acronyms) for tokens in sentences]
     per_sentence = [_candidates(i, sentence) for i, sentence in enumerate(analysed)]
     known = _known_name_words(c for found in per_sentence for c in found)
     for i, sentence in enumerate(analysed):
@@ -194,7 +203,7 @@ class _Sentence:
     chunk_kinds: dict[tuple[int, int], EntityKind] = field(default_factory=dict)
 
 
-def _analyse(tokens: list[str], models: Models) -> _Sentence:
+def _analyse(tokens: list[str], models: Models, acronyms: frozenset[str] = frozenset()) -> _Sentence:
     """Re-case, tag, chunk and classify the tokens of one sentence.
 
     Tags and chunks are read only for words capitalised by their position (see
@@ -204,7 +213,7 @@ def _analyse(tokens: list[str], models: Models) -> _Sentence:
     The multiclass chunker's types count everywhere, so it gets the whole sentence.
     """
     if _is_shouting(tokens):
-        tokens = _recase_sentence(tokens, models.common_words)
+        tokens = _recase_sentence(tokens, models.common_words, acronyms)
     sentence = _Sentence(tokens, [_shape_tag(token) for token in tokens], _start_positions(tokens))
     in_chunk = None
     if models.tagger is not None and (models.multiclass or _has_open_start(sentence, models)):
@@ -241,9 +250,15 @@ def _is_shouting(tokens: Sequence[str]) -> bool:
     return upper >= max(1, 0.6 * len(words))
 
 
-def _recase_sentence(tokens: Sequence[str], common: frozenset[str]) -> list[str]:
-    """A capitalised sentence re-cased word by word; listed names of 2-3 words stay whole."""
-    recased = [_recase(token, common) for token in tokens]
+def _recase_sentence(tokens: Sequence[str], common: frozenset[str], acronyms: frozenset[str] = frozenset()) -> list[str]:
+    """A capitalised sentence re-cased word by word; listed names of 2-3 words stay whole, and
+    so do the article's acronyms. A first name that is also an English word ("ROSE", "BILL")
+    is a name only before another name ("BILL HOLT"), else the word."""
+    recased = [token if token in acronyms else _recase(token, common) for token in tokens]
+    for i, token in enumerate(recased):
+        following = recased[i + 1] if i + 1 < len(recased) else ""
+        if token in gz.FIRST_NAMES and token.isalpha() and _is_common(token.lower(), common) and not following[:1].isupper():
+            recased[i] = token.lower()
     for size in (3, 2):
         for i in range(len(tokens) - size + 1):
             titled = [t.capitalize() if t.isupper() and t.isalpha() else t for t in tokens[i : i + size]]
