@@ -947,3 +947,11 @@ def test_a_name_inside_quotation_marks_is_no_referent():
         '"It is huge," he said.'
     )
     assert [quote.speaker for quote in extract_quotes(body)][-1] == "Tomas Vell"
+
+
+def test_words_ending_a_sentence_between_capitals_are_no_nickname():
+    body = (
+        "Tom Vell, a writing teacher, said he holds his roots in Kessia "
+        "“very near and dear to my heart.” He said it twice."
+    )
+    assert speech(body) == [("very near and dear to my heart", "Tom Vell", True)]

@@ -1606,6 +1606,7 @@ _NAMING = re.compile(
 # Without a cue, quoted words need this many words to read as someone's words, not as a
 # term held at arm's length ("the “confidential” level").
 _MIN_SCARE_WORDS = 2
+_MAX_NICKNAME_WORDS = 4
 # Lower-case words a title may hold between its capitalised ones ("Meet the Press").
 _TITLE_FUNCTION_WORDS = frozenset("a an the and or of in on at to for with from by as vs".split())
 
@@ -1642,9 +1643,16 @@ def _is_name_of_thing(body: str, span: _Span, text: str) -> bool:
     after = body[span.close.end : span.close.end + 3]
     if _is_markup(body, span) or _NAMING.search(before):
         return True
-    if re.search(r"[A-Z][\w’'.-]*[ \u00a0]$", before) and re.match(r"[ \u00a0][A-Z]", after):
-        return True  # a nickname inside a name
     ends_sentence = text.rstrip().endswith((".", "!", "?")) and len(_WORD.findall(text)) > 1
+    if (
+        re.search(r"[A-Z][\w’'.-]*[ \u00a0]$", before)
+        and re.match(r"[ \u00a0][A-Z]", after)
+        and not ends_sentence
+        and len(_WORD.findall(text)) <= _MAX_NICKNAME_WORDS
+    ):
+        # a nickname inside a name ("Jo “Ace” Smith"), not words that end a sentence before
+        # the next one starts ("… in Indiana “near to my heart.” He said …")
+        return True
     return _is_title_case(text) and not ends_sentence
 
 
