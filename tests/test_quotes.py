@@ -764,6 +764,13 @@ def speech(body: str) -> list[tuple[str, str | None, bool]]:
             'Critics say the plan is "dead on arrival," according to Paula Grant, a council member.',
             [("dead on arrival", "Paula Grant", True)],
         ),
+        (
+            # stating a view: "expressed confidence that"
+            "The candidate took to the airwaves on Monday during an interview with a local station, "
+            'in which Ray expressed confidence that the inquiry would not be an issue "that is going '
+            'to affect the campaign."',
+            [("that is going to affect the campaign", "Ray", True)],
+        ),
     ],
 )
 def test_partial_quotes_get_their_speaker(body, expected):

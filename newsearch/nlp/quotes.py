@@ -1591,7 +1591,9 @@ _CHARACTERISING = re.compile(
     r"dismiss(?:es|ed|ing)|prais(?:es|ed|ing)|hail(?:s|ed|ing)|derid(?:es|ed|ing)|"
     r"denounc(?:es|ed|ing)|condemn(?:s|ed|ing)|critici[sz](?:es|ed|ing)|slamm(?:ed|ing)|slams|"
     r"blast(?:s|ed|ing)|tout(?:s|ed|ing)|accus(?:es|ed|ing)|alleg(?:es|ed|ing)|decri(?:es|ed)|"
-    r"promis(?:es|ed|ing)|pledg(?:es|ed|ing)|vow(?:s|ed|ing))\b"
+    r"promis(?:es|ed|ing)|pledg(?:es|ed|ing)|vow(?:s|ed|ing)|"
+    # stating a view in the speaker's words: "expressed confidence that it would not be “…”"
+    r"express(?:es|ed|ing))\b"
     r"(?![ \u00a0]+(?:for|on|upon|off|up|in)\b)",
     re.IGNORECASE,
 )
