@@ -385,9 +385,9 @@ def typed(text: str) -> dict[str, str]:
         # multi-word regions
         ("Rebels took North Ostland and the Eastern Province last year.",
          {"North Ostland": "PLACE", "Eastern Province": "PLACE"}),
-        # an organisation with its acronym in brackets
+        # an organisation with its acronym in brackets: both are names of the organisation
         ("Farmers sold wheat to the National Grain Board (NGB) on Monday. The NGB said prices rose.",
-         {"National Grain Board": "ORGANIZATION"}),
+         {"National Grain Board": "ORGANIZATION", "NGB": "ORGANIZATION"}),
         # a head noun and coordination are place evidence
         ("Shelling hit the Tamsin, Orvello, Bab al-Kadir and Veltra neighbourhoods of the city.",
          {"Tamsin": "PLACE", "Orvello": "PLACE", "Bab al-Kadir": "PLACE", "Veltra": "PLACE"}),
@@ -431,6 +431,43 @@ def typed(text: str) -> dict[str, str]:
         ("Fans packed the Orvan Arena for the final.", {"Orvan Arena": "PLACE"}),
         # a given name from the census list (not in the hand list) is person evidence
         ("The award went to Kendra Wexley on Friday.", {"Kendra Wexley": "PERSON"}),
+        # a role the title list lacks, before a first name and a surname, is a title
+        ("The bid was blocked by Treasurer Peter Vollan on Monday.", {"Peter Vollan": "PERSON"}),
+        # a title before an organisation word is part of the organisation's name
+        ("The Premier League said it would look into the matter.", {"Premier League": "ORGANIZATION"}),
+        ("Talks with the Vice Minister of the Kessian Trade Ministry went well.",
+         {"Kessian Trade Ministry": "ORGANIZATION"}),
+        # a wire dateline in capitals is the place the story was filed from
+        ("OSTLAND CITY, March 2 - Dorvik Mining Corp said output rose.", {"OSTLAND CITY": "PLACE"}),
+        ("KELVA, Ost., June 9 - Prices rose.", {"KELVA": "PLACE"}),
+        # "X and Y <organisation word>" is one body's name
+        ("The Fisheries and Waterways Commission said it would appeal.",
+         {"Fisheries and Waterways Commission": "ORGANIZATION"}),
+        # a company named again without its legal form, or once "from" it, is the same company
+        # "and the" opens a second body's name
+        ("The case was brought by the Kessian Department of Justice and the Securities and Exchange Board.",
+         {"Kessian Department of Justice": "ORGANIZATION", "Securities and Exchange Board": "ORGANIZATION"}),
+        ("She taught at the Harbour School for the Deaf and the Blind.",
+         {"Harbour School for the Deaf and the Blind": "ORGANIZATION"}),
+        # "Father of the House": what a title is of is no person
+        ("He was long the Keeper of the Archive and spoke often.", {"Archive": None}),
+        # "Former" opening a sentence is no part of a name
+        ("Former Harbour Party leader Tom Vell died on Monday.", {"Harbour Party": "ORGANIZATION", "Tom Vell": "PERSON"}),
+        # a headline in capitals keeps the article's acronyms; "ROSE" there is a verb
+        ("KPL TRAFFIC ROSE IN MARCH\n\nThe KPL said traffic rose 4 pct.", {"KPL": "ORGANIZATION", "Rose": None}),
+        # a stock symbol in angle brackets is a code, not a name
+        ("KESSEL, May 4 - Dorvik Mining Corp <DVM> said output rose.",
+         {"Dorvik Mining Corp": "ORGANIZATION", "DVM": None}),
+        # a comma after an opening phrase does not make a list: the surname stays the person's
+        ("Anna Vollery won the part. After an audition in London, Vollery left school.",
+         {"Anna Vollery": "PERSON", "Vollery": None}),
+        # a listed country before "government" or "officials" is still the country
+        ("The Canadian court ruled that the Kenya government could not sue. Kenya officials said no more.",
+         {"Kenya": "PLACE"}),
+        ("Dorvik Mining Corp bought a mine. The Dorvik Mining board approved it.",
+         {"Dorvik Mining Corp": "ORGANIZATION", "Dorvik Mining": None}),
+        ("Dorvik Mining Corp bought a mine. It bought the shares from Dorvik.",
+         {"Dorvik Mining Corp": "ORGANIZATION", "Dorvik": None}),
     ],
 )
 def test_news_typing(nltk_data, text, expected):
@@ -443,9 +480,13 @@ def test_news_typing(nltk_data, text, expected):
     ("text", "not_people"),
     [
         ("Vantora said on Tuesday that profits fell.", {"Vantora"}),
+        # an ambiguous title opening a name, no first name after it
+        ("She won the Kessel Grand Prix and starred in Star Voyagers.", {"Prix", "Voyagers"}),
         ("Storm Elowen brought flooding to the coast.", {"Storm Elowen", "Elowen"}),
         ("Tenants joined the Fair Rent scheme in March.", {"Fair Rent"}),
         ("Delegates met at Quorra Vell on Friday.", {"Quorra Vell"}),  # no evidence: left untyped
+        # English words alone make no person's name, whatever "said" or "who" follow
+        ("Groups like Border Watch, who oppose the plan, met. Border Watch said no.", {"Border Watch"}),
     ],
 )
 def test_capitals_alone_make_no_person(nltk_data, text, not_people):

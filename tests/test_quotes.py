@@ -764,6 +764,13 @@ def speech(body: str) -> list[tuple[str, str | None, bool]]:
             'Critics say the plan is "dead on arrival," according to Paula Grant, a council member.',
             [("dead on arrival", "Paula Grant", True)],
         ),
+        (
+            # stating a view: "expressed confidence that"
+            "The candidate took to the airwaves on Monday during an interview with a local station, "
+            'in which Ray expressed confidence that the inquiry would not be an issue "that is going '
+            'to affect the campaign."',
+            [("that is going to affect the campaign", "Ray", True)],
+        ),
     ],
 )
 def test_partial_quotes_get_their_speaker(body, expected):
@@ -827,3 +834,131 @@ def test_a_participle_takes_the_subject_of_the_clause_it_hangs_on():
     )
     [quote] = extract_quotes(body)
     assert quote.speaker == "Jane Ormond" and quote.partial
+
+
+def test_a_noun_or_a_passive_participle_is_no_cue():
+    # "States" in a name is no cue ("states"), nor is a cue followed by "by" (a participle)
+    assert speech('Officials fear the rules are "far too strict" in the United States.') == [
+        ("far too strict", None, True)
+    ]
+    assert speech('The council passed the "poison pill" measures added by the mayor.') == []
+
+
+def test_a_passive_characterising_verb_names_no_speaker():
+    # "could be termed": the work is called so, it says nothing; the cue after the quote decides
+    body = 'Over the years, Tom Hale found that the work he did could be termed "quiet lobbying," critics said.'
+    [quote] = extract_quotes(body)
+    assert quote.speaker == "critics", quote
+
+
+def test_a_participle_after_a_quote_takes_no_subject_after_it():
+    # "“…,” saying in a post on Harbourline:": the participle's subject is the sentence's
+    body = (
+        "Mr. Hale won the vote. On Friday, he joined others in mocking the plan as "
+        "''dead on arrival,'' saying in a post on Harbourline: ''The plan is a disaster.''"
+    )
+    assert [quote.speaker for quote in extract_quotes(body)] == ["Hale", "Hale"]
+
+
+def test_a_job_before_a_name_makes_a_person_for_he_and_she():
+    # "spokesman Jo Quan": a job in lower case before the name; a two-letter given name
+    # ("Jo") is often a family name written first, so it says no gender
+    body = (
+        "“There are problems,” Tom Ray said. In Kessia, ministry spokesman Jo Quan "
+        "rejected the claims. “This is extremely irresponsible,” he told reporters."
+    )
+    assert [quote.speaker for quote in extract_quotes(body)] == ["Tom Ray", "Jo Quan"]
+
+
+def test_a_description_before_an_irregular_past_is_the_subject_of_a_participle():
+    # "The Harbour senator sought …, saying": an irregular past after a description
+    body = (
+        "Tom Hale ended his bid on Tuesday.\n\n"
+        "The Harbour senator sought to calm the crowd, saying the heckler would "
+        "“not get hurt” at his rally."
+    )
+    [quote] = extract_quotes(body)
+    assert quote.speaker == "Harbour senator", quote
+
+
+def test_a_clause_is_not_a_description():
+    # "This was the Hale we all knew": a copula and a pronoun make a clause, not a speaker
+    body = (
+        "So much for that.  This was the Hale we all knew, the Hale who fights with reporters, "
+        'claims that the board "takes its marching orders" from Kessia, and asserts that Kessia '
+        'is "killing us."'
+    )
+    assert "was the Hale we all" not in {quote.speaker for quote in extract_quotes(body)}
+
+
+def test_an_aside_before_an_inverted_cue():
+    body = (
+        "Prices rose.  ''The most striking part has been a new resilience,'' like the recent "
+        "swings of markets, said Ann Ray, the chief economist of the survey."
+    )
+    [quote] = extract_quotes(body)
+    assert quote.speaker == "Ann Ray", quote
+
+
+def test_a_comparison_opening_the_sentence_holds_no_subject():
+    # "Like Ann Ray, Tom Hale …, arguing": the participle's subject is Tom Hale
+    body = (
+        "Like Ann Ray, Tom Hale also rejected the plan, arguing that there is "
+        "“room for the council” in the rules."
+    )
+    [quote] = extract_quotes(body)
+    assert quote.speaker == "Tom Hale", quote
+
+
+def test_ever_between_a_subject_and_its_cue():
+    body = (
+        "In what may be the first time Republicans and the Harbour Party movement have ever "
+        "agreed on anything, the group is calling on Tom Hale to “stop wasting votes” now."
+    )
+    assert all("ever" not in (quote.speaker or "") for quote in extract_quotes(body))
+
+
+def test_he_inside_an_opening_clause_is_the_subject_of_a_participle():
+    body = (
+        "Judge Tom Berman took a short recess.  When he returned he began by saying, "
+        "“I do not think that it is necessary for him to go to jail.” Just those words."
+    )
+    [quote] = extract_quotes(body)
+    assert quote.speaker == "Tom Berman", quote
+
+
+def test_a_bare_plural_and_whom_it_is_for_is_the_subject_of_a_participle():
+    body = (
+        "Attorneys for Ann Ray appeared to oppose the effort, saying in court files that her "
+        'account "has never been the property of the state."'
+    )
+    [quote] = extract_quotes(body)
+    assert quote.speaker == "attorneys", quote
+
+
+def test_whom_an_opening_asked_is_about_is_not_the_speaker():
+    body = 'Trust is low. Asked whether Ann Ray "has the integrity to serve as mayor," most voters said no.'
+    [quote] = extract_quotes(body)
+    assert quote.speaker != "Ann Ray", quote
+    # … while the subject after an opening "Asked about …," still speaks
+    assert speech('Asked about the plan, Ann Ray said it was "a bold step forward."') == [
+        ("a bold step forward", "Ann Ray", True)
+    ]
+
+
+def test_a_name_inside_quotation_marks_is_no_referent():
+    # "to chants of “Tomas! Tomas!”": words the crowd said, not a narrative mention
+    body = (
+        "Tomas Vell stopped by his office. Walking in to chants of \"Tomas! Tomas!,\" the senator "
+        'said his campaign was "closing really strong." He noted that many had come. '
+        '"It is huge," he said.'
+    )
+    assert [quote.speaker for quote in extract_quotes(body)][-1] == "Tomas Vell"
+
+
+def test_words_ending_a_sentence_between_capitals_are_no_nickname():
+    body = (
+        "Tom Vell, a writing teacher, said he holds his roots in Kessia "
+        "“very near and dear to my heart.” He said it twice."
+    )
+    assert speech(body) == [("very near and dear to my heart", "Tom Vell", True)]

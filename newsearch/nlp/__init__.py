@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from ..models import Article, Entity, Quote
 
 # Bump when quote or entity extraction changes what it finds: cached results are then redone.
-NLP_VERSION = 4
+NLP_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ not their kind. So recognition runs in four steps, all per article:
    the quote extractor found. The weights are in one table, ``WEIGHTS``.
 4. **Article consistency.** Votes are summed per name over the article, so one strong clue
    types every mention; a one-word person name ("Kerry") is merged into the full name ("John
-   Kerry"), and an acronym given in parentheses after an organisation is merged into it.
+   Kerry"), and an acronym given in parentheses after an organisation is typed as one (it
+   stays a name of its own: news uses it alone afterwards, and searches ask for it).
 
 Word lists: names (places, first names, organisations) are in ``gazetteer``; titles,
 particles and cue words in ``lexicon``.
@@ -163,7 +164,16 @@ def recognize(sentences: Sequence[Sequence[str]], speakers: Iterable[str] = ()) 
     document is needed because types and names are settled per article.
     """
     models = em.models()
-    analysed = [_analyse(list(tokens), models) for tokens in sentences]
+    # Words the article writes in capitals inside ordinary sentences are acronyms ("NHL"):
+    # a headline in capitals keeps them so when it is re-cased.
+    acronyms = frozenset(
+        token
+        for tokens in sentences
+        if not _is_shouting(tokens)
+        for token in tokens
+        if len(token) > 1 and token.isalpha() and token.isupper()
+    )
+    analysed = [_analyse(list(tokens), models, acronyms) for tokens in sentences]
     per_sentence = [_candidates(i, sentence) for i, sentence in enumerate(analysed)]
     known = _known_name_words(c for found in per_sentence for c in found)
     for i, sentence in enumerate(analysed):
@@ -193,7 +203,7 @@ class _Sentence:
     chunk_kinds: dict[tuple[int, int], EntityKind] = field(default_factory=dict)
 
 
-def _analyse(tokens: list[str], models: Models) -> _Sentence:
+def _analyse(tokens: list[str], models: Models, acronyms: frozenset[str] = frozenset()) -> _Sentence:
     """Re-case, tag, chunk and classify the tokens of one sentence.
 
     Tags and chunks are read only for words capitalised by their position (see
@@ -203,7 +213,7 @@ def _analyse(tokens: list[str], models: Models) -> _Sentence:
     The multiclass chunker's types count everywhere, so it gets the whole sentence.
     """
     if _is_shouting(tokens):
-        tokens = _recase_sentence(tokens, models.common_words)
+        tokens = _recase_sentence(tokens, models.common_words, acronyms)
     sentence = _Sentence(tokens, [_shape_tag(token) for token in tokens], _start_positions(tokens))
     in_chunk = None
     if models.tagger is not None and (models.multiclass or _has_open_start(sentence, models)):
@@ -240,9 +250,15 @@ def _is_shouting(tokens: Sequence[str]) -> bool:
     return upper >= max(1, 0.6 * len(words))
 
 
-def _recase_sentence(tokens: Sequence[str], common: frozenset[str]) -> list[str]:
-    """A capitalised sentence re-cased word by word; listed names of 2-3 words stay whole."""
-    recased = [_recase(token, common) for token in tokens]
+def _recase_sentence(tokens: Sequence[str], common: frozenset[str], acronyms: frozenset[str] = frozenset()) -> list[str]:
+    """A capitalised sentence re-cased word by word; listed names of 2-3 words stay whole, and
+    so do the article's acronyms. A first name that is also an English word ("ROSE", "BILL")
+    is a name only before another name ("BILL HOLT"), else the word."""
+    recased = [token if token in acronyms else _recase(token, common) for token in tokens]
+    for i, token in enumerate(recased):
+        following = recased[i + 1] if i + 1 < len(recased) else ""
+        if token in gz.FIRST_NAMES and token.isalpha() and _is_common(token.lower(), common) and not following[:1].isupper():
+            recased[i] = token.lower()
     for size in (3, 2):
         for i in range(len(tokens) - size + 1):
             titled = [t.capitalize() if t.isupper() and t.isalpha() else t for t in tokens[i : i + size]]
@@ -317,7 +333,68 @@ def _classify(sentence: _Sentence, in_chunk: set[int] | None, models: Models) ->
     _mark_nationality_pairs(tokens, classes)
     _mark_title_phrases(tokens, classes)
     _mark_names_in_titles(tokens, classes)
+    _mark_role_words(tokens, classes, models.common_words)
+    _mark_titles_in_names(tokens, classes)
+    classes[: _dateline_length(tokens)] = ["CAP"] * _dateline_length(tokens)
     return classes
+
+
+def _dateline_length(tokens: Sequence[str]) -> int:
+    """How many words of a dateline in capitals open the sentence: wire copy starts its first
+    paragraph with the place it was filed from, then the date or a dash ("OSTLAND CITY, March
+    2 - ...", "KESSEL (Wire) - ..."); 0 when the sentence opens otherwise."""
+    i = 0
+    while i < min(len(tokens), 4) and tokens[i].isupper() and tokens[i].replace(".", "").isalpha():
+        i += 1
+    after = tokens[i : i + 2]
+    if after[:1] == [","] and i + 3 < len(tokens) and tokens[i + 1][:1].isupper() and tokens[i + 2] == ",":
+        after = tokens[i + 2 : i + 4]  # "OSTLAND CITY, Kess., March 2 -": a state or country first
+    if i and (after[:1] in (["-"], ["--"], ["\u2013"], ["\u2014"], ["("]) or (
+        after[:1] == [","] and len(after) == 2 and after[1].rstrip(".") in lx.MONTHS
+    )):
+        return i
+    return 0
+
+
+def _mark_role_words(tokens: Sequence[str], classes: list[str], common: frozenset[str]) -> None:
+    """A capitalised English word right before a listed first name and a surname is a role
+    the title list lacks ("Treasurer Ann Lee", "Striker Tom Hale"): news puts a person's job in
+    front of the name, so the word is a title, not part of the name."""
+    for i in range(len(tokens) - 2):
+        if (
+            classes[i] == "CAP"
+            and tokens[i + 1] in gz.FIRST_NAMES
+            and classes[i + 1] == "CAP"
+            and classes[i + 2] == "CAP"
+            and tokens[i].isalpha()
+            and not tokens[i].isupper()
+            and not _is_name_in_lists(tokens[i])
+            and _is_common(tokens[i].lower(), common)
+        ):
+            classes[i] = "TTL"
+
+
+def _mark_titles_in_names(tokens: Sequence[str], classes: list[str]) -> None:
+    """Titles that are part of a name: one followed only by an organisation word names the
+    organisation ("Premier League"), as a person's title is followed by a person's name, not by
+    a word such as League or Council."""
+    for i in range(len(tokens) - 1):
+        if (
+            classes[i] == "TTL"
+            and tokens[i][:1].isupper()
+            and classes[i + 1] == "ORGW"
+            and (i + 2 == len(tokens) or classes[i + 2] not in {"CAP", "ORGW", "PLACEW"})
+        ):
+            classes[i] = "CAP"
+        # "Grand Prix", "Star Wars", "Crown Court": a word that is a title only now and then
+        # (and no military rank) opens a name when no first name follows it
+        elif (
+            classes[i] == "TTL"
+            and tokens[i].lower() in lx.AMBIGUOUS_TITLES - lx.RANKS
+            and classes[i + 1] in {"CAP", "ORGW", "PLACEW"}
+            and tokens[i + 1] not in gz.FIRST_NAMES
+        ):
+            classes[i] = "CAP"
 
 
 def _mark_names_in_titles(tokens: Sequence[str], classes: list[str]) -> None:
@@ -361,6 +438,8 @@ def _start_class(i: int, sentence: _Sentence, in_chunk: set[int] | None, models:
     fixed = _word_class(token)
     if fixed is not None:
         return fixed
+    if token.lower() in lx.TIME_QUALIFIERS:
+        return "O"  # "Former Labour leader X", "Ex-WorldCom boss": a word about the time of a role
     named = _is_name_in_lists(token) or (
         token not in models.closed_words
         and sentence.tags[i] in PROPER
@@ -489,7 +568,7 @@ def _candidates(index: int, sentence: _Sentence) -> list[_Candidate]:
     sports = bool(spans) and _is_sports_line(sentence.tokens)
     for start, end in spans:
         start, end, titled = _peel(sentence, start, end)
-        if start >= end or _is_not_entity(sentence.tokens[start:end]):
+        if start >= end or _is_not_entity(sentence.tokens[start:end]) or _is_ticker(sentence.tokens, start, end):
             continue
         name = _canonical(sentence.tokens[start:end])
         candidate = _Candidate(
@@ -549,6 +628,10 @@ def _vote_coordinated(tokens: Sequence[str], found: list[_Candidate]) -> None:
     runs.append(run)
     for run in (r for r in runs if len(r) > 1):
         first, last = run[0], run[-1]
+        if len(run) == 2 and tokens[first.end : last.start] == [","] and last.name not in gz.PLACES:
+            # "Kelvin, Ostland" names a town and its country; "In London, Holt cut short her
+            # studies" ends an opening phrase with the comma
+            continue
         headed = _word_at(tokens, last.end) in gz.PLACE_NOUNS_AFTER or (
             _word_at(tokens, first.start - 1) == "of" and _word_at(tokens, first.start - 2) in gz.PLACE_NOUNS_AFTER
         )
@@ -573,21 +656,43 @@ def _grammar_spans(sentence: _Sentence) -> list[tuple[int, int]]:
         for pair in _split_at_and(sentence, start, end):
             for part in _split_at_country(sentence, *pair):
                 spans.extend(_split_at_first_name(sentence, *part))
-    return spans
+    return _join_at_and(sentence, spans)
+
+
+def _join_at_and(sentence: _Sentence, chunks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join "Securities and Exchange Commission", "Food and Drug Administration": one capitalised
+    word, "and", then a name ending in an organisation word is one body's name, as long as the
+    first word names nothing on its own (no listed place, person or organisation)."""
+    tokens, joined = sentence.tokens, []
+    for start, end in chunks:
+        if (
+            joined
+            and joined[-1][1] == joined[-1][0] + 1 == start - 1
+            and tokens[start - 1] == "and"
+            and tokens[end - 1] in gz.ORG_WORDS
+            and not _is_name_in_lists(tokens[start - 2])
+            and sentence.classes[start - 2] in {"CAP", "ORGW"}
+        ):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _split_at_and(sentence: _Sentence, start: int, end: int) -> list[tuple[int, int]]:
     """ "the Bank of Leeds and Paris": an "and" inside a name joins two of its words ("School of
-    Law and Medicine") unless what follows it is a listed name or opens with a first name."""
+    Law and Medicine") unless what follows it is a listed name, opens with a first name, or is
+    "the" and an organisation's name."""
     tokens = sentence.tokens
     if "and" not in tokens[start:end]:
         return [(start, end)]
     cut = tokens.index("and", start, end)
     rest = tokens[cut + 1 : end]
-    if rest and rest[0] in {"the", "The"}:
-        rest = rest[1:]
-    if _is_name_in_lists(" ".join(rest)) or (rest and rest[0] in gz.FIRST_NAMES):
-        return [(start, cut), (end - len(rest), end)]
+    body = rest[1:] if rest and rest[0] in {"the", "The"} else rest
+    # "the Bank of Leeds and the Treasury", "… and the SEC": "the" opens a second body's name
+    second_body = body is not rest and any(t in gz.ORG_WORDS or _ACRONYM.match(t) for t in body)
+    if second_body or _is_name_in_lists(" ".join(body)) or (body and body[0] in gz.FIRST_NAMES):
+        return [(start, cut), (end - len(body), end)]
     return [(start, end)]
 
 
@@ -650,7 +755,9 @@ def _peel(sentence: _Sentence, start: int, end: int) -> tuple[int, int, bool]:
         classes[start] == "DEM" and not keeps_nationality or tokens[start] in {"The", "the"}
     ):
         start += 1
-    titled = start > 0 and classes[start - 1] == "TTL"
+    # "Speaker of the House": a title phrase ending in "of the" is followed by what the title
+    # is of, not by the person who holds it
+    titled = start > 0 and classes[start - 1] == "TTL" and tokens[start - 1].lower() not in {"of", "the", "and"}
     if not titled and start > 0:
         previous = tokens[start - 1].lower().rstrip(".")
         titled = (
@@ -658,6 +765,9 @@ def _peel(sentence: _Sentence, start: int, end: int) -> tuple[int, int, bool]:
             and previous not in lx.AMBIGUOUS_TITLES
             and tokens[start - 1].islower()
         )
+    # A title is a person's only before a person's name: "Vice Minister of the Trade and
+    # Industry Ministry" names a ministry, whatever the title before it.
+    titled = titled and all(classes[i] != "ORGW" for i in range(start, end))
     return start, end, titled
 
 
@@ -669,8 +779,22 @@ def _is_not_entity(tokens: Sequence[str]) -> bool:
         or (len(tokens) > 1 and tokens[0] in lx.THING_TITLES)  # "Storm X", "Operation X"
         or tokens[-1] in gz.MISC_WORDS
         or all(t in gz.NON_ENTITY_WORDS or not t[:1].isalpha() for t in tokens)
+        or all(t in gz.LEGAL_FORMS for t in tokens)  # "Co Ltd" left of a name the span missed
         or len(tokens) > 8
         or len(text) < 2
+    )
+
+
+def _is_ticker(tokens: Sequence[str], start: int, end: int) -> bool:
+    """ "Orbis Corp <ORB>": wire copy gives a company's stock symbol in angle brackets after
+    its name; the symbol is a code, not another name."""
+    return (
+        end == start + 1
+        and 0 < start
+        and end < len(tokens)
+        and tokens[start - 1] == "<"
+        and tokens[end] == ">"
+        and tokens[start].replace(".", "").isupper()
     )
 
 
@@ -767,8 +891,11 @@ def _context_votes(
         or f"{before2} {before}" in lx.CONSTITUENCY_BEFORE
     ):
         votes[PLACE] += WEIGHTS["place noun"]
+    listed_place = name in gz.PLACES or name in gz.PLACE_ACRONYMS
     if (
-        after in gz.ORG_NOUNS_AFTER
+        # "the Kessia government", "Kessia officials": a listed place before such a noun is
+        # still the place (CoNLL types it so); a side on a sports line has its own rules
+        (after in gz.ORG_NOUNS_AFTER and not listed_place)
         or before in gz.ORG_NOUNS_BEFORE
         or f"{before2} {before}" in gz.ORG_PHRASES_BEFORE
     ):
@@ -777,7 +904,11 @@ def _context_votes(
         votes[ORGANIZATION] += WEIGHTS["results row"]
     # "X said" is a person's sign only for a name shaped like one (two or more words, or a
     # listed first name): companies and bodies "say" things too ("Vantora said on Tuesday").
-    person_shaped = end - start > 1 or tokens[start] in gz.FIRST_NAMES
+    # Nor is a phrase of English words alone ("Migration Watch said"): a person's name has a
+    # first name or a surname that is no common word.
+    common = em.models().common_words
+    english_phrase = end - start > 1 and all(_is_common(t.lower(), common) for t in tokens[start:end])
+    person_shaped = tokens[start] in gz.FIRST_NAMES or (end - start > 1 and not english_phrase)
     if (after in lx.SPEECH_VERBS and person_shaped) or _is_age_after(tokens, end):
         votes[PERSON] += WEIGHTS["speech verb or age"]
     if before in lx.PLACE_PREPOSITIONS:
@@ -792,7 +923,8 @@ def _context_votes(
         votes[PERSON] += WEIGHTS["player in a sports line"]  # results tables list players
     if after in lx.THING_NOUNS_AFTER:  # "the X scheme", "the X festival"
         votes[_THING] += WEIGHTS["thing noun"]
-    if after in lx.PERSON_PRONOUNS_AFTER or (after == "," and _word_at(tokens, end + 1) in lx.PERSON_PRONOUNS_AFTER):
+    who = after in lx.PERSON_PRONOUNS_AFTER or (after == "," and _word_at(tokens, end + 1) in lx.PERSON_PRONOUNS_AFTER)
+    if who and not (english_phrase and tokens[start] not in gz.FIRST_NAMES):  # "Migration Watch, who"
         votes[PERSON] += WEIGHTS["who after"]
     if before in lx.VERSUS or after in lx.VERSUS:
         votes[ORGANIZATION] += WEIGHTS["versus"]
@@ -839,6 +971,8 @@ def _forced_kind(
     """The kind this mention's context fixes, whatever the name's kind elsewhere."""
     after = _word_at(tokens, end)
     if start == 0 and (_DATE.match(after) or after == "(") and name in gz.PLACES | gz.PLACE_ACRONYMS:
+        return PLACE
+    if start == 0 and _dateline_length(tokens) == end:  # "OSTLAND CITY, March 2 - ..."
         return PLACE
     # A city as a sports side ("X beat Y", "X 3 Y 1") only on a sports line, and never when the
     # sentence says it is a place ("in X", "from X").
@@ -923,6 +1057,11 @@ def _resolve(candidates: list[_Candidate], speakers: frozenset[str]) -> list[Men
     _vote_lone_surnames(totals, common)
     _vote_organisation_divisions(totals)
     kinds = {name: _top_kind(votes) for name, votes in totals.items()}
+    for c in candidates:
+        # "the National Grain Board (NGB)": the acronym names the same organisation, and stays
+        # a name of its own (the article goes on to use it alone: "the NGB said")
+        if c.acronym_of and kinds.get(c.acronym_of) == ORGANIZATION and totals[c.name][PLACE] == 0:
+            kinds[c.name] = ORGANIZATION
     aliases = _aliases(kinds, totals, candidates)
     mentions = []
     for c in candidates:
@@ -999,7 +1138,7 @@ def _aliases(
     kinds: dict[str, EntityKind | None], totals: dict[str, Counter[EntityKind]], candidates: list[_Candidate]
 ) -> dict[str, str]:
     """Short name -> full name within the article: "Kerry" -> "John Kerry", "Orbitex" -> "Orbitex
-    Holdings Inc", "MSF" -> "Doctors Without Borders".
+    Holdings Inc", "Orbitex Holdings" -> "Orbitex Holdings Inc".
 
     A one-word name that is also a place ("Jordan") joins a person only when no mention of it
     reads as a place.
@@ -1014,18 +1153,23 @@ def _aliases(
                 short_forms[parts[-1].split("-", 1)[1]].add(name)
         elif kind == ORGANIZATION and len(parts) > 1 and parts[0] not in gz.ORG_WORDS | gz.PLACES:
             short_forms[parts[0]].add(name)
+            # a company named without its legal form later: "Orbis Mining" for "Orbis Mining Corp"
+            bare = list(parts)
+            while len(bare) > 1 and bare[-1] in gz.LEGAL_FORMS:
+                bare.pop()
+            if len(bare) > 1 and len(bare) < len(parts):
+                short_forms[" ".join(bare)].add(name)
     for name in kinds:
         full = short_forms.get(name, set())
+        if len(full) != 1:
+            continue
+        target = next(iter(full))
         placed = sum(c.context[PLACE] for c in candidates if c.name == name)
-        if len(full) == 1 and not placed:
-            aliases[name] = next(iter(full))
-    for candidate in candidates:
-        short = candidate.name
-        if (
-            candidate.acronym_of
-            and kinds.get(candidate.acronym_of) == ORGANIZATION
-            and totals[short][PLACE] == 0
-        ):
-            aliases[short] = candidate.acronym_of
+        # one "from Orbis" is no sign of a place when the article names "Orbis Corp" (or "in
+        # London, Holt" when it names "Anna Holt"); a name read as a place more than once
+        # stays apart, and so does a listed place read as one ("Mr Jordan" ... "in Jordan")
+        weak = name not in gz.PLACES and placed <= WEIGHTS["place preposition"]
+        if weak or (not placed and kinds[target] == PERSON):
+            aliases[name] = target
     return aliases
 

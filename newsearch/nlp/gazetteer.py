@@ -292,6 +292,13 @@ Democrats, Republicans, Conservatives, Socialists, Liberals, Communists, Nationa
 Greens
 """)
 
+# The legal forms that end a company's name ("Orbis Mining Corp", "Dorvik AB"): news drops them
+# when it names the company again.
+LEGAL_FORMS = _entries("""
+Inc, Inc., Corp, Corp., Corporation, Co, Co., Cos, Ltd, Ltd., Limited, Plc, plc, PLC, LLC, LLP,
+AG, SA, NV, BV, GmbH, SpA, AB, ASA, Oyj, Bhd, Pty, KK
+""")
+
 # Lower-case words after a name that say it is an organisation: "Shell shares", "SANA agency".
 ORG_NOUNS_AFTER = _entries("""
 shares, stock, group, company, firm, party, government, agency, bank, spokesman, spokeswoman,

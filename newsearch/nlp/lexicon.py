@@ -311,3 +311,16 @@ AMBIGUOUS_TITLES = frozenset(
     {"major", "general", "private", "grand", "count", "crown", "star", "seed", "forward", "defending",
      "veteran", "midfield"}
 )
+# The ambiguous titles that are ranks, written before a bare surname ("General Okoro").
+RANKS = frozenset({"major", "general", "private", "count"})
+
+
+# Month names and their news abbreviations: a dateline gives one after the place ("X, March 2 -").
+MONTHS = frozenset(
+    "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
+)
+
+# Words about when someone held a role ("Former Labour leader X"): opening a sentence, they are
+# capitalised by position and never part of a name.
+TIME_QUALIFIERS = frozenset({"former", "ex", "late", "then", "outgoing", "incoming", "retired", "future"})

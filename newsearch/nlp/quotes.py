@@ -285,6 +285,17 @@ _TRAILER_CUES = _CUES | {
     "read": "read",
 }
 _TRAILER_CUE = re.compile(r"\b" + _trie_pattern(sorted(_TRAILER_CUES)) + r"\b", re.IGNORECASE)
+_NOUN_CUES = frozenset(_TRAILER_CUES) - frozenset(_CUES)
+# What may stand between the closing mark and such a cue: a name, he/she/it/they, or a short
+# noun phrase opened by a determiner ("…,” Vignal notes.", "…,” the report states."); not
+# "…” as sanctions for states ramped up", where the cue is a noun.
+_NOUN_CUE_SUBJECT = re.compile(
+    r"(?:(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)[ \u00a0]+[\w.'’-]+(?:[ \u00a0]+[\w.'’-]+){0,2}"
+    r"|[A-Z][\w.'’-]*(?:[ \u00a0]+[A-Z][\w.'’-]*){0,3}|[Hh]e|[Ss]he|[Ii]t|[Tt]hey)?"
+)
+# A cue followed by "by" is a passive participle, not someone speaking: "measures added by X"
+# (but "X was quoted as saying by news agencies" names its speaker first).
+_PASSIVE_AFTER = re.compile(r"[ \u00a0]+by\b")
 _CUE_AT_END = re.compile(r"\b" + _trie_pattern(sorted(_TRAILER_CUES)) + r"$", re.IGNORECASE)
 # Cues whose subject always comes before them: the words after are the listener or topic.
 _SUBJECT_FIRST = frozenset({"told", "quoted as saying", "put it"})
@@ -292,6 +303,8 @@ _SUBJECT_FIRST = frozenset({"told", "quoted as saying", "put it"})
 # cue (an aside may come between: "Melanne Vervoort, who served as …, told CBS News").
 _MAX_SUBJECT_WORDS = 12
 _MAX_CUE_DISTANCE = 24
+# An aside between a closing mark and an inverted cue ("“…,” like the recent swings, said X").
+_MAX_ASIDE_WORDS = 10
 
 # --------------------------------------------------------------------------- word lists
 
@@ -323,6 +336,8 @@ _PHRASE_BREAKS = frozenset(
     """to in on at of for from with by about during after before over under who whom whose
     which that while when where as because since and but than into against via""".split()
 )
+# Words that open a comparison, which is never a subject ("like the recent swings").
+_COMPARISONS = frozenset({"like", "unlike"})
 # Words in -ing that modify a name instead of heading a participle phrase.
 _ING_ADJECTIVES = frozenset(
     """incoming outgoing leading ruling founding governing sitting remaining presiding ranking
@@ -331,14 +346,17 @@ _ING_ADJECTIVES = frozenset(
 # Words that may sit between a subject and its cue ("Thorne also said", "he has told").
 _AUXILIARIES = frozenset(
     """also later then again once further previously recently has had have would will
-    already just still even first finally repeatedly""".split()
+    already just still even ever first finally repeatedly""".split()
 )
 # Irregular past forms that follow a subject ("The statement read: …").
 _IRREGULAR_PASTS = frozenset(
     """read wrote had put made gave sent took went got spoke came began held left struck hit
-    kept set""".split()
+    kept set sought brought thought fought bought taught caught saw knew grew threw drew flew
+    won lost sat stood understood felt meant met led fled found ran rose fell drove chose broke
+    stole wore swore became forgot forgave withdrew undertook overtook""".split()
 )
 _MAX_DESCRIPTOR_WORDS = 5
+_OF_FOR = frozenset({"of", "for", "at", "from"})
 _MIN_HEADLINE_WORDS, _MIN_HEADLINE_LETTERS = 3, 12
 # Words that show a phrase is a clause, not a subject.
 _VERBISH = frozenset(
@@ -604,6 +622,8 @@ def _subject_before(phrase: str) -> _Subject | None:
     if len(pieces) > 1 and pieces[-1].split() in (["who"], ["which"]):
         # "Loretta E. Lyle, who told Congress": the subject is what "who" refers to.
         return _trailing_name(pieces[-2])
+    if _bare(pieces[-1].split()[0]) in _COMPARISONS:
+        return None  # "“…,” like the recent swings, said X": a comparison, not the subject
     subject = _classify(" ".join(_cut_at_break(_clause_tail(pieces[-1]))))
     if subject is None and len(pieces) > 1 and _is_adjective_opening(pieces[-2]):
         # Adjectives in a row: "the bespectacled, 71-year-old diplomat said".
@@ -688,7 +708,16 @@ def _sentence_subject(sentence: str, proper: Callable[[str], bool]) -> _Subject 
         descriptor = _leading_descriptor(piece.split())
         if descriptor is not None:
             return descriptor
-    return _inner_subject(pieces[0].split())
+    return _inner_subject(pieces[0].split()) or _inner_pronoun(pieces[0].split())
+
+
+def _inner_pronoun(tokens: list[str]) -> _Subject | None:
+    """He or she inside an opening clause with no comma, followed by a verb-like word: "When
+    he returned he began by saying"."""
+    for word, following in zip(tokens, tokens[1:]):
+        if word in ("he", "she") and _is_verb_like(_strip_token(following)):
+            return _Subject("pronoun", word)
+    return None
 
 
 def _participle_subject(before: str, proper: Callable[[str], bool]) -> _Subject | None:
@@ -707,7 +736,9 @@ def _participle_subject(before: str, proper: Callable[[str], bool]) -> _Subject 
 
 def _opens_with_preposition(piece: str) -> bool:
     words = piece.split()
-    return bool(words) and words[0][:1].isupper() and _bare(words[0]) in _PHRASE_BREAKS - {"and", "but", "who", "which", "that"}
+    return bool(words) and words[0][:1].isupper() and (
+        _bare(words[0]) in _PHRASE_BREAKS - {"and", "but", "who", "which", "that"} | _COMPARISONS
+    )
 
 
 def _inner_subject(tokens: list[str]) -> _Subject | None:
@@ -731,14 +762,26 @@ def _leading_descriptor(tokens: list[str]) -> _Subject | None:
     voice celebrated …", "The statement read:", "Smith’s campaign issued …"."""
     if len(tokens) < 3:
         return None
+    if _PLURAL_NOUN.fullmatch(_bare(tokens[0])) and not _is_verb_like(_bare(tokens[0])):
+        # "Attorneys for Ann Ray appeared to …, saying": a bare plural and what it is of or for
+        head = _bare(tokens[0])
+        rest = tokens[1:]
+        if rest and _bare(rest[0]) in _OF_FOR and len(rest) > 2 and _is_capitalised(rest[1]):
+            name_end = 2
+            while name_end < len(rest) and _is_name_token(rest[name_end]):
+                name_end += 1
+            rest = rest[name_end:]
+        if rest and rest[0].islower() and _is_verb_like(_strip_token(rest[0])):
+            return _Subject("descriptor", head)
+        return None
     if not (_bare(tokens[0]) in _DETERMINERS | _POSSESSIVES or tokens[0].endswith(("’s", "'s"))):
         return None
     for end in range(2, min(len(tokens), _MAX_DESCRIPTOR_WORDS + 2)):
         word = _strip_token(tokens[end])
         if word.islower() and _is_verb_like(word):
             return _Subject("descriptor", " ".join(_strip_token(token) for token in tokens[1:end]))
-        if _bare(word) in _PHRASE_BREAKS:
-            return None
+        if _bare(word) in _PHRASE_BREAKS | _VERBISH | _NOT_SUBJECTS:
+            return None  # "This was the man we knew": a clause, not a noun phrase
     return None
 
 
@@ -840,9 +883,25 @@ def _attribution_after(trailer: str) -> _Attribution | None:
         before = trailer[: match.start()]
         if len(before.split()) > _MAX_CUE_DISTANCE:
             return None
+        form = match.group()
+        passive = _PASSIVE_AFTER.match(trailer, match.end()) and _TRAILER_CUES[form.lower()] not in _SUBJECT_FIRST
+        if passive or form.lower() in _NOUN_CUES and (
+            not form.islower() or not _NOUN_CUE_SUBJECT.fullmatch(before.strip(" ,—–-\u00a0'’"))
+        ):
+            continue
         cue = _TRAILER_CUES[match.group().lower()]
         if before.strip(" ,—–-\u00a0'’") or cue in _SUBJECT_FIRST:  # nested: ``…them,’” said X``
             subject = _subject_before(before)
+            if (
+                subject is None
+                and cue not in _SUBJECT_FIRST | {"according to"}
+                and before.rstrip().endswith(",")
+                and len(before.split()) <= _MAX_ASIDE_WORDS
+            ):
+                # "“…,” like the recent swings, said Ann Ray": an aside, then an inverted cue
+                subject = _subject_after(trailer[match.end() :], bare_plural=False)
+        elif form.lower() in SPEECH_PARTICIPLES:
+            continue  # "“…,” saying in a post on X": a participle's subject is never after it
         else:
             subject = _subject_after(trailer[match.end() :])
         if subject is not None:
@@ -861,6 +920,8 @@ def _attribution_before(context: _Context, proper: Callable[[str], bool]) -> _At
         form = match.group().lower()
         cue = _CUES[form]
         before = leadin[: match.start()]
+        if match.group() == "Asked" and not before.strip():
+            continue  # "Asked whether X “…,” most voters said": X is asked about, not asking
         bearer = _text_bearer(before)
         if bearer is not None:
             subject = bearer
@@ -965,6 +1026,7 @@ class _Speakers:
     body: str
     quoted: list[Span]  # full quotes, marks included, in order
     paragraphs: list[Span]
+    all_quoted: list[Span] = field(default_factory=list)  # … and partial ones: no narrative names there
     genders: dict[str, str] = field(default_factory=dict)  # from honorifics: name → "he" / "she"
     said_genders: dict[str, str] = field(default_factory=dict)  # weaker: from "X said she …"
     quote_speakers: list[_Mention] = field(default_factory=list)
@@ -1006,10 +1068,13 @@ class _Speakers:
 
     def gender(self, name: str) -> str | None:
         """``name``'s gender from an honorific, else from a common first name, else from a
-        pronoun after one of its cues ("Sandell said she …" is often about someone else)."""
+        pronoun after one of its cues ("Sandell said she …" is often about someone else) or a
+        gendered job before the name ("spokeswoman")."""
+        first = name.split()[0].lower()
         return (
             self.genders.get(name)
-            or FIRST_NAME_GENDERS.get(name.split()[0].lower())
+            # a given name of two letters ("Lu", "Li") is as often a family name written first
+            or (FIRST_NAME_GENDERS.get(first) if len(first) > 2 else None)
             or self.said_genders.get(name)
         )
 
@@ -1188,6 +1253,23 @@ def _has_role_apposition(body: str, end: int) -> bool:
     return bool(words) and _is_title(words[-1]) and not any(w.endswith(("’s", "'s")) for w in words)
 
 
+# Role words that modify another word more often than they name someone's job.
+_MODIFYING_ROLES = frozenset(
+    "former acting state campaign presidential democratic republican democrat gop independent "
+    "majority minority vice prime head executive chair member official".split()
+)
+
+
+def _role_before(body: str, start: int) -> str | None:
+    """The job written in lower case right before a name ("ministry spokesman Lu Kang", "the
+    pollster Ann Ray"), as news names a person's job in front of the name; else None. A
+    gendered job ("spokeswoman") hints at the person's gender (a first name says more)."""
+    words = body[max(0, start - 30) : start].split()
+    if not words or not words[-1].isalpha() or not words[-1].islower():
+        return None
+    return words[-1] if _is_title(words[-1]) and words[-1] not in _MODIFYING_ROLES else None
+
+
 def _full_names(body: str) -> dict[str, list[str]]:
     """Multi-word capitalised names in the article, by last word, in order of first mention
     (news introduces its main "Morley" before a namesake: "Sen. Chris Morley … Anne Marie
@@ -1337,8 +1419,8 @@ def _name_mentions(speakers: _Speakers) -> list[_Mention]:
     mentions = []
     for start, end in zip(starts, starts[1:]):
         for run in _MENTION_RUN.finditer(body, start, end):
-            if _inside(run.start(), quoted):
-                continue
+            if _inside(run.start(), speakers.all_quoted or quoted):
+                continue  # names inside quotation marks ("to chants of “Marco!”") are words said
             tokens = _name_tokens(run.group())
             if _starts_sentence(body, run.start()) and not speakers.is_proper(tokens[0]):
                 tokens = tokens[1:]
@@ -1348,8 +1430,11 @@ def _name_mentions(speakers: _Speakers) -> list[_Mention]:
             name = speakers.canonical(subject.text, subject.gender)
             if any(_is_title(token) for token in tokens):
                 speakers.people.add(name)
-            if _has_role_apposition(body, run.end()):
+            role = _role_before(body, run.start())
+            if _has_role_apposition(body, run.end()) or role is not None:
                 speakers.people.add(name)
+            if role is not None and role.endswith("man"):  # "spokeswoman Ann Ray", "chairman …"
+                speakers.said_genders.setdefault(name, "she" if role.endswith("woman") else "he")
             rank = _MODIFIER if _is_modifier(body, run) else _mention_rank(body, start, run, tokens)
             mentions.append(_Mention(run.start(), name, rank))
     return mentions
@@ -1506,10 +1591,14 @@ _CHARACTERISING = re.compile(
     r"dismiss(?:es|ed|ing)|prais(?:es|ed|ing)|hail(?:s|ed|ing)|derid(?:es|ed|ing)|"
     r"denounc(?:es|ed|ing)|condemn(?:s|ed|ing)|critici[sz](?:es|ed|ing)|slamm(?:ed|ing)|slams|"
     r"blast(?:s|ed|ing)|tout(?:s|ed|ing)|accus(?:es|ed|ing)|alleg(?:es|ed|ing)|decri(?:es|ed)|"
-    r"promis(?:es|ed|ing)|pledg(?:es|ed|ing)|vow(?:s|ed|ing))\b"
+    r"promis(?:es|ed|ing)|pledg(?:es|ed|ing)|vow(?:s|ed|ing)|"
+    # stating a view in the speaker's words: "expressed confidence that it would not be “…”"
+    r"express(?:es|ed|ing))\b"
     r"(?![ \u00a0]+(?:for|on|upon|off|up|in)\b)",
     re.IGNORECASE,
 )
+# A form of "be" (and an adverb) right before a characterising verb makes it passive.
+_PASSIVE_BEFORE = re.compile(r"\b(?:be|been|being|is|are|was|were)[ \u00a0]+(?:\w+ly[ \u00a0]+)?$", re.IGNORECASE)
 # Words that introduce the name of a thing rather than words someone said: "a show called
 # “Night Desk”", "the so-called “green deal”", "nicknamed “the Hammer”".
 _NAMING = re.compile(
@@ -1519,6 +1608,7 @@ _NAMING = re.compile(
 # Without a cue, quoted words need this many words to read as someone's words, not as a
 # term held at arm's length ("the “confidential” level").
 _MIN_SCARE_WORDS = 2
+_MAX_NICKNAME_WORDS = 4
 # Lower-case words a title may hold between its capitalised ones ("Meet the Press").
 _TITLE_FUNCTION_WORDS = frozenset("a an the and or of in on at to for with from by as vs".split())
 
@@ -1555,9 +1645,16 @@ def _is_name_of_thing(body: str, span: _Span, text: str) -> bool:
     after = body[span.close.end : span.close.end + 3]
     if _is_markup(body, span) or _NAMING.search(before):
         return True
-    if re.search(r"[A-Z][\w’'.-]*[ \u00a0]$", before) and re.match(r"[ \u00a0][A-Z]", after):
-        return True  # a nickname inside a name
     ends_sentence = text.rstrip().endswith((".", "!", "?")) and len(_WORD.findall(text)) > 1
+    if (
+        re.search(r"[A-Z][\w’'.-]*[ \u00a0]$", before)
+        and re.match(r"[ \u00a0][A-Z]", after)
+        and not ends_sentence
+        and len(_WORD.findall(text)) <= _MAX_NICKNAME_WORDS
+    ):
+        # a nickname inside a name ("Jo “Ace” Smith"), not words that end a sentence before
+        # the next one starts ("… in Indiana “near to my heart.” He said …")
+        return True
     return _is_title_case(text) and not ends_sentence
 
 
@@ -1625,6 +1722,8 @@ def _characterisation(leadin: str, proper: Callable[[str], bool]) -> _Attributio
         return None
     verb = matches[-1]
     before = leadin[: verb.start()]
+    if _PASSIVE_BEFORE.search(before):
+        return None  # "the work could be termed “…”": whoever is called so did not say it
     if verb.group().lower().endswith("ing"):  # "…, calling him “…”": the sentence's subject
         subject = _participle_subject(before, proper)
     else:  # "Tom Hale, who has called …": the auxiliary does not hide the relative
@@ -1651,6 +1750,7 @@ def extract_quotes(body: str) -> tuple[Quote, ...]:
     contexts = _contexts(body, spans, full, paragraphs)
     quoted = [Span(span.open.start, span.close.end) for span, is_full in zip(spans, full) if is_full]
     speakers = _collect_speakers(body, quoted, paragraphs)
+    speakers.all_quoted = [Span(span.open.start, span.close.end) for span in spans]
     quotes: list[Quote] = []
     said: _Said | None = None
     for span, text, is_full, context in zip(spans, texts, full, contexts):
