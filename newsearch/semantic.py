@@ -23,6 +23,7 @@ others by a closeness the others do not have. ``fuse`` says which it did.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,12 +43,17 @@ FEEDBACK = False  # whether a semantic search is re-ranked by feedback before th
 
 @dataclass(frozen=True, eq=False)
 class Meaning:
-    """A query's embedding (unit length), and the articles' embeddings to compare it with:
-    those by ``model`` in ``store``."""
+    """A query's embedding (unit length; or its ``Future``, while the embedding thread computes
+    it: ``vector`` waits for it), and the articles' embeddings to compare it with: those by
+    ``model`` in ``store``."""
 
-    vector: np.ndarray
+    embedding: np.ndarray | Future
     store: EmbeddingStore
     model: str
+
+    @property
+    def vector(self) -> np.ndarray:
+        return self.embedding.result() if isinstance(self.embedding, Future) else self.embedding
 
 
 def fuse(searcher, ranking: Ranking, meaning: Meaning) -> Ranking | None:

