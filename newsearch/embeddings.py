@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import importlib.util
 import json
+import mmap
 import os
 import threading
 import time
@@ -310,16 +311,37 @@ def _tokenizer(directory: Path):
     return tokenizer
 
 
+_DTYPES = {"F32": np.float32, "F16": np.float16, "F64": np.float64, "I64": np.int64, "I32": np.int32}
+
+
+def _mapped_tensors(path: Path) -> dict[str, np.ndarray]:
+    """The tensors of a safetensors file (an 8-byte header length, a JSON header of names,
+    dtypes, shapes and byte ranges, then the data) as read-only arrays over the file mapped
+    into memory: a page is read when first used, so a process that embeds a query never reads
+    most of the 47 MB word table, and the weights are not copied to be loaded."""
+    with open(path, "rb") as file:
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    length = int.from_bytes(mapped[:8], "little")
+    header = json.loads(mapped[8 : 8 + length])
+    tensors = {}
+    for name, tensor in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = tensor["data_offsets"]
+        dtype = np.dtype(_DTYPES[tensor["dtype"]])
+        array = np.frombuffer(mapped, dtype, count=(end - start) // dtype.itemsize, offset=8 + length + start)
+        tensors[name] = array.reshape(tensor["shape"])
+    return tensors
+
+
 class Encoder:
     """MiniLM's tokenizer and forward pass, with mean pooling and unit length, as
     sentence-transformers runs all-MiniLM-L6-v2. (Any BERT of its shape: the width and depth
     are read from the weights, the number of attention heads from ``config.json``.)"""
 
     def __init__(self, directory: Path) -> None:
-        from safetensors.numpy import load_file
-
         self.tokenizer = _tokenizer(directory)
-        weights = load_file(str(directory / "model.safetensors"))
+        weights = _mapped_tensors(directory / "model.safetensors")
         config = directory / "config.json"
         heads = json.loads(config.read_text())["num_attention_heads"] if config.exists() else 12
         depth = len({name.split(".")[2] for name in weights if name.startswith("encoder.layer.")})

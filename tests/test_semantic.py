@@ -230,9 +230,9 @@ def clear_models() -> None:
 FAKE_WORDS = "the of and a to in war peace talks truce army rain storm club season market shares".split()
 
 
-def write_fake_model(directory: Path, seed: int = 0, width: int = 24, depth: int = 2) -> Path:
+def write_fake_model(directory: Path, seed: int = 0, width: int = 24, depth: int = 2, positions: int = 16) -> Path:
     """A tiny BERT of MiniLM's layout (random weights, 12 heads, ``depth`` layers, ``width``
-    dimensions) with a word-piece vocabulary of BERT's shape: specials and unused tokens
+    dimensions, ``positions`` tokens at most) with a word-piece vocabulary of BERT's shape: specials and unused tokens
     below id 999, words from there."""
     from safetensors.numpy import save_file
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
@@ -253,7 +253,7 @@ def write_fake_model(directory: Path, seed: int = 0, width: int = 24, depth: int
 
     weights = {
         "embeddings.word_embeddings.weight": random(999 + len(FAKE_WORDS), width),
-        "embeddings.position_embeddings.weight": random(16, width),
+        "embeddings.position_embeddings.weight": random(positions, width),
         "embeddings.token_type_embeddings.weight": random(2, width),
         "embeddings.LayerNorm.weight": np.ones(width, np.float32),
         "embeddings.LayerNorm.bias": np.zeros(width, np.float32),
