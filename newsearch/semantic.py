@@ -110,11 +110,15 @@ def _hashes(reader) -> np.ndarray:
 
 def content_hashes(reader) -> np.ndarray:
     """Each document's content hash (ASCII bytes), by document number within the segment (b""
-    for none)."""
+    for none). A hash held by one document names it in its term info (its first and last
+    document are the same); only copies' hashes need their postings read."""
     hashes = np.zeros(reader.doc_count_all(), dtype="S64")
-    for term in reader.lexicon("sha256"):
-        docnums = list(reader.postings("sha256", term).all_ids())
-        hashes[docnums] = as_text(term).encode()
+    for term, info in reader.iter_field("sha256"):
+        first = info.min_id()
+        if first == info.max_id():
+            hashes[first] = as_text(term).encode()
+        else:
+            hashes[list(reader.postings("sha256", term).all_ids())] = as_text(term).encode()
     return hashes
 
 

@@ -305,3 +305,17 @@ def test_a_repeated_query_is_not_embedded_again(monkeypatch):
     again = embeddings.embed_query("a truce to end the war")
     np.testing.assert_array_equal(again, first)
     assert not again.flags.writeable  # kept for the next search: nobody may change it
+
+
+def test_content_hashes_name_every_article_copies_included(tmp_path):
+    copies = ARTICLES | {"copy-of-truce.txt": ARTICLES["truce.txt"], "another-copy.txt": ARTICLES["truce.txt"]}
+    corpus = write_corpus(tmp_path / "corpus", copies)
+    newsearch.index_corpus(corpus, tmp_path / "index", analyse=False)
+    with newsearch.open_index(tmp_path / "index") as ix:
+        searcher = ix._searcher
+        for leaf, _ in searcher.leaf_searchers():
+            reader = leaf.reader()
+            hashes = semantic.content_hashes(reader)
+            stored = {docnum: fields["sha256"] for docnum, fields in reader.iter_docs()}
+            assert {docnum: hashes[docnum].decode() for docnum in stored} == stored
+            assert len(stored) == len(copies) and len(set(stored.values())) == len(ARTICLES)
