@@ -265,7 +265,7 @@ def embed_query(text: str) -> np.ndarray:
 
 
 def query_embedding(text: str) -> Future[np.ndarray]:
-    """``embed_query(text)``, computed on the process's query-embedding thread while the caller
+    """``embed_query(text)``, computed on a query-embedding thread while the caller
     goes on: a search matches and scores by words meanwhile, and waits for the embedding only
     when it mixes it in. The model's matrix products release the GIL, so on a machine with a
     core to spare the query's embedding costs a search little more than its words; a recent
@@ -281,7 +281,8 @@ def query_embedding(text: str) -> Future[np.ndarray]:
 
 @cache
 def _query_thread() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsearch-query-embedding")
+    # One thread a core: a server's concurrent searches embed their queries side by side.
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="newsearch-query-embedding")
 
 
 def forget_queries() -> None:
