@@ -211,8 +211,8 @@ def section(measured: Sequence[InProcess], clis: Sequence[tuple[str, Cli]], runs
     return "\n\n".join(
         [
             "Indexes built with embeddings (all-MiniLM-L6-v2, NLP off). **In process, warm**: one "
-            f"`Index`, each query searched by words (`semantic=False`) and by meaning in alternating "
-            f"order, top {K} hits with {PASSAGES} passages each, one BLAS thread; query embeddings "
+            f"`Index`, each query searched by words (`semantic=False`) and by meaning, "
+            f"top {K} hits with {PASSAGES} passages each, one BLAS thread; query embeddings "
             "forgotten before every search, so every semantic query runs the model. Three ways, in "
             "rotating order: words; semantic (the query embedded on the query-embedding thread "
             "while the words are matched, waited for only to mix it in); and semantic with the "
