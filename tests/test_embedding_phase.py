@@ -288,6 +288,7 @@ def test_without_the_model_everything_works_by_words_and_says_so_once(tmp_path, 
     monkeypatch.delenv("NEWSEARCH_SEMANTIC", raising=False)
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "no-data"))  # nor one from `newsearch setup --model`
+    monkeypatch.delenv("NEWSEARCH_MODEL", raising=False)
     corpus = write_corpus(tmp_path / "corpus", articles(3))
     where = ["--index", str(tmp_path / "index"), "--corpus", str(corpus)]
     first = runner.invoke(app, ["query", "harbour", *where, "--json"])

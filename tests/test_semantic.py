@@ -188,6 +188,7 @@ def test_without_the_model_semantic_is_a_one_line_error_and_nothing_is_written(t
     before = sorted(path.name for path in index.iterdir())
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "no-data"))  # nor one from `newsearch setup --model`
+    monkeypatch.delenv("NEWSEARCH_MODEL", raising=False)
     result = CliRunner().invoke(app, ["index", "--corpus", str(corpus), "--index", str(index), "--semantic"])
     assert result.exit_code == 2
     assert "newsearch setup --model" in result.stderr and "Traceback" not in result.output
@@ -201,6 +202,7 @@ def test_a_semantic_index_without_the_model_is_searched_and_updated_by_words(sem
     # Last in the module: it adds a file to the shared fixture's corpus.
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "no-data"))  # nor one from `newsearch setup --model`
+    monkeypatch.delenv("NEWSEARCH_MODEL", raising=False)
     clear_models()
     try:
         with newsearch.open_index(semantic_index) as ix:
