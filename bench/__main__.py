@@ -10,6 +10,7 @@ python -m bench size [--corpus bbc --corpus time --corpus reuters] [--churn-runs
 python -m bench wait [--runs 5] [--cold 2] [--corpus bbc] [--before REV]   # not part of `all` (~8 min)
 python -m bench embedding-cost [--sample 200] [--minilm-sample 10] [--points static,MiniLM 128]   # not part of `all` (MiniLM over LISA: an hour, once; cached)
 python -m bench embedding [--corpus bbc] [--embed-limit N]  # not part of `all` (Reuters embeds for 15+ min)
+python -m bench semantic-latency [--corpus bbc --corpus time] [--queries 200] [--runs 5]  # not part of `all` (embeds BBC once, cached)
 
 New indexes embed their articles by default (issue 22); the benchmarks build word-only
 indexes unless they say otherwise (``NEWSEARCH_SEMANTIC=off``, set here), so that their
@@ -195,6 +196,13 @@ def parser() -> argparse.ArgumentParser:
         "--cached-only", action="store_true",
         help="leave out MiniLM points not yet embedded (and cached) for a collection, instead of embedding it",
     )
+    semantic_latency = commands.add_parser(
+        "semantic-latency",
+        help="semantic ranking against word ranking: warm query latency in process, CPU of a CLI query process",
+    )
+    semantic_latency.add_argument("--corpus", choices=["bbc", "time"], action="append", help="repeatable (default: both)")
+    semantic_latency.add_argument("--queries", type=positive, default=DEFAULT_QUERIES, help="BBC queries of each kind (default 200)")
+    semantic_latency.add_argument("--runs", type=positive, default=5, help="CLI processes of each query each way (default 5)")
     embedding = commands.add_parser(
         "embedding",
         help="time until a new index is searchable, and until it is fully embedded, against a word-only build",
@@ -242,6 +250,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         run_story_diffs(reuters_nlp=not args.reuters_no_nlp)
     if args.command == "wait":
         run_wait(WaitSettings(args.runs, args.cold, tuple(args.corpus or SPEED_CORPORA), args.before, warmup=args.warmup))
+    if args.command == "semantic-latency":
+        from bench.semantic_latency import run_semantic_latency
+
+        run_semantic_latency(args.corpus or ["bbc", "time"], args.queries, args.runs)
+        return
     if args.command == "embedding":
         run_embedding(args.corpus or sorted(SPEED_CORPORA), args.embed_limit)
     if args.command in ("all", "http"):

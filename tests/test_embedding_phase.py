@@ -287,16 +287,18 @@ def test_a_new_index_embeds_by_default_and_no_semantic_builds_without(tmp_path, 
 def test_without_the_model_everything_works_by_words_and_says_so_once(tmp_path, monkeypatch):
     monkeypatch.delenv("NEWSEARCH_SEMANTIC", raising=False)
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "no-data"))  # nor one from `newsearch setup --model`
+    monkeypatch.delenv("NEWSEARCH_MODEL", raising=False)
     corpus = write_corpus(tmp_path / "corpus", articles(3))
     where = ["--index", str(tmp_path / "index"), "--corpus", str(corpus)]
     first = runner.invoke(app, ["query", "harbour", *where, "--json"])
     assert first.exit_code == 0 and json.loads(first.stdout)["ranking"] == "words"
-    assert first.stderr.count("uv sync --extra semantic") == 1 and "Traceback" not in first.output
+    assert first.stderr.count("newsearch setup --model") == 1 and "Traceback" not in first.output
     second = runner.invoke(app, ["query", "harbour", *where, "--json"])
     assert second.exit_code == 0 and "semantic" not in second.stderr  # said once, not on every search
     write_corpus(corpus, {"new.txt": "New\n\nThe harbour is busy."})
     update = runner.invoke(app, ["index", *where, "--no-nlp"])
-    assert update.exit_code == 0 and update.stdout.count("uv sync --extra semantic") == 1
+    assert update.exit_code == 0 and update.stdout.count("newsearch setup --model") == 1
     assert "searches rank by words" in runner.invoke(app, ["doctor", "--index", str(tmp_path / "index")]).stdout
 
 

@@ -187,18 +187,22 @@ def test_without_the_model_semantic_is_a_one_line_error_and_nothing_is_written(t
     newsearch.index_corpus(corpus, index, analyse=False)
     before = sorted(path.name for path in index.iterdir())
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "no-data"))  # nor one from `newsearch setup --model`
+    monkeypatch.delenv("NEWSEARCH_MODEL", raising=False)
     result = CliRunner().invoke(app, ["index", "--corpus", str(corpus), "--index", str(index), "--semantic"])
     assert result.exit_code == 2
-    assert "uv sync --extra semantic" in result.stderr and "Traceback" not in result.output
+    assert "newsearch setup --model" in result.stderr and "Traceback" not in result.output
     assert len(result.stderr.strip().splitlines()) == 1
     assert sorted(path.name for path in index.iterdir()) == before
     with newsearch.open_index(index) as ix:
         assert not ix.semantic and len(ix) == 4
 
 
-def test_a_semantic_index_without_the_model_is_searched_and_updated_by_words(semantic_index, monkeypatch):
+def test_a_semantic_index_without_the_model_is_searched_and_updated_by_words(semantic_index, tmp_path, monkeypatch):
     # Last in the module: it adds a file to the shared fixture's corpus.
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "no-data"))  # nor one from `newsearch setup --model`
+    monkeypatch.delenv("NEWSEARCH_MODEL", raising=False)
     clear_models()
     try:
         with newsearch.open_index(semantic_index) as ix:
@@ -209,7 +213,7 @@ def test_a_semantic_index_without_the_model_is_searched_and_updated_by_words(sem
         write_corpus(corpus, {"late.txt": "Late news\n\nThe envoys signed an accord."})
         update = newsearch.index_corpus(corpus, semantic_index, analyse=False)
         assert update.added == ("late.txt",) and update.embedded == 0
-        assert any("uv sync --extra semantic" in note for note in update.notes)
+        assert any("newsearch setup --model" in note for note in update.notes)
         with newsearch.open_index(semantic_index) as ix:
             assert len(ix) == 5 and ix.semantic
     finally:
@@ -217,8 +221,9 @@ def test_a_semantic_index_without_the_model_is_searched_and_updated_by_words(sem
 
 
 def clear_models() -> None:
-    for cached in (embeddings.encoder, embeddings.model_id, embeddings._query_vector):
+    for cached in (embeddings.encoder, embeddings.model_id):
         cached.cache_clear()
+    embeddings.forget_queries()
 
 
 # --------------------------------------------------------------------------- what keys the cache
@@ -227,9 +232,9 @@ def clear_models() -> None:
 FAKE_WORDS = "the of and a to in war peace talks truce army rain storm club season market shares".split()
 
 
-def write_fake_model(directory: Path, seed: int = 0, width: int = 24, depth: int = 2) -> Path:
+def write_fake_model(directory: Path, seed: int = 0, width: int = 24, depth: int = 2, positions: int = 16) -> Path:
     """A tiny BERT of MiniLM's layout (random weights, 12 heads, ``depth`` layers, ``width``
-    dimensions) with a word-piece vocabulary of BERT's shape: specials and unused tokens
+    dimensions, ``positions`` tokens at most) with a word-piece vocabulary of BERT's shape: specials and unused tokens
     below id 999, words from there."""
     from safetensors.numpy import save_file
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
@@ -250,7 +255,7 @@ def write_fake_model(directory: Path, seed: int = 0, width: int = 24, depth: int
 
     weights = {
         "embeddings.word_embeddings.weight": random(999 + len(FAKE_WORDS), width),
-        "embeddings.position_embeddings.weight": random(16, width),
+        "embeddings.position_embeddings.weight": random(positions, width),
         "embeddings.token_type_embeddings.weight": random(2, width),
         "embeddings.LayerNorm.weight": np.ones(width, np.float32),
         "embeddings.LayerNorm.bias": np.zeros(width, np.float32),
@@ -302,3 +307,17 @@ def test_a_repeated_query_is_not_embedded_again(monkeypatch):
     again = embeddings.embed_query("a truce to end the war")
     np.testing.assert_array_equal(again, first)
     assert not again.flags.writeable  # kept for the next search: nobody may change it
+
+
+def test_content_hashes_name_every_article_copies_included(tmp_path):
+    copies = ARTICLES | {"copy-of-truce.txt": ARTICLES["truce.txt"], "another-copy.txt": ARTICLES["truce.txt"]}
+    corpus = write_corpus(tmp_path / "corpus", copies)
+    newsearch.index_corpus(corpus, tmp_path / "index", analyse=False)
+    with newsearch.open_index(tmp_path / "index") as ix:
+        searcher = ix._searcher
+        for leaf, _ in searcher.leaf_searchers():
+            reader = leaf.reader()
+            hashes = semantic.content_hashes(reader)
+            stored = {docnum: fields["sha256"] for docnum, fields in reader.iter_docs()}
+            assert {docnum: hashes[docnum].decode() for docnum in stored} == stored
+            assert len(stored) == len(copies) and len(set(stored.values())) == len(ARTICLES)
