@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ if "NEWSEARCH_NLTK_DATA" not in os.environ and (SHARED / "nltk_data").is_dir():
 # New indexes rank by words unless a test asks for embeddings (``semantic=True``): the tiny
 # corpora here are about word matching, and the model's work would only slow them down.
 os.environ.setdefault("NEWSEARCH_SEMANTIC", "off")
+# The model digest cache (``embeddings``) goes to a directory of this run, not the user's ~/.cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="newsearch-tests-cache-")
 
 
 def write_corpus(root: Path, files: dict[str, str | bytes]) -> Path:
