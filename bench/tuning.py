@@ -32,6 +32,7 @@ from newsearch.text import AcronymFilter, NewsTokenizer
 from bench.corpora import RELEVANCE_COLLECTIONS, Collection, write_corpus
 from bench.engines import Ranked, tie_break
 from bench.metrics import evaluate_per_query
+from bench.newsearch_engine import reused_embeddings
 from bench.queries import normalise_query
 from bench.relevance import DEPTH
 from bench.report import markdown_table, use_shared_nltk_data, write_section
@@ -212,6 +213,8 @@ def build_index(source: Path, workdir: Path, snowball: bool, analysed: bool, sem
             stack.enter_context(mock.patch.object(newsearch_schema, "news_analyzer", snowball_analyzer))
             stack.enter_context(mock.patch.object(indexer, "pre_analyse", dict))
             stack.enter_context(mock.patch.object(indexer, "PARALLEL_THRESHOLD", len(list(source.rglob("*.txt"))) + 1))
+        if semantic:
+            stack.enter_context(reused_embeddings(index))
         newsearch.index_corpus(source, index, full=True, analyse=analysed, semantic=semantic)
     return index
 
