@@ -138,6 +138,19 @@ def twice(rerank):
     return lambda searcher, query, ranking: rerank(searcher, query, rerank(searcher, query, ranking))
 
 
+def keeping_first(count: int):
+    """Feedback that re-ranks only below the first pass's best ``count`` (they stay on top, in order)."""
+    rerank = search.rerank
+
+    def rerank_below(searcher, query, ranking):
+        reranked = rerank(searcher, query, ranking)
+        top, rest = ranking.docnums[:count], ~np.isin(reranked.docnums, ranking.docnums[:count])
+        above = reranked.scores.max() + 1 + np.arange(len(top))[::-1]
+        return Ranking(np.concatenate((above, reranked.scores[rest])), np.concatenate((top, reranked.docnums[rest])))
+
+    return rerank_below
+
+
 def per_field_b(**b: float):
     """newsearch's weighting with a field's own b in Whoosh's per-field BM25F (``title=0.35``)."""
     return lambda: search.ProbabilisticBM25(B=search.BM25_B, K1=search.BM25_K1, **{f"{name}_B": v for name, v in b.items()})
@@ -189,6 +202,8 @@ ONE_CHANGE = (
     Variant("final, feedback twice (RM3 on its own re-ranking; #18)", patches=((search, "rerank", twice(search.rerank)),)),
     Variant("final, feedback re-scores only the best 30 (#18)", {"RERANK_DEPTH": 30}),
     Variant("final, feedback re-scores only the best 100 (#18)", {"RERANK_DEPTH": 100}),
+    Variant("final, feedback keeps the first pass's best 1 (#18)", patches=((search, "rerank", keeping_first(1)),)),
+    Variant("final, feedback keeps the first pass's best 3 (#18)", patches=((search, "rerank", keeping_first(3)),)),
     Variant("final, title b 0.25 (#18)", patches=((search, "weighting", per_field_b(title=0.25)),)),
     Variant("final, title b 0.35 (rejected, #18: TIME has no titles to confirm it)", patches=((search, "weighting", per_field_b(title=0.35)),)),
     Variant("final, title b 0.5 (#18)", patches=((search, "weighting", per_field_b(title=0.5)),)),
