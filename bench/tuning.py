@@ -299,6 +299,44 @@ def feedback_from_fused():
     return ((search, "run_search", remember), (semantic, "fuse", fuse_twice))
 
 
+def fuse_transformed(words=None, closeness=None):
+    """``semantic.fuse`` with the word scores and/or the closeness transformed before z-scoring
+    (``np.sqrt``: the best word scores' lead shrunk; ``np.square``: stretched)."""
+
+    def fuse(searcher, ranking, meaning):
+        close = semantic.closeness_to(searcher, meaning, ranking.docnums)
+        if close is None:
+            return None
+        scores = words(ranking.scores) if words else ranking.scores
+        close = closeness(close) if closeness else close
+        share = semantic.SEMANTIC_SHARE
+        mixed = (1 - share) * semantic._standardised(scores) + share * semantic._standardised(close)
+        return Ranking.ordered(mixed, ranking.docnums)
+
+    return fuse
+
+
+def query_moved(best: int, weight: float):
+    """Feedback in meaning (Rocchio on the query's embedding): the query's vector plus ``weight``
+    times the mean of the closest windows of the mixed ranking's ``best`` articles, mixed again."""
+    fuse = semantic.fuse
+
+    def fuse_moved(searcher, ranking, meaning):
+        fused = fuse(searcher, ranking, meaning)
+        if fused is None:
+            return None
+        windows = []
+        for reader, _, local in by_segment(searcher, fused.docnums[:best]):
+            vectors, first, count = semantic._read(reader, meaning)
+            for doc in local:
+                own = vectors[first[doc] : first[doc] + count[doc]]
+                windows.append(own[np.argmax(own @ meaning.vector.astype(np.float32))])
+        moved = meaning.vector + weight * np.mean(windows, axis=0)
+        return fuse(searcher, ranking, replace(meaning, vector=(moved / np.linalg.norm(moved)).astype(np.float32)))
+
+    return fuse_moved
+
+
 # Semantic ranking's rows need each collection's articles embedded (``--semantic-rows``; the
 # embeddings are kept in bench/out, so only the first run embeds LISA's 5,999 abstracts).
 SEMANTIC_FEEDBACK = ((semantic, "FEEDBACK", True),)
@@ -314,6 +352,11 @@ SEMANTIC = (
     Variant("semantic final, closeness the mean of the best 2 windows (#22)", semantic_share=0.6, patches=((semantic, "closeness_to", closeness_of_best(2)),)),
     Variant("semantic final, only the best 100 by words re-ranked (#22)", semantic_share=0.6, patches=((semantic, "fuse", head_fuse(100)),)),
     Variant("semantic final, only the best 30 by words re-ranked (#22)", semantic_share=0.6, patches=((semantic, "fuse", head_fuse(30)),)),
+    Variant("semantic final, word scores' square root mixed (#22)", semantic_share=0.6, patches=((semantic, "fuse", fuse_transformed(words=np.sqrt)),)),
+    Variant("semantic final, word scores squared mixed (#22)", semantic_share=0.6, patches=((semantic, "fuse", fuse_transformed(words=np.square)),)),
+    Variant("semantic final, exp(closeness / 0.1) mixed (#22)", semantic_share=0.6, patches=((semantic, "fuse", fuse_transformed(closeness=lambda c: np.exp(c / 0.1))),)),
+    Variant("semantic final, query moved towards the best 3 (0.5; #22)", semantic_share=0.6, patches=((semantic, "fuse", query_moved(3, 0.5)),)),
+    Variant("semantic final, query moved towards the best 5 (1.0; #22)", semantic_share=0.6, patches=((semantic, "fuse", query_moved(5, 1.0)),)),
     Variant("semantic closeness alone (mix 1.0)", semantic_share=1.0),
 )
 
