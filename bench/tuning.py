@@ -461,11 +461,14 @@ def tuning_markdown(rows: list[tuple[str, dict[str, dict[str, dict[str, float]]]
         "collections: a change is kept only if it helps on both. The first rows are cumulative, "
         "from the ranking before issue 5 to the final one (the rows marked #18 are issue 18's); "
         "every later row changes one setting of the final ranking. Rows that search quotes or "
-        "entities, stem with Snowball or mix in closeness in meaning need indexes of their own "
-        "(NLP, embeddings); they are measured with `--all-rows` only (the TIME-only figures "
-        "before issue 18 are in git history). The topics columns count the topics a row ranks "
-        "better / worse than the final ranking (average precision), so that a change carried by "
-        "one or two topics can be told from one that holds. Produced by `python -m bench.tuning`."
+        "entities or stem with Snowball need indexes of their own (NLP); they are measured with "
+        "`--all-rows` only (the TIME-only figures before issue 18 are in git history). The rows "
+        "that mix in closeness in meaning (from \"+ semantic mix\" on; \"semantic final\" is "
+        "the default semantic ranking) need each collection embedded; they are measured with "
+        "`--semantic-rows` (embeddings kept in `bench/out` between runs). The topics columns "
+        "count the topics a row ranks better / worse than the final word ranking (average "
+        "precision), so that a change carried by one or two topics can be told from one that "
+        "holds. Produced by `python -m bench.tuning --semantic-rows`."
     )
     header = [
         "variant",
