@@ -250,7 +250,7 @@ def measure_points(
                 print(collection.name, point.label, "not cached: left out", flush=True)
                 continue
             vectors = dict(zip(texts_by_id, embedder.articles(collection.name, list(texts_by_id.values()))))
-            with _closeness(order, [vectors[i] for i in ids]), _query_embedding(embedder.query):
+            with _closeness(order, [vectors[i] for i in ids]), _query_embedding(engine.index, embedder.query):
                 scores[point.label] = evaluated(search())
             print(collection.name, point.label, {m: round(v, 3) for m, v in scores[point.label].items()}, flush=True)
     finally:
@@ -267,8 +267,8 @@ def _closeness(docnums: list[int], vectors: list[np.ndarray]):
     where = np.full(max(docnums) + 1, -1, dtype=np.int64)
     where[docnums] = np.arange(len(docnums))
 
-    def closeness_to(searcher, query_vector: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-        best = np.maximum.reduceat(matrix @ query_vector.astype(np.float32), first)
+    def closeness_to(searcher, meaning: semantic.Meaning, wanted: np.ndarray) -> np.ndarray:
+        best = np.maximum.reduceat(matrix @ meaning.vector.astype(np.float32), first)
         return best[where[wanted]].astype(np.float64)
 
     real = semantic.closeness_to
@@ -280,13 +280,15 @@ def _closeness(docnums: list[int], vectors: list[np.ndarray]):
 
 
 @contextmanager
-def _query_embedding(embed):
-    real = embeddings.embed_query
-    embeddings.embed_query = embed
+def _query_embedding(index, embed):
+    """``index``'s searches given the query embedding ``embed`` makes: the word index has no
+    stored embeddings, so ``Index`` would not embed the query (closeness comes from
+    ``_closeness``)."""
+    index._meaning = lambda query: semantic.Meaning(embed(query), None, "bench")
     try:
         yield
     finally:
-        embeddings.embed_query = real
+        del index._meaning
 
 
 # --------------------------------------------------------------------------- cost

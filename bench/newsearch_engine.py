@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import newsearch
+from newsearch.embedding_store import STORE_FILE
 from bench.corpora import Corpus, write_corpus
 from bench.engines import Excerpt, Ranked, ShownHit, directory_bytes
 from bench.queries import Mode
@@ -22,6 +27,7 @@ class NewsearchEngine:
 
     name = "newsearch"
     semantic = False
+    reuse_embeddings = False  # relevance runs set it: see ``reused_embeddings``
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
@@ -32,7 +38,8 @@ class NewsearchEngine:
         source = corpus.directory
         if corpus.drop_titles:
             source = write_corpus(corpus.docs, self.workdir / "corpus")
-        newsearch.index_corpus(source, self.index_dir, full=True, analyse=False, semantic=self.semantic)
+        with reused_embeddings(self.index_dir) if self.semantic and self.reuse_embeddings else nullcontext():
+            newsearch.index_corpus(source, self.index_dir, full=True, analyse=False, semantic=self.semantic)
         self.index = newsearch.open_index(self.index_dir)
 
     def search(self, query: str, k: int, mode: Mode = "any") -> list[Ranked]:
@@ -74,3 +81,40 @@ class SemanticNewsearchEngine(NewsearchEngine):
 
     name = "newsearch-semantic"
     semantic = True
+
+
+# Embeddings of earlier runs, shared by every collection: the index's store keys a row by content
+# hash and model (``embeddings.model_id``), so a row is right wherever that content is indexed.
+EMBEDDING_CACHE = Path(__file__).parent / "out" / STORE_FILE
+
+
+@contextmanager
+def reused_embeddings(index_dir: Path, cache: Path = EMBEDDING_CACHE) -> Iterator[None]:
+    """Build a semantic index in ``index_dir`` starting from ``cache``'s embeddings, and add the
+    ones it made to ``cache`` afterwards (also when interrupted), so that relevance runs embed a
+    collection once (LISA's 5,999 abstracts take many CPU minutes), not once a run. Never for
+    timed builds: the embedding is part of what they time."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    store = index_dir / STORE_FILE
+    if cache.exists() and not store.exists():
+        shutil.copyfile(cache, store)
+    try:
+        yield
+    finally:
+        if store.exists():
+            keep_embeddings(store, cache)
+
+
+def keep_embeddings(store: Path, cache: Path) -> None:
+    """Add ``store``'s embeddings to ``cache`` (a copy of it if there is no cache yet); rows the
+    cache has are kept as they are (the same key is the same embedding)."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    if not cache.exists():
+        shutil.copyfile(store, cache)
+        return
+    connection = sqlite3.connect(cache, timeout=60, isolation_level=None)
+    try:
+        connection.execute("ATTACH DATABASE ? AS built", (str(store),))
+        connection.execute("INSERT OR IGNORE INTO main.embeddings SELECT * FROM built.embeddings")
+    finally:
+        connection.close()

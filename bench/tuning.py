@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 from unittest import mock
 
+import numpy as np
 from whoosh import index as whoosh_index, query as wq, scoring
 from whoosh.analysis import LowercaseFilter, StemFilter
 
@@ -28,10 +29,12 @@ import newsearch
 from newsearch import indexer, nlp, schema as newsearch_schema, search, semantic
 from newsearch.embedding_store import EmbeddingStore
 from newsearch.embeddings import embed_query, model_id
+from newsearch.scoring import Ranking, Scored, by_segment, term_scores
 from newsearch.text import AcronymFilter, NewsTokenizer
 from bench.corpora import RELEVANCE_COLLECTIONS, Collection, write_corpus
 from bench.engines import Ranked, tie_break
 from bench.metrics import evaluate_per_query
+from bench.newsearch_engine import reused_embeddings
 from bench.queries import normalise_query
 from bench.relevance import DEPTH
 from bench.report import markdown_table, use_shared_nltk_data, write_section
@@ -128,6 +131,29 @@ def bm25_l(delta: float):
 
 
 BM25 = scoring.bm25
+
+
+def twice(rerank):
+    """Feedback run again on the ranking feedback gave (a second round of RM3)."""
+    return lambda searcher, query, ranking: rerank(searcher, query, rerank(searcher, query, ranking))
+
+
+def keeping_first(count: int):
+    """Feedback that re-ranks only below the first pass's best ``count`` (they stay on top, in order)."""
+    rerank = search.rerank
+
+    def rerank_below(searcher, query, ranking):
+        reranked = rerank(searcher, query, ranking)
+        top, rest = ranking.docnums[:count], ~np.isin(reranked.docnums, ranking.docnums[:count])
+        above = reranked.scores.max() + 1 + np.arange(len(top))[::-1]
+        return Ranking(np.concatenate((above, reranked.scores[rest])), np.concatenate((top, reranked.docnums[rest])))
+
+    return rerank_below
+
+
+def per_field_b(**b: float):
+    """newsearch's weighting with a field's own b in Whoosh's per-field BM25F (``title=0.35``)."""
+    return lambda: search.ProbabilisticBM25(B=search.BM25_B, K1=search.BM25_K1, **{f"{name}_B": v for name, v in b.items()})
 LINEAR_QTF = {"QUERY_TERM_FREQUENCY": "always", "query_term_weight": float}  # weight = times said
 ONE_CHANGE = (
     Variant("final, query-term frequency on every ranked query (rejected, #18)", {"QUERY_TERM_FREQUENCY": "always"}),
@@ -166,20 +192,171 @@ ONE_CHANGE = (
     Variant("final, true BM25F, body b 0.6", {**BM25F, "FIELD_B": {"body": 0.6}}),
     Variant("final, true BM25F, k1 2.0", {**BM25F, "BM25_K1": 2.0}),
     Variant("final, true BM25F, no feedback", BM25F, feedback=False),
+    Variant("final, feedback 10 words (#18)", {"FEEDBACK_TERMS": 10}),
+    Variant("final, feedback 30 words (#18)", {"FEEDBACK_TERMS": 30}),
+    Variant("final, feedback 50 words (rejected, #18: TIME −0.001 nDCG@10)", {"FEEDBACK_TERMS": 50}),
+    Variant("final, feedback 3 docs (#18)", {"FEEDBACK_DOCS": 3}),
+    Variant("final, feedback 7 docs (#18)", {"FEEDBACK_DOCS": 7}),
+    Variant("final, feedback share 0.2 (#18)", {"FEEDBACK_SHARE": 0.2}),
+    Variant("final, feedback share 0.4 (#18)", {"FEEDBACK_SHARE": 0.4}),
+    Variant("final, feedback twice (RM3 on its own re-ranking; #18)", patches=((search, "rerank", twice(search.rerank)),)),
+    Variant("final, feedback re-scores only the best 30 (#18)", {"RERANK_DEPTH": 30}),
+    Variant("final, feedback re-scores only the best 100 (#18)", {"RERANK_DEPTH": 100}),
+    Variant("final, feedback keeps the first pass's best 1 (#18)", patches=((search, "rerank", keeping_first(1)),)),
+    Variant("final, feedback keeps the first pass's best 3 (#18)", patches=((search, "rerank", keeping_first(3)),)),
+    Variant("final, title b 0.25 (#18)", patches=((search, "weighting", per_field_b(title=0.25)),)),
+    Variant("final, title b 0.35 (rejected, #18: TIME has no titles to confirm it)", patches=((search, "weighting", per_field_b(title=0.35)),)),
+    Variant("final, title b 0.5 (#18)", patches=((search, "weighting", per_field_b(title=0.5)),)),
 )
-# Rows measured on TIME alone before issue 18 (Snowball stemming, quotes and entity fields, the
-# semantic mix) need an index of their own (NLP, embeddings) per collection; they are run with
-# ``--all-rows``.
+# Rows measured on TIME alone before issue 18 (Snowball stemming, quotes and entity fields) need
+# an index of their own (NLP) per collection; they are run with ``--all-rows``.
 EXPENSIVE = (
     Variant("final, on an index built with NLP (same fields)", analysed=True),
     Variant("final, + quotes field, weight 0.1", with_fields({"quotes": 0.1}), analysed=True),
     Variant("final, + entity fields, weight 0.1", with_fields(dict.fromkeys(ENTITY_FIELDS, 0.1)), analysed=True),
     Variant("final, Snowball stemming instead of Porter", {"news_words": snowball_words}, snowball=True),
+)
+
+
+def rrf_fuse(k: int):
+    """``semantic.fuse`` with reciprocal rank fusion (Cormack et al.: ``1 / (k + rank)`` of each
+    ranking, weighted by the shares) in place of the z-scores' sum."""
+
+    def fuse(searcher, ranking, meaning):
+        closeness = semantic.closeness_to(searcher, meaning, ranking.docnums)
+        if closeness is None:
+            return None
+        mixed = (1 - semantic.SEMANTIC_SHARE) * _reciprocal_ranks(ranking.scores, k)
+        mixed += semantic.SEMANTIC_SHARE * _reciprocal_ranks(closeness, k)
+        return Ranking.ordered(mixed, ranking.docnums)
+
+    return fuse
+
+
+def _reciprocal_ranks(values: np.ndarray, k: int) -> np.ndarray:
+    ranks = np.empty(len(values))
+    ranks[np.argsort(-values, kind="stable")] = np.arange(1, len(values) + 1)
+    return 1 / (k + ranks)
+
+
+def head_fuse(depth: int):
+    """``semantic.fuse`` on the best ``depth`` articles by words only; the rest follow in word order."""
+    fuse = semantic.fuse
+
+    def fuse_head(searcher, ranking, meaning):
+        fused = fuse(searcher, ranking.head(depth), meaning)
+        if fused is None or len(ranking) <= depth:
+            return fused
+        tail = ranking.tail(depth)
+        below = fused.scores.min() - 1 - np.arange(len(tail)) * 1e-9
+        return fused.then(Ranking(below, tail.docnums))
+
+    return fuse_head
+
+
+def closeness_of_best(windows: int):
+    """``semantic.closeness_to`` with an article's closeness the mean of its ``windows`` closest
+    windows' (an article of fewer windows: the mean of those it has)."""
+
+    def closeness_to(searcher, meaning, docnums):
+        closeness = np.zeros(len(docnums))
+        for reader, inside, local in by_segment(searcher, docnums):
+            vectors, first, count = semantic._read(reader, meaning)
+            similarity = vectors @ meaning.vector.astype(np.float32)
+            per_document = np.full(len(count), -1.0)
+            for doc in np.flatnonzero(count):
+                best = np.sort(similarity[first[doc] : first[doc] + count[doc]])[::-1][:windows]
+                per_document[doc] = best.mean()
+            closeness[inside] = per_document[local]
+        return closeness
+
+    return closeness_to
+
+
+def feedback_from_fused():
+    """Feedback on a semantic search from the best articles of the *mixed* ranking (each still
+    weighted by its word score, as ``search.expansion`` weighs them), then mixed again: RM3's
+    expanded word score mixed with closeness in meaning, its articles chosen by both."""
+    run_search, fuse = search.run_search, semantic.fuse
+    asked: list[wq.Query] = []
+
+    def remember(searcher, parsed, *args, **kwargs):
+        asked[:] = [parsed.query]
+        return run_search(searcher, parsed, *args, **kwargs)
+
+    def fuse_twice(searcher, ranking, meaning):
+        fused = fuse(searcher, ranking, meaning)
+        query = asked[0]
+        if fused is None or search.too_long_for_feedback(query):
+            return fused
+        word_score = dict(zip(ranking.docnums.tolist(), ranking.scores.tolist()))
+        top = sorted((Scored(word_score[d], d) for d in fused.docnums[: search.FEEDBACK_DOCS].tolist()), key=lambda s: -s.score)
+        terms = search.expansion(searcher, query, top)
+        keep = 1 - search.FEEDBACK_SHARE
+        expanded = keep * ranking.scores + term_scores(searcher, terms, ranking.docnums)
+        return fuse(searcher, Ranking.ordered(expanded, ranking.docnums), meaning)
+
+    return ((search, "run_search", remember), (semantic, "fuse", fuse_twice))
+
+
+def fuse_transformed(words=None, closeness=None):
+    """``semantic.fuse`` with the word scores and/or the closeness transformed before z-scoring
+    (``np.sqrt``: the best word scores' lead shrunk; ``np.square``: stretched)."""
+
+    def fuse(searcher, ranking, meaning):
+        close = semantic.closeness_to(searcher, meaning, ranking.docnums)
+        if close is None:
+            return None
+        scores = words(ranking.scores) if words else ranking.scores
+        close = closeness(close) if closeness else close
+        share = semantic.SEMANTIC_SHARE
+        mixed = (1 - share) * semantic._standardised(scores) + share * semantic._standardised(close)
+        return Ranking.ordered(mixed, ranking.docnums)
+
+    return fuse
+
+
+def query_moved(best: int, weight: float):
+    """Feedback in meaning (Rocchio on the query's embedding): the query's vector plus ``weight``
+    times the mean of the closest windows of the mixed ranking's ``best`` articles, mixed again."""
+    fuse = semantic.fuse
+
+    def fuse_moved(searcher, ranking, meaning):
+        fused = fuse(searcher, ranking, meaning)
+        if fused is None:
+            return None
+        windows = []
+        for reader, _, local in by_segment(searcher, fused.docnums[:best]):
+            vectors, first, count = semantic._read(reader, meaning)
+            for doc in local:
+                own = vectors[first[doc] : first[doc] + count[doc]]
+                windows.append(own[np.argmax(own @ meaning.vector.astype(np.float32))])
+        moved = meaning.vector + weight * np.mean(windows, axis=0)
+        return fuse(searcher, ranking, replace(meaning, vector=(moved / np.linalg.norm(moved)).astype(np.float32)))
+
+    return fuse_moved
+
+
+# Semantic ranking's rows need each collection's articles embedded (``--semantic-rows``; the
+# embeddings are kept in bench/out, so only the first run embeds LISA's 5,999 abstracts).
+SEMANTIC_FEEDBACK = ((semantic, "FEEDBACK", True),)
+SEMANTIC = (
     Variant("final, + semantic mix 0.3, no feedback", semantic_share=0.3),
-    Variant("final, + semantic mix 0.5, with feedback (before #18)", semantic_share=0.5, patches=((semantic, "FEEDBACK", True),)),
-    Variant("final, + semantic mix 0.6, with feedback", semantic_share=0.6, patches=((semantic, "FEEDBACK", True),)),
-    Variant("final, + semantic mix 0.6, no feedback (index --semantic; #18)", semantic_share=0.6),
+    Variant("final, + semantic mix 0.5, with feedback (before #18)", semantic_share=0.5, patches=SEMANTIC_FEEDBACK),
+    Variant("final, + semantic mix 0.6, with feedback", semantic_share=0.6, patches=SEMANTIC_FEEDBACK),
+    Variant("final, + semantic mix 0.5, no feedback", semantic_share=0.5),
+    Variant("final, + semantic mix 0.6, no feedback (index --semantic; #18) = semantic final", semantic_share=0.6),
     Variant("final, + semantic mix 0.7, no feedback", semantic_share=0.7),
+    Variant("semantic final, feedback from the mixed ranking's best (#22)", semantic_share=0.6, patches=feedback_from_fused()),
+    Variant("semantic final, reciprocal rank fusion, k 60 (#22)", semantic_share=0.6, patches=((semantic, "fuse", rrf_fuse(60)),)),
+    Variant("semantic final, closeness the mean of the best 2 windows (#22)", semantic_share=0.6, patches=((semantic, "closeness_to", closeness_of_best(2)),)),
+    Variant("semantic final, only the best 100 by words re-ranked (#22)", semantic_share=0.6, patches=((semantic, "fuse", head_fuse(100)),)),
+    Variant("semantic final, only the best 30 by words re-ranked (#22)", semantic_share=0.6, patches=((semantic, "fuse", head_fuse(30)),)),
+    Variant("semantic final, word scores' square root mixed (#22)", semantic_share=0.6, patches=((semantic, "fuse", fuse_transformed(words=np.sqrt)),)),
+    Variant("semantic final, word scores squared mixed (#22)", semantic_share=0.6, patches=((semantic, "fuse", fuse_transformed(words=np.square)),)),
+    Variant("semantic final, exp(closeness / 0.1) mixed (#22)", semantic_share=0.6, patches=((semantic, "fuse", fuse_transformed(closeness=lambda c: np.exp(c / 0.1))),)),
+    Variant("semantic final, query moved towards the best 3 (0.5; #22)", semantic_share=0.6, patches=((semantic, "fuse", query_moved(3, 0.5)),)),
+    Variant("semantic final, query moved towards the best 5 (1.0; #22)", semantic_share=0.6, patches=((semantic, "fuse", query_moved(5, 1.0)),)),
     Variant("semantic closeness alone (mix 1.0)", semantic_share=1.0),
 )
 
@@ -212,6 +389,8 @@ def build_index(source: Path, workdir: Path, snowball: bool, analysed: bool, sem
             stack.enter_context(mock.patch.object(newsearch_schema, "news_analyzer", snowball_analyzer))
             stack.enter_context(mock.patch.object(indexer, "pre_analyse", dict))
             stack.enter_context(mock.patch.object(indexer, "PARALLEL_THRESHOLD", len(list(source.rglob("*.txt"))) + 1))
+        if semantic:
+            stack.enter_context(reused_embeddings(index))
         newsearch.index_corpus(source, index, full=True, analyse=analysed, semantic=semantic)
     return index
 
@@ -282,11 +461,14 @@ def tuning_markdown(rows: list[tuple[str, dict[str, dict[str, dict[str, float]]]
         "collections: a change is kept only if it helps on both. The first rows are cumulative, "
         "from the ranking before issue 5 to the final one (the rows marked #18 are issue 18's); "
         "every later row changes one setting of the final ranking. Rows that search quotes or "
-        "entities, stem with Snowball or mix in closeness in meaning need indexes of their own "
-        "(NLP, embeddings); they are measured with `--all-rows` only (the TIME-only figures "
-        "before issue 18 are in git history). The topics columns count the topics a row ranks "
-        "better / worse than the final ranking (average precision), so that a change carried by "
-        "one or two topics can be told from one that holds. Produced by `python -m bench.tuning`."
+        "entities or stem with Snowball need indexes of their own (NLP); they are measured with "
+        "`--all-rows` only (the TIME-only figures before issue 18 are in git history). The rows "
+        "that mix in closeness in meaning (from \"+ semantic mix\" on; \"semantic final\" is "
+        "the default semantic ranking) need each collection embedded; they are measured with "
+        "`--semantic-rows` (embeddings kept in `bench/out` between runs). The topics columns "
+        "count the topics a row ranks better / worse than the final word ranking (average "
+        "precision), so that a change carried by one or two topics can be told from one that "
+        "holds. Produced by `python -m bench.tuning --semantic-rows`."
     )
     header = [
         "variant",
@@ -308,8 +490,10 @@ def tuning_markdown(rows: list[tuple[str, dict[str, dict[str, dict[str, float]]]
     return f"{intro}\n\n{table}"
 
 
-def run_tuning(all_rows: bool = False) -> list[tuple[str, dict[str, dict[str, dict[str, float]]]]]:
-    variants = (*STEPS, *ONE_CHANGE, *(EXPENSIVE if all_rows else ()))
+def run_tuning(
+    all_rows: bool = False, semantic_rows: bool = False
+) -> list[tuple[str, dict[str, dict[str, dict[str, float]]]]]:
+    variants = (*STEPS, *ONE_CHANGE, *(EXPENSIVE if all_rows else ()), *(SEMANTIC if all_rows or semantic_rows else ()))
     collections = [make() for make in RELEVANCE_COLLECTIONS.values()]
     by_collection: dict[str, list[dict[str, dict[str, float]]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-tuning-") as tmp:
@@ -335,4 +519,4 @@ def run_tuning(all_rows: bool = False) -> list[tuple[str, dict[str, dict[str, di
 
 if __name__ == "__main__":
     use_shared_nltk_data()
-    run_tuning(all_rows="--all-rows" in sys.argv[1:])
+    run_tuning(all_rows="--all-rows" in sys.argv[1:], semantic_rows="--semantic-rows" in sys.argv[1:])
