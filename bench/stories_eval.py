@@ -266,10 +266,11 @@ def cost_section(bbc: Loaded, bbc_assign_ms: float, limit: int | None) -> str:
         with IndexState(Path(scratch)) as state:
             state.write(1, SIGNATURE_PARAMS, {}, index.take_changes())
             size = state.path.stat().st_size
+            signatures = dict(zip((article.id for article in reuters.articles), reuters.signatures, strict=True))
             started = time.perf_counter()
-            StoryIndex.from_rows(state.all_story_rows())
+            StoryIndex.from_rows(state.all_story_rows(), lambda ids: {i: signatures[i] for i in ids})
             load_seconds = time.perf_counter() - started
-            memory = _loaded_bytes(state)
+            memory = _loaded_bytes(state, signatures)
     exact_groups = _exact_groups(reuters)
     flagged = list(flagged_pairs(index))
     exact_of = {article.id: sig.exact for article, sig in zip(reuters.articles, reuters.signatures, strict=True)}
@@ -300,12 +301,13 @@ def cost_section(bbc: Loaded, bbc_assign_ms: float, limit: int | None) -> str:
     )
 
 
-def _loaded_bytes(state: IndexState) -> int:
-    """What a StoryIndex loaded from ``state`` holds: signatures, LSH arrays, dicts."""
+def _loaded_bytes(state: IndexState, signatures: dict[str, Signature]) -> int:
+    """What a StoryIndex loaded from ``state`` holds: story ids, band hashes, LSH arrays, dicts
+    (signatures are loaded only for the articles a comparison needs)."""
     rows = state.all_story_rows()
     gc.collect()
     tracemalloc.start()
-    index = StoryIndex.from_rows(rows)
+    index = StoryIndex.from_rows(rows, lambda ids: {i: signatures[i] for i in ids})
     held = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     del index

@@ -37,7 +37,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -74,7 +74,7 @@ from .schema import META_KEYWORD_MAX, META_PREFIX, SCHEMA_VERSION, build_schema,
 from .state import IndexState, Manifest, ManifestEntry, StoryChanges
 
 if TYPE_CHECKING:
-    from .stories import Signature, StoryIndex
+    from .stories import Signature, SignatureLoader, StoryIndex
 
 LOCK_FILE = "newsearch.lock"
 LEGACY_STATE_FILES = ("manifest.json", "stories.json")
@@ -204,13 +204,34 @@ def _stories_from(stored: list[dict]) -> StoryIndex:
 
 def load_stories(index_dir: Path, ix: whoosh_index.Index) -> StoryIndex:
     """The whole story state of the index, for reading (rebuilt in memory from the stored
-    signatures when the saved state does not belong to the index's generation)."""
+    bodies when the saved state does not belong to the index's generation)."""
     from .stories import SIGNATURE_PARAMS, StoryIndex
 
-    with IndexState(index_dir) as state:
-        if state.is_current(ix.latest_generation()) and state.signature_params() == SIGNATURE_PARAMS:
-            return StoryIndex.from_rows(state.all_story_rows())
+    try:
+        with IndexState(index_dir, read_only=True) as state:
+            if state.is_current(ix.latest_generation()) and state.signature_params() == SIGNATURE_PARAMS:
+                return StoryIndex.from_rows(state.all_story_rows(), _signatures_from(ix))
+    except sqlite3.Error:
+        pass  # missing or unreadable: the next update rebuilds it
     return _stories_from(_stored_fields(ix))
+
+
+def _signatures_from(ix: whoosh_index.Index) -> SignatureLoader:
+    """Signatures of indexed articles, computed again from their stored bodies (the state
+    keeps only their band hashes; see ``stories``)."""
+    from .stories import signature
+
+    def load(ids: Sequence[str]) -> dict[str, Signature]:
+        with ix.searcher() as searcher:
+            found = {}
+            for article_id in ids:
+                number = searcher.document_number(id=article_id)
+                if number is None:
+                    raise ValueError(f"the story state lists {article_id!r}, which is not in the index")
+                found[article_id] = signature(searcher.stored_fields(number).get("body", ""))
+            return found
+
+    return load
 
 
 def _stories_for(
@@ -223,12 +244,12 @@ def _stories_for(
     if state.signature_params() != SIGNATURE_PARAMS:
         _rebuild_state(ix, state)
     if prepared is None:
-        return StoryIndex.from_rows(state.all_story_rows())
+        return StoryIndex.from_rows(state.all_story_rows(), _signatures_from(ix))
     assigned = [(p.loaded.id, p.signature) for p in prepared if p.signature is not None]
     # Removed: deleted files, and files that are no longer articles (a ``Skipped`` is named by
     # its id); a re-read article's own row is among the ``assigned`` ids.
     removed = [*plan.to_remove, *(p.loaded.path for p in prepared if isinstance(p.loaded, Skipped))]
-    return StoryIndex.from_rows(state.story_rows(StoryIndex.rows_needed(removed, assigned)))
+    return StoryIndex.from_rows(state.story_rows(StoryIndex.rows_needed(removed, assigned)), _signatures_from(ix))
 
 
 def _record_checksums(ix: whoosh_index.Index, index_dir: Path) -> None:
