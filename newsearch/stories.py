@@ -428,7 +428,7 @@ class StoryIndex:
         """Every story with at least ``min_size`` members, largest first (then by id)."""
         chosen = [(story, sorted(members)) for story, members in self._members.items() if len(members) >= min_size]
         chosen.sort(key=lambda item: (-len(item[1]), item[0]))
-        self._signatures_of([member for _, members in chosen for member in members])  # one load for all
+        self._signatures_of([member for _, members in chosen if len(members) > 1 for member in members])  # one load
         return [Story(story, tuple(members), self._pairs(members)) for story, members in chosen]
 
     def _pairs(self, members: list[str]) -> tuple[Pair, ...]:
