@@ -2,9 +2,10 @@
 
 It holds the **manifest** (each indexed file's size, mtime and content hash), the **story
 state** (each article's story id and the 16-bit hashes of its signature's LSH bands, which
-find candidate copies; see ``stories``), and the Whoosh **generation** it belongs to. The indexer writes it in one
-transaction right after each Whoosh commit, so a crash between the two leaves a state of an
-older generation, which the indexer recognises and rebuilds from the index itself.
+find candidate copies; see ``stories``), and the Whoosh **generation** it belongs to. The
+indexer writes it in one transaction right after each Whoosh commit, so a crash between the
+two leaves a state of an older generation, which the indexer recognises and rebuilds from the
+index itself.
 
 Why SQLite rather than rewriting JSON files: an update that adds one article writes one
 manifest row and one story row instead of 30 MB, and reads only the story rows that article
@@ -145,7 +146,7 @@ class IndexState:
         """Create the tables; a file of another format is emptied first (its generation is then
         not current, so the indexer rebuilds it from the index)."""
         connection = self._connection
-        if connection.execute("SELECT 1 FROM sqlite_schema WHERE name = 'meta'").fetchone():
+        if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
             found = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
             if found is not None and found[0] != str(FORMAT):
                 with connection:
@@ -220,9 +221,8 @@ class IndexState:
         """The rows ``query`` asks for, in insertion order."""
         wanted = "SELECT value FROM json_each(?)"
         ids: set[str] = self._sharing_band_hashes(query.band_hashes) | query.ids
-        stories = json.dumps(
-            sorted(story for (story,) in self._connection.execute(f"SELECT coalesce(story, id) FROM articles WHERE id IN ({wanted})", (json.dumps(sorted(query.ids)),)))
-        )
+        sql = f"SELECT coalesce(story, id) FROM articles WHERE id IN ({wanted})"
+        stories = json.dumps(sorted(story for (story,) in self._connection.execute(sql, (json.dumps(sorted(query.ids)),))))
         sql = f"SELECT id FROM articles WHERE story IN ({wanted}) OR (story IS NULL AND id IN ({wanted}))"
         ids.update(article_id for (article_id,) in self._connection.execute(sql, (stories, stories)))
         for founder in query.founders:
