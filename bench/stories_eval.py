@@ -289,8 +289,9 @@ def cost_section(bbc: Loaded, bbc_assign_ms: float, limit: int | None) -> str:
             f"computing every signature on one core takes {signature_seconds:.2f} s "
             f"({signature_seconds / seconds:.1%} of it; the indexer's worker processes would share it), "
             f"assigning them {bbc_assign_ms * len(bbc.articles) / 1000:.2f} s.",
-            f"- Reuters: a loaded `StoryIndex` holds **{memory / 2**20:.1f} MiB** (tracemalloc: signatures, "
-            f"LSH arrays, dicts); the saved state is **{size / 2**20:.1f} MiB** and loads in {load_seconds:.2f} s.",
+            f"- Reuters: a loaded `StoryIndex` holds **{memory / 2**20:.1f} MiB** (tracemalloc: story ids, band "
+            f"hashes, LSH arrays, dicts; signatures are loaded as comparisons need them); the saved story rows "
+            f"are **{size / 2**20:.1f} MiB** and load in {load_seconds:.2f} s.",
             f"- Reuters: {len(exact_groups)} groups of articles with the same words "
             f"({sum(len(g) - 1 for g in exact_groups)} extra copies; the corpus README counts 297 groups of "
             f"byte-identical bodies), all in one story each: "
