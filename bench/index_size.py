@@ -38,8 +38,7 @@ PARTS = {
     "stored": "Whoosh stored fields (body, title, sentences, file identity, analysis)",
     "columns": "Whoosh columns (story, date, source, field lengths)",
     "files": "state: manifest (`files`)",
-    "articles": "state: story rows (`articles`: signature, story)",
-    "bands": "state: story LSH band keys (`bands`)",
+    "articles": "state: story rows (`articles`: story, LSH band hashes)",
     "state-other": "state: indexes and metadata",
     "other": "TOC, newsearch.json, locks",
 }
@@ -74,7 +73,7 @@ def _state_tables(path: Path) -> Counter[str]:
     parts: Counter[str] = Counter()
     with sqlite3.connect(path) as connection:
         for name, size in connection.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
-            parts[name if name in ("files", "articles", "bands") else "state-other"] += size
+            parts[name if name in ("files", "articles") else "state-other"] += size
     return parts
 
 

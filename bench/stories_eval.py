@@ -244,7 +244,7 @@ def _sample_table(near: list[tuple[str, str, float]], loaded: Loaded, truth: dic
 
 
 def indexing_seconds(limit: int | None) -> tuple[int, float]:
-    """Wall time of a full ``index_corpus`` of BBC without NLP (the lead's indexer)."""
+    """Wall time of a full ``index_corpus`` of BBC without NLP and without embedding (the lead's indexer)."""
     with tempfile.TemporaryDirectory() as scratch:
         corpus = Path(scratch) / "corpus"
         if limit is None:
@@ -254,7 +254,7 @@ def indexing_seconds(limit: int | None) -> tuple[int, float]:
                 target = corpus / path.relative_to(BBC)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(path.read_bytes())
-        summary = index_corpus(corpus, Path(scratch) / "index", analyse=False)
+        summary = index_corpus(corpus, Path(scratch) / "index", analyse=False, semantic=False)
         return len(summary.added), summary.seconds
 
 
@@ -266,10 +266,11 @@ def cost_section(bbc: Loaded, bbc_assign_ms: float, limit: int | None) -> str:
         with IndexState(Path(scratch)) as state:
             state.write(1, SIGNATURE_PARAMS, {}, index.take_changes())
             size = state.path.stat().st_size
+            signatures = dict(zip((article.id for article in reuters.articles), reuters.signatures, strict=True))
             started = time.perf_counter()
-            StoryIndex.from_rows(state.all_story_rows())
+            StoryIndex.from_rows(state.all_story_rows(), lambda ids: {i: signatures[i] for i in ids})
             load_seconds = time.perf_counter() - started
-            memory = _loaded_bytes(state)
+            memory = _loaded_bytes(state, signatures)
     exact_groups = _exact_groups(reuters)
     flagged = list(flagged_pairs(index))
     exact_of = {article.id: sig.exact for article, sig in zip(reuters.articles, reuters.signatures, strict=True)}
@@ -288,8 +289,9 @@ def cost_section(bbc: Loaded, bbc_assign_ms: float, limit: int | None) -> str:
             f"computing every signature on one core takes {signature_seconds:.2f} s "
             f"({signature_seconds / seconds:.1%} of it; the indexer's worker processes would share it), "
             f"assigning them {bbc_assign_ms * len(bbc.articles) / 1000:.2f} s.",
-            f"- Reuters: a loaded `StoryIndex` holds **{memory / 2**20:.1f} MiB** (tracemalloc: signatures, "
-            f"LSH arrays, dicts); the saved state is **{size / 2**20:.1f} MiB** and loads in {load_seconds:.2f} s.",
+            f"- Reuters: a loaded `StoryIndex` holds **{memory / 2**20:.1f} MiB** (tracemalloc: story ids, band "
+            f"hashes, LSH arrays, dicts; signatures are loaded as comparisons need them); the saved story rows "
+            f"are **{size / 2**20:.1f} MiB** and load in {load_seconds:.2f} s.",
             f"- Reuters: {len(exact_groups)} groups of articles with the same words "
             f"({sum(len(g) - 1 for g in exact_groups)} extra copies; the corpus README counts 297 groups of "
             f"byte-identical bodies), all in one story each: "
@@ -300,12 +302,13 @@ def cost_section(bbc: Loaded, bbc_assign_ms: float, limit: int | None) -> str:
     )
 
 
-def _loaded_bytes(state: IndexState) -> int:
-    """What a StoryIndex loaded from ``state`` holds: signatures, LSH arrays, dicts."""
+def _loaded_bytes(state: IndexState, signatures: dict[str, Signature]) -> int:
+    """What a StoryIndex loaded from ``state`` holds: story ids, band hashes, LSH arrays, dicts
+    (signatures are loaded only for the articles a comparison needs)."""
     rows = state.all_story_rows()
     gc.collect()
     tracemalloc.start()
-    index = StoryIndex.from_rows(rows)
+    index = StoryIndex.from_rows(rows, lambda ids: {i: signatures[i] for i in ids})
     held = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     del index

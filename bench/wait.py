@@ -37,8 +37,9 @@ from bench.corpora import SPEED_CORPORA, Corpus, Doc
 from bench.queries import short_queries, verbose_queries
 from bench.report import ROOT, markdown_table, use_shared_nltk_data, write_section
 
-# The commit issue 19's whole-process work started from (branch speed19's start): "before".
-BEFORE = "d0b4432"
+# "before": the commit this round of issue 19's work started from (main when branch speed19 was
+# made again in the seventh session; the first round started at d0b4432, see docs/BENCHMARKS.md).
+BEFORE = "4b174f9"
 
 
 # The issue's targets (word ranking, --no-semantic), in seconds of wall time.
@@ -398,7 +399,7 @@ def run(settings: Settings, corpora: Sequence[tuple[Corpus, Plan]]) -> str:
     return "\n\n".join(
         [
             "Each command is a fresh process timed from start to exit, as a person at the shell waits for it: "
-            f"*before* is the code at `{settings.before}` (where issue 19's whole-process work started), *after* this "
+            f"*before* is the code at `{settings.before}` (where this round of issue 19's work started), *after* this "
             "checkout; both run side by side in this run, alternating, each on its own copy of the corpus and its own "
             "index, with Python's bytecode cache on. The machine is shared (2 cores, other jobs running): compare "
             "within the run. Floors: the interpreter alone, `rg` reading every article file, and the `sqlite3` shell "

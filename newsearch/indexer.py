@@ -37,7 +37,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -74,7 +74,7 @@ from .schema import META_KEYWORD_MAX, META_PREFIX, SCHEMA_VERSION, build_schema,
 from .state import IndexState, Manifest, ManifestEntry, StoryChanges
 
 if TYPE_CHECKING:
-    from .stories import Signature, StoryIndex
+    from .stories import Signature, SignatureLoader, StoryIndex
 
 LOCK_FILE = "newsearch.lock"
 LEGACY_STATE_FILES = ("manifest.json", "stories.json")
@@ -204,17 +204,60 @@ def _stories_from(stored: list[dict]) -> StoryIndex:
 
 def load_stories(index_dir: Path, ix: whoosh_index.Index) -> StoryIndex:
     """The whole story state of the index, for reading (rebuilt in memory from the stored
-    signatures when the saved state does not belong to the index's generation)."""
+    bodies when the saved state does not belong to the index's generation)."""
     from .stories import SIGNATURE_PARAMS, StoryIndex
 
-    with IndexState(index_dir) as state:
-        if state.is_current(ix.latest_generation()) and state.signature_params() == SIGNATURE_PARAMS:
-            return StoryIndex.from_rows(state.all_story_rows())
-    return _stories_from(_stored_fields(ix))
+    rows = None
+    try:
+        with IndexState(index_dir, read_only=True) as state:
+            if state.is_current(ix.latest_generation()) and state.signature_params() == SIGNATURE_PARAMS:
+                rows = state.all_story_rows()
+    except sqlite3.Error:
+        pass  # missing or unreadable: the next update rebuilds it
+    if rows is None:
+        return _stories_from(_stored_fields(ix))
+    with StoredSignatures(ix) as signatures:
+        stories = StoryIndex.from_rows(rows, signatures)
+        stories.stories()  # loads what a reader asks for: the signatures of the stories' members
+    return stories
+
+
+class StoredSignatures:
+    """Signatures of indexed articles, computed again from their stored bodies (the state
+    keeps only their band hashes; see ``stories``), through one searcher opened on first use
+    and kept until ``close``. Articles an update changes are never asked for (their new
+    signatures are known), so commits made meanwhile do not matter."""
+
+    def __init__(self, ix: whoosh_index.Index) -> None:
+        self.ix, self.searcher = ix, None
+
+    def __call__(self, ids: Sequence[str]) -> dict[str, Signature]:
+        from .stories import signature
+
+        if self.searcher is None:
+            self.searcher = self.ix.searcher()
+        found = {}
+        for article_id in ids:
+            number = self.searcher.document_number(id=article_id)
+            if number is None:
+                raise ValueError(f"the story state lists {article_id!r}, which is not in the index")
+            found[article_id] = signature(self.searcher.stored_fields(number).get("body", ""))
+        return found
+
+    def close(self) -> None:
+        if self.searcher is not None:
+            self.searcher.close()
+            self.searcher = None
+
+    def __enter__(self) -> StoredSignatures:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def _stories_for(
-    ix: whoosh_index.Index, state: IndexState, plan: _Plan, prepared: list[Prepared] | None
+    ix: whoosh_index.Index, state: IndexState, plan: _Plan, prepared: list[Prepared] | None, signatures: SignatureLoader
 ) -> StoryIndex:
     """The story state an update works on: the rows its ``prepared`` files need (a small
     update), or all of them."""
@@ -223,12 +266,12 @@ def _stories_for(
     if state.signature_params() != SIGNATURE_PARAMS:
         _rebuild_state(ix, state)
     if prepared is None:
-        return StoryIndex.from_rows(state.all_story_rows())
+        return StoryIndex.from_rows(state.all_story_rows(), signatures)
     assigned = [(p.loaded.id, p.signature) for p in prepared if p.signature is not None]
     # Removed: deleted files, and files that are no longer articles (a ``Skipped`` is named by
     # its id); a re-read article's own row is among the ``assigned`` ids.
     removed = [*plan.to_remove, *(p.loaded.path for p in prepared if isinstance(p.loaded, Skipped))]
-    return StoryIndex.from_rows(state.story_rows(StoryIndex.rows_needed(removed, assigned)))
+    return StoryIndex.from_rows(state.story_rows(StoryIndex.rows_needed(removed, assigned)), signatures)
 
 
 def _record_checksums(ix: whoosh_index.Index, index_dir: Path) -> None:
@@ -823,21 +866,22 @@ def _apply(
     if not (fresh or plan.to_read or plan.to_remove):
         return tally  # nothing changed: not even the story state needs loading
     prepared: Iterator[Prepared] = _prepare_all(plan.to_read, work)
-    if fresh:
-        from .stories import StoryIndex
+    with StoredSignatures(ix) as signatures:
+        if fresh:
+            from .stories import StoryIndex
 
-        stories = StoryIndex()
-    elif len(plan.to_read) + len(plan.to_remove) <= FEW_CHANGES:
-        ready = list(prepared)
-        stories, prepared = _stories_for(ix, state, plan, ready), iter(ready)
-    else:
-        stories = _stories_for(ix, state, plan, None)
-    batch = _Batch(ix, state, manifest, stories, clear_first=fresh)
-    try:
-        _write_changes(plan, prepared, manifest, tally, batch, progress, batch_size)
-    except BaseException:
-        batch.cancel()  # keep the last commit; release Whoosh's lock for the next writer
-        raise
+            stories = StoryIndex()
+        elif len(plan.to_read) + len(plan.to_remove) <= FEW_CHANGES:
+            ready = list(prepared)
+            stories, prepared = _stories_for(ix, state, plan, ready, signatures), iter(ready)
+        else:
+            stories = _stories_for(ix, state, plan, None, signatures)
+        batch = _Batch(ix, state, manifest, stories, clear_first=fresh)
+        try:
+            _write_changes(plan, prepared, manifest, tally, batch, progress, batch_size)
+        except BaseException:
+            batch.cancel()  # keep the last commit; release Whoosh's lock for the next writer
+            raise
     return tally
 
 

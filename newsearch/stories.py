@@ -36,6 +36,14 @@ of 2, and two articles are compared only if they agree on a whole band. A pair a
 threshold (0.30) shares a band with probability 0.998; a pair at 0.05 with probability 0.15,
 which is cheap to reject because every candidate is checked with one vectorised comparison.
 
+What is saved (``state``) is small: an article's story id and its **band hashes**, each band
+hashed to 16 bits (128 bytes an article), not its 512-byte MinHash. Articles that agree on a
+band agree on its hash, so the articles sharing a band hash with a new one are a superset of
+its LSH candidates (on Reuters about 19 more, by chance); their signatures are computed again
+from their stored bodies (``from_rows``' ``signatures``), and only those that share a whole
+band are compared, as before: the stories are the same as when the MinHashes were saved,
+and Reuters' state is 8.6 times smaller.
+
 Story ids are stable: a story's id is the id of the article that founded it, and it never
 changes while the story has members. ``assign`` and ``remove`` never change the story of any
 *other* article, so an indexer only rewrites the document it is writing anyway. Stories are
@@ -49,7 +57,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,6 +73,7 @@ MIN_NUMBERS = 2
 NUMBER_AGREEMENT = 0.30
 NUMBERS_KEPT = 32  # a bottom-k sketch of the number set: exact for all but number-heavy tables
 BANDS = 64  # of 2 values each: a band is one uint32 of the 16-bit values (the first 128 values)
+BAND_HASH_BYTES = 2 * BANDS  # what the state keeps of a signature: one 16-bit hash per band
 # Names everything that changes signature values; a state file made with others is stale.
 SIGNATURE_PARAMS = f"words{SHINGLE_WORDS}-crc32-splitmix64-affine32-perm{NUM_PERM}-low16-numbers{NUMBERS_KEPT}"
 
@@ -73,7 +82,8 @@ _NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")  # "1,200", "3.5", "1/4"
 _U64 = np.uint64
 _MASK32 = _U64(0xFFFFFFFF)
 _HASH_BYTES = NUM_PERM * 2
-_BAND_NUMBERS = np.arange(BANDS, dtype=np.uint64) << _U64(32)
+_BAND_NUMBERS = np.arange(BANDS, dtype=np.uint32) << np.uint32(16)
+_GOLDEN32 = np.uint32(0x9E3779B1)  # Fibonacci hashing: the high bits of x * 2**32/phi mix all of x
 
 
 # --------------------------------------------------------------------------- signatures
@@ -99,6 +109,10 @@ class Signature:
     def empty(self) -> bool:
         """A body without words is nobody's duplicate (title-only items must not collapse)."""
         return not self.exact
+
+
+# Loads the signatures of saved articles by id (the indexer computes them from stored bodies).
+SignatureLoader = Callable[[Sequence[str]], Mapping[str, Signature]]
 
 
 def signature(body: str) -> Signature:
@@ -186,6 +200,19 @@ def numbers_agree(a: Signature, b: Signature) -> bool:
     return sum(number in shared for number in union) >= NUMBER_AGREEMENT * len(union)
 
 
+def _bands(minhashes: bytes) -> np.ndarray:
+    """The LSH bands of signatures: one row of ``BANDS`` uint32s per signature."""
+    return np.frombuffer(minhashes, dtype="<u4").reshape(-1, NUM_PERM // 2)[:, :BANDS]
+
+
+def band_hashes(sig: Signature) -> bytes:
+    """What the state keeps of a signature: each band hashed to 16 bits, little-endian (empty
+    for an empty signature). Equal bands have equal hashes; unequal ones collide once in 65,536."""
+    if sig.empty:
+        return b""
+    return ((_bands(sig.minhash)[0] * _GOLDEN32) >> np.uint32(16)).astype("<u2").tobytes()
+
+
 def same_story(a: Signature, b: Signature) -> bool:
     """The pairwise verdict: exact copies, or similar enough with numbers that agree."""
     if a.empty or b.empty:
@@ -209,15 +236,15 @@ class Story:
 class _Entry:
     slot: int
     story: str
-    signature: Signature
+    bands: bytes  # ``band_hashes`` of its signature
 
 
 class _Buckets:
-    """LSH buckets of every assigned signature: which slots share a band with a query.
+    """LSH buckets of every assigned signature: which slots share a band hash with a query.
 
     A dict of sets per bucket would cost over 100 bytes per (article, band), some 150 MB
-    for Reuters' 19k articles. Here every band is one uint64 key (band number in the high
-    32 bits) stored with its slot, 12 bytes an entry, in a few sorted runs of numpy arrays:
+    for Reuters' 19k articles. Here every band hash is one uint32 key (band number in the high
+    16 bits) stored with its slot, 8 bytes an entry, in a few sorted runs of numpy arrays:
     each article adds a run of its 64 keys, and runs of equal size are merged, like a binary
     counter, so an entry is re-sorted about log2(n) times and a query searches at most
     log2(n) runs. Entries of removed articles stay until the next load; callers skip
@@ -230,20 +257,19 @@ class _Buckets:
             self._runs.append(_sorted_run(keys, slots))
 
     @staticmethod
-    def keys(minhash: bytes) -> np.ndarray:
-        """The band keys of a signature: one row per signature when given several."""
-        pairs = np.frombuffer(minhash, dtype="<u4").reshape(-1, NUM_PERM // 2)[:, :BANDS]
-        return pairs.astype(np.uint64) | _BAND_NUMBERS
+    def keys(bands: bytes) -> np.ndarray:
+        """The bucket keys of saved band hashes: one row per article when given several."""
+        return np.frombuffer(bands, dtype="<u2").reshape(-1, BANDS).astype(np.uint32) | _BAND_NUMBERS
 
-    def add(self, slot: int, minhash: bytes) -> None:
-        run = _sorted_run(self.keys(minhash)[0], np.full(BANDS, slot, dtype=np.int32))
+    def add(self, slot: int, bands: bytes) -> None:
+        run = _sorted_run(self.keys(bands)[0], np.full(BANDS, slot, dtype=np.int32))
         while self._runs and len(self._runs[-1][0]) <= len(run[0]):
             keys, slots = self._runs.pop()
             run = _sorted_run(np.concatenate((keys, run[0])), np.concatenate((slots, run[1])))
         self._runs.append(run)
 
-    def candidates(self, minhash: bytes) -> set[int]:
-        keys = np.sort(self.keys(minhash)[0])  # sorted queries make numpy's binary search faster
+    def candidates(self, bands: bytes) -> set[int]:
+        keys = np.sort(self.keys(bands)[0])  # sorted queries make numpy's binary search faster
         found: set[int] = set()
         for run_keys, run_slots in self._runs:
             starts = np.searchsorted(run_keys, keys)
@@ -266,13 +292,15 @@ class StoryIndex:
     Not thread-safe; one writer at a time (the indexer holds the index lock).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, signatures: SignatureLoader | None = None) -> None:
+        """An empty index; ``signatures`` loads those of saved rows (see ``from_rows``)."""
         self._entries: dict[str, _Entry] = {}
+        self._signatures: dict[str, Signature] = {}  # known so far: assigned here, or loaded
+        self._load = signatures
         self._slots: list[str | None] = []  # slot -> article id; None once removed
         self._members: dict[str, list[str]] = {}  # story id -> article ids (lists: small, lean)
-        self._by_exact: dict[str, list[str]] = {}  # exact hash -> article ids
         self._buckets = _Buckets()
-        self._removed: list[StoryRow] = []  # saved rows removed since the last save
+        self._removed: list[str] = []  # saved rows removed since the last save
         self._added: dict[str, None] = {}  # ids added since the last save, in order
 
     def __len__(self) -> int:
@@ -286,9 +314,9 @@ class StoryIndex:
     def assign(self, article_id: str, sig: Signature) -> str:
         """Add (or replace) an article and return its story id.
 
-        It joins the story of an exact copy if there is one, else the story of its most
-        similar member at or above ``THRESHOLD`` whose numbers agree (ties: the lowest
-        article id), else it founds a story named after itself.
+        It joins the story of an exact copy if there is one (the one assigned first), else the
+        story of its most similar member at or above ``THRESHOLD`` whose numbers agree (ties:
+        the lowest article id), else it founds a story named after itself.
         """
         self.remove(article_id)
         story = self._matching_story(sig) or self._new_story_id(article_id)
@@ -305,43 +333,42 @@ class StoryIndex:
         entry = self._entries.pop(article_id, None)
         if entry is None:
             return
+        self._signatures.pop(article_id, None)
         if article_id in self._added:
             del self._added[article_id]  # never saved
         else:
-            self._removed.append(_row(article_id, entry))
+            self._removed.append(article_id)
         self._slots[entry.slot] = None
         members = self._members[entry.story]
         members.remove(article_id)
         if not members:
             del self._members[entry.story]
-        if not entry.signature.empty:
-            holders = self._by_exact[entry.signature.exact]
-            holders.remove(article_id)
-            if not holders:
-                del self._by_exact[entry.signature.exact]
 
     def _matching_story(self, sig: Signature) -> str | None:
+        """The story of the first-assigned exact copy of ``sig``, else of its most similar
+        LSH candidate that is the same story, if any. Exact copies have the same band hashes,
+        so both are among the articles sharing a band hash with it."""
         if sig.empty:
             return None
-        holders = self._by_exact.get(sig.exact)
-        if holders:
-            return self._entries[holders[0]].story
-        best = self._most_similar(sig)
-        return self._entries[best].story if best is not None else None
-
-    def _most_similar(self, sig: Signature) -> str | None:
-        """The most similar assigned article that is the same story as ``sig``, if any."""
-        ids = [self._slots[slot] for slot in self._buckets.candidates(sig.minhash)]
-        ids = sorted(article_id for article_id in ids if article_id is not None)
+        ids = sorted(filter(None, (self._slots[slot] for slot in self._buckets.candidates(band_hashes(sig)))))
         if not ids:
             return None
-        rows = _values(b"".join(self._entries[article_id].signature.minhash for article_id in ids))
+        sigs = self._signatures_of(ids)
+        holders = [article_id for article_id, other in zip(ids, sigs, strict=True) if other.exact == sig.exact]
+        if holders:
+            return self._entries[min(holders, key=lambda article_id: self._entries[article_id].slot)].story
+        # LSH candidates: those that share a whole band (not merely its hash)
+        near = (_bands(b"".join(other.minhash for other in sigs)) == _bands(sig.minhash)).any(axis=1).tolist()
+        ids, sigs = [i for i, n in zip(ids, near, strict=True) if n], [o for o, n in zip(sigs, near, strict=True) if n]
+        if not ids:
+            return None
+        rows = _values(b"".join(other.minhash for other in sigs))
         scores = np.count_nonzero(rows.reshape(len(ids), NUM_PERM) == _values(sig.minhash), axis=1)
         for best in np.argsort(-scores, kind="stable").tolist():  # ties: the lowest id first
             if scores[best] < THRESHOLD * NUM_PERM:
                 return None
-            if numbers_agree(sig, self._entries[ids[best]].signature):
-                return ids[best]
+            if numbers_agree(sig, sigs[best]):
+                return self._entries[ids[best]].story
         return None
 
     def _new_story_id(self, article_id: str) -> str:
@@ -358,13 +385,28 @@ class StoryIndex:
 
     def _add(self, article_id: str, story: str, sig: Signature) -> None:
         slot = len(self._slots)
+        bands = band_hashes(sig)
         self._slots.append(article_id)
         self._added[article_id] = None
-        self._entries[article_id] = _Entry(slot, story, sig)
+        self._entries[article_id] = _Entry(slot, story, bands)
+        self._signatures[article_id] = sig
         self._members.setdefault(story, []).append(article_id)
-        if not sig.empty:
-            self._by_exact.setdefault(sig.exact, []).append(article_id)
-            self._buckets.add(slot, sig.minhash)
+        if bands:
+            self._buckets.add(slot, bands)
+
+    def _signatures_of(self, ids: Sequence[str]) -> list[Signature]:
+        """The signatures of assigned articles, loading those of saved rows not known yet."""
+        missing = [article_id for article_id in ids if article_id not in self._signatures]
+        if missing:
+            if self._load is None:
+                raise KeyError(missing[0])
+            loaded = self._load(missing)
+            for article_id in missing:
+                sig = loaded[article_id]
+                if band_hashes(sig) != self._entries[article_id].bands:
+                    raise ValueError(f"the saved story row of {article_id!r} does not match its text")
+                self._signatures[article_id] = sig
+        return [self._signatures[article_id] for article_id in ids]
 
     # ----------------------------------------------------------------- queries
 
@@ -374,7 +416,9 @@ class StoryIndex:
 
     def signature_of(self, article_id: str) -> Signature:
         """The signature an article was assigned with; KeyError if it was never assigned."""
-        return self._entries[article_id].signature
+        if article_id not in self._entries:
+            raise KeyError(article_id)
+        return self._signatures_of([article_id])[0]
 
     def members(self, story_id: str) -> tuple[str, ...]:
         """The article ids of a story, sorted; empty for an unknown story."""
@@ -382,12 +426,13 @@ class StoryIndex:
 
     def stories(self, min_size: int = 2) -> list[Story]:
         """Every story with at least ``min_size`` members, largest first (then by id)."""
-        chosen = [(story, members) for story, members in self._members.items() if len(members) >= min_size]
+        chosen = [(story, sorted(members)) for story, members in self._members.items() if len(members) >= min_size]
         chosen.sort(key=lambda item: (-len(item[1]), item[0]))
-        return [Story(story, tuple(sorted(members)), self._pairs(sorted(members))) for story, members in chosen]
+        self._signatures_of([member for _, members in chosen if len(members) > 1 for member in members])  # one load
+        return [Story(story, tuple(members), self._pairs(members)) for story, members in chosen]
 
     def _pairs(self, members: list[str]) -> tuple[Pair, ...]:
-        signatures = [self._entries[member].signature for member in members]
+        signatures = self._signatures_of(members)
         return tuple(
             Pair(members[i], members[j], similarity(signatures[i], signatures[j]))
             for i in range(len(members))
@@ -400,58 +445,42 @@ class StoryIndex:
     def rows_needed(removed: Iterable[str], assigned: Iterable[tuple[str, Signature]]) -> StoryQuery:
         """The saved rows that ``remove`` of ``removed`` and ``assign`` of ``assigned`` can
         read, whatever their order: the articles themselves and their stories' members (a
-        story that loses its last member frees its id), their exact copies (the first holder
-        of an exact hash decides), the articles sharing an LSH band with a new signature, and
-        the stories named after an assigned id (``_new_story_id``). A ``StoryIndex`` of just
-        these rows assigns exactly as one of every row does."""
+        story that loses its last member frees its id), the articles sharing a band hash with
+        a new signature (its exact copies and LSH candidates among them), and the stories
+        named after an assigned id (``_new_story_id``). A ``StoryIndex`` of just these rows
+        assigns exactly as one of every row does."""
         assigned = list(assigned)
-        signatures = [sig for _, sig in assigned if not sig.empty]
-        keys = _Buckets.keys(b"".join(sig.minhash for sig in signatures)) if signatures else np.zeros(0)
         ids = frozenset(removed) | {article_id for article_id, _ in assigned}
         return StoryQuery(
             ids=ids,
-            exacts=frozenset(sig.exact for sig in signatures),
-            band_keys=frozenset(keys.ravel().tolist()),
+            band_hashes=frozenset(filter(None, (band_hashes(sig) for _, sig in assigned))),
             founders=frozenset(article_id for article_id, _ in assigned),
         )
 
     @classmethod
-    def from_rows(cls, rows: Iterable[StoryRow]) -> StoryIndex:
+    def from_rows(cls, rows: Iterable[StoryRow], signatures: SignatureLoader) -> StoryIndex:
         """The index of saved rows (in the order they were saved): all of them, or those
-        ``rows_needed`` asked for. Nothing counts as changed."""
-        index = cls()
-        live, minhashes = [], []
+        ``rows_needed`` asked for. Nothing counts as changed. A row keeps only its story and
+        band hashes: ``signatures`` loads the signatures of the articles a comparison needs."""
+        index = cls(signatures)
+        live, bands = [], []
         for slot, row in enumerate(rows):
-            sig = Signature(row.exact, row.minhash, row.numbers)
-            if len(row.minhash) != _HASH_BYTES or len(row.numbers) % 4 or row.id in index._entries:
+            if len(row.bands) not in (0, BAND_HASH_BYTES) or row.id in index._entries:
                 raise ValueError(f"bad story row {row.id!r}")
             index._slots.append(row.id)
-            index._entries[row.id] = _Entry(slot, row.story, sig)
+            index._entries[row.id] = _Entry(slot, row.story, row.bands)
             index._members.setdefault(row.story, []).append(row.id)
-            minhashes.append(row.minhash)
-            if not sig.empty:
-                index._by_exact.setdefault(row.exact, []).append(row.id)
+            if row.bands:
                 live.append(slot)
+                bands.append(row.bands)
         if live:
-            index._buckets = _bulk_buckets(b"".join(minhashes), live)
+            slots = np.array(live, dtype=np.int32)
+            index._buckets = _Buckets(_Buckets.keys(b"".join(bands)).ravel(), np.repeat(slots, BANDS))
         return index
 
     def take_changes(self) -> StoryChanges:
         """What to write to make the saved rows equal this index; then nothing is changed."""
-        added = tuple(_row(article_id, self._entries[article_id]) for article_id in self._added)
+        added = tuple(StoryRow(i, self._entries[i].story, self._entries[i].bands) for i in self._added)
         changes = StoryChanges(tuple(self._removed), added)
         self._removed, self._added = [], {}
         return changes
-
-
-def _row(article_id: str, entry: _Entry) -> StoryRow:
-    sig = entry.signature
-    keys = () if sig.empty else tuple(_Buckets.keys(sig.minhash)[0].tolist())
-    return StoryRow(article_id, entry.story, sig.exact, sig.minhash, sig.numbers, keys)
-
-
-def _bulk_buckets(minhashes: bytes, slots: Iterable[int]) -> _Buckets:
-    """Buckets for many signatures at once (one sort instead of thousands of merges)."""
-    slots = np.fromiter(slots, dtype=np.int32)
-    keys = _Buckets.keys(minhashes)[slots]
-    return _Buckets(keys.ravel(), np.repeat(slots, BANDS))

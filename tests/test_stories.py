@@ -59,9 +59,14 @@ def save(index: StoryIndex, directory: Path, generation: int = 1) -> None:
         state.write(generation, SIGNATURE_PARAMS, {}, index.take_changes())
 
 
-def reload(directory: Path) -> StoryIndex:
+def stored(bodies: dict[str, str]):
+    """A signature loader over the bodies an index holds (as the indexer's reads its stored fields)."""
+    return lambda ids: {article_id: signature(bodies[article_id]) for article_id in ids}
+
+
+def reload(directory: Path, bodies: dict[str, str]) -> StoryIndex:
     with IndexState(directory) as state:
-        return StoryIndex.from_rows(state.all_story_rows())
+        return StoryIndex.from_rows(state.all_story_rows(), stored(bodies))
 
 
 # --------------------------------------------------------------------------- signatures
@@ -144,11 +149,12 @@ def test_unrelated_articles_on_the_same_subject_stay_apart():
 
 
 def test_a_new_near_duplicate_joins_the_existing_story_and_keeps_its_id(tmp_path: Path):
-    index = index_of({**OTHERS, "original.txt": ORIGINAL, "maternity.txt": MATERNITY_PAY})
+    bodies = {**OTHERS, "original.txt": ORIGINAL, "maternity.txt": MATERNITY_PAY}
+    index = index_of(bodies)
     before = {article_id: index.story_of(article_id) for article_id in [*OTHERS, "original.txt", "maternity.txt"]}
     save(index, tmp_path)
 
-    later = reload(tmp_path)
+    later = reload(tmp_path, bodies)
     assert later.assign("rewrite.txt", signature(REWRITE)) == "original.txt"
     assert later.assign("copy.txt", signature(lightly_edited(MATERNITY_PAY))) == "maternity.txt"
     assert {article_id: later.story_of(article_id) for article_id in before} == before
@@ -166,14 +172,15 @@ def test_reassigning_an_article_replaces_it():
 
 
 def test_removing_the_founder_keeps_the_story_id(tmp_path: Path):
-    index = index_of({**OTHERS, "original.txt": ORIGINAL, "rewrite.txt": REWRITE, "copy.txt": ORIGINAL})
+    bodies = {**OTHERS, "original.txt": ORIGINAL, "rewrite.txt": REWRITE, "copy.txt": ORIGINAL}
+    index = index_of(bodies)
     index.remove("original.txt")
     index.remove("no-such-article.txt")
     assert index.story_of("rewrite.txt") == index.story_of("copy.txt") == "original.txt"
     assert "original.txt" not in index
 
     save(index, tmp_path)
-    loaded = reload(tmp_path)
+    loaded = reload(tmp_path, bodies)
     assert loaded.members("original.txt") == ("copy.txt", "rewrite.txt")
     assert all(loaded.story_of(article_id) == article_id for article_id in OTHERS)
     # The founder comes back as something else: the living story keeps the id, it gets another.
@@ -190,9 +197,10 @@ def test_an_emptied_story_frees_its_id():
 
 
 def test_round_trip_keeps_signatures_and_stories(tmp_path: Path):
-    index = index_of({**OTHERS, "original.txt": ORIGINAL, "rewrite.txt": REWRITE, "empty.txt": ""})
+    bodies = {**OTHERS, "original.txt": ORIGINAL, "rewrite.txt": REWRITE, "empty.txt": ""}
+    index = index_of(bodies)
     save(index, tmp_path)
-    loaded = reload(tmp_path)
+    loaded = reload(tmp_path, bodies)
     assert len(loaded) == len(index)
     assert loaded.stories() == index.stories()
     assert loaded.signature_of("rewrite.txt") == signature(REWRITE)
@@ -207,11 +215,12 @@ def test_only_changes_are_written_and_the_saved_state_follows_them(tmp_path: Pat
     index.assign("rewrite.txt", signature(MATERNITY_PAY))  # replaced: its old row goes
     index.assign("copy.txt", signature(lightly_edited(ORIGINAL)))
     changes = index.take_changes()
-    assert [row.id for row in changes.removed] == ["bbc/sport/001.txt", "rewrite.txt"]
+    assert list(changes.removed) == ["bbc/sport/001.txt", "rewrite.txt"]
     assert [row.id for row in changes.added] == ["rewrite.txt", "copy.txt"]
     with IndexState(tmp_path) as state:
         state.write(2, SIGNATURE_PARAMS, {}, changes)
-    loaded = reload(tmp_path)
+    bodies = {**OTHERS, "original.txt": ORIGINAL, "rewrite.txt": MATERNITY_PAY, "copy.txt": lightly_edited(ORIGINAL)}
+    loaded = reload(tmp_path, bodies)
     assert loaded.stories() == index.stories() and len(loaded) == len(index)
     assert loaded.assign("again.txt", signature(ORIGINAL)) == index.assign("again.txt", signature(ORIGINAL))
 
@@ -226,16 +235,17 @@ def test_the_rows_an_update_needs_assign_exactly_as_the_whole_state(tmp_path: Pa
     whole.remove("original.txt")  # the story "original.txt" lives on without its founder
     save(whole, tmp_path)
     removed = ["sexism.txt", "bbc/tech/001.txt"]
-    assigned = [
-        ("original.txt", signature("Back as something else: an unrelated article reusing the id.")),
-        ("edited.txt", signature(lightly_edited(ORIGINAL))),
-        ("maternity.txt", signature(CAREER_SEXISM)),  # changed
-        ("sexism.txt", signature(CAREER_SEXISM)),  # removed above, back again
-        ("new.txt", signature("A story nobody has told before, in a few words.")),
-        ("empty.txt", signature("")),
-    ]
+    texts = {
+        "original.txt": "Back as something else: an unrelated article reusing the id.",
+        "edited.txt": lightly_edited(ORIGINAL),
+        "maternity.txt": CAREER_SEXISM,  # changed
+        "sexism.txt": CAREER_SEXISM,  # removed above, back again
+        "new.txt": "A story nobody has told before, in a few words.",
+        "empty.txt": "",
+    }
+    assigned = [(article_id, signature(text)) for article_id, text in texts.items()]
     with IndexState(tmp_path) as state:
-        some = StoryIndex.from_rows(state.story_rows(StoryIndex.rows_needed(removed, assigned)))
+        some = StoryIndex.from_rows(state.story_rows(StoryIndex.rows_needed(removed, assigned)), stored(bodies))
     assert len(some) < len(whole)
     for article_id in removed:
         some.remove(article_id)
@@ -245,7 +255,8 @@ def test_the_rows_an_update_needs_assign_exactly_as_the_whole_state(tmp_path: Pa
     assert stories[0][0] == "original.txt~2" and stories[1][0] == "original.txt"
     with IndexState(tmp_path) as state:
         state.write(2, SIGNATURE_PARAMS, {}, some.take_changes())
-    assert reload(tmp_path).stories() == whole.stories()
+    now = {**bodies, **texts}
+    assert reload(tmp_path, now).stories() == whole.stories()
 
 
 def test_a_state_from_another_generation_is_stale(tmp_path: Path):
@@ -279,3 +290,74 @@ def test_signatures_do_not_depend_on_the_process():
         for seed in ("1", "2")
     }
     assert runs == {signature(ORIGINAL).minhash.hex()}
+
+
+FORMAT_1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE files (id TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE articles (slot INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, story TEXT NOT NULL, exact TEXT NOT NULL,
+                       minhash BLOB NOT NULL, numbers BLOB NOT NULL);
+CREATE TABLE bands (key INTEGER NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (key, slot)) WITHOUT ROWID;
+"""
+
+
+def test_a_state_of_the_previous_format_is_rebuilt_and_updates_go_on(make_corpus, tmp_path: Path):
+    """A state file written by the previous version (signatures and band keys saved, format 1)
+    is emptied and rebuilt from the index by the next update; stories come out the same."""
+    import sqlite3
+
+    from newsearch import index_corpus, open_index
+
+    corpus = make_corpus({"original.txt": f"Original\n\n{ORIGINAL}", **{f"other-{n}.txt": f"Other\n\n{b}" for n, b in enumerate(OTHERS.values())}})
+    index = tmp_path / "index"
+    index_corpus(corpus, index, analyse=False, semantic=False)
+    with IndexState(index) as state:
+        generation = state._meta()["generation"]
+    (index / "state.sqlite3").unlink()
+    with sqlite3.connect(index / "state.sqlite3") as old:
+        old.executescript(FORMAT_1)
+        old.executemany("INSERT INTO meta VALUES (?, ?)", [("format", "1"), ("generation", generation), ("signature", SIGNATURE_PARAMS)])
+        old.execute("INSERT INTO articles VALUES (1, 'original.txt', 'original.txt', 'x', ?, x'')", (bytes(512),))
+    with IndexState(index) as state:  # opened by this version: emptied, not current
+        assert not state.is_current(int(generation)) and state.all_story_rows() == []
+    (corpus / "rewrite.txt").write_text(f"Rewrite\n\n{REWRITE}", encoding="utf-8")
+    index_corpus(corpus, index, analyse=False, semantic=False)
+    with open_index(index) as opened:
+        assert [(group.id, [v.id for v in group.versions]) for group in opened.stories()] == [
+            ("original.txt", ["original.txt", "rewrite.txt"])
+        ]
+    with IndexState(index) as state:
+        assert {row.id: row.story for row in state.all_story_rows()}["rewrite.txt"] == "original.txt"
+
+
+def test_the_state_keeps_band_hashes_not_signatures(tmp_path: Path):
+    """What a saved story row costs: its id, its story only when another article founded it,
+    and 128 bytes of band hashes (the 512-byte MinHash is computed again from the text)."""
+    import sqlite3
+
+    save(index_of({"original.txt": ORIGINAL, "rewrite.txt": REWRITE, "empty.txt": ""}), tmp_path)
+    with sqlite3.connect(tmp_path / "state.sqlite3") as connection:
+        rows = connection.execute("SELECT id, story, length(bands) FROM articles ORDER BY slot").fetchall()
+    assert rows == [("original.txt", None, 128), ("rewrite.txt", "original.txt", 128), ("empty.txt", None, 0)]
+
+
+def test_a_state_written_from_scratch_is_packed_when_closed(tmp_path: Path):
+    """A full build writes the state in bulk, a batch per commit; closing it packs the pages
+    (bulk-written B-tree pages are left about a tenth empty)."""
+    import random
+    import sqlite3
+
+    from newsearch.state import ManifestEntry, StoryChanges, StoryRow
+
+    rng = random.Random(1)
+    rows = [StoryRow(f"{n}.txt", f"{n}.txt", rng.randbytes(128)) for n in range(4000)]
+    with IndexState(tmp_path) as state:
+        for batch, start in enumerate(range(0, len(rows), 1000)):
+            chunk = rows[start : start + 1000]
+            manifest = {row.id: ManifestEntry(100, 1, rng.randbytes(32).hex()) for row in chunk}
+            state.write(batch + 1, SIGNATURE_PARAMS, manifest, StoryChanges((), tuple(chunk)), replace=batch == 0)
+    with sqlite3.connect(tmp_path / "state.sqlite3") as connection:
+        unused, size = connection.execute("SELECT sum(unused), sum(pgsize) FROM dbstat").fetchone()
+    assert unused / size < 0.07  # written in bulk and not packed: 0.12
+    with IndexState(tmp_path) as state:
+        assert [row.id for row in state.all_story_rows()] == [row.id for row in rows] and len(state.manifest()) == 4000
