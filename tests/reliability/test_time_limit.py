@@ -71,15 +71,22 @@ def test_too_slow_is_a_query_error_and_the_default_limit_is_documented(index):
 
 
 def test_whooshs_collector_stops_at_the_deadline(index, monkeypatch):
-    """Queries Whoosh scores itself (a phrase here) are collected under the deadline too."""
+    """Queries Whoosh scores itself (a phrase here) are collected under the deadline too: the
+    collector reads the clock every ``CHECK_EVERY`` matches (here every match)."""
     from whoosh import collectors
 
+    collected = []
     real = collectors.UnlimitedCollector.collect
-    monkeypatch.setattr(collectors.UnlimitedCollector, "collect", lambda self, n: time.sleep(0.1) or real(self, n))
+    monkeypatch.setattr(time_limit, "CHECK_EVERY", 1)
+    monkeypatch.setattr(
+        collectors.UnlimitedCollector, "collect", lambda self, n: collected.append(n) or time.sleep(0.1) or real(self, n)
+    )
     with newsearch.open_index(index) as ix:
         assert ix.search('"the harbour"', time_limit=None).total == 8
+        collected.clear()
         with pytest.raises(newsearch.QueryTooSlow):
             ix.search('"the harbour"', time_limit=0.25)
+        assert len(collected) < 8
 
 
 def test_nested_limits_keep_the_sooner_deadline():
