@@ -577,7 +577,7 @@ class Index:
         from .quote_search import find_quotes
 
         with limited(time_limit):
-            return self._reading(lambda _: find_quotes(self._whoosh, text, speaker, str(self.corpus), limit))
+            return self._with_latest(lambda searcher: find_quotes(searcher, text, speaker, str(self.corpus), limit))
 
     def stories(self, *, min_size: int = 2, changed: Sequence[ChangeKind] = ()) -> list[StoryGroup]:
         """Stories (near-duplicate groups) with at least ``min_size`` articles, largest first,

@@ -17,55 +17,52 @@ from . import time_limit
 from .models import Quote, QuoteHit, Span
 from .nlp import Analysis
 from .passages import Match, mark
-from .search import ParsedQuery, check_expansion, parse_query, path_of, weighting
+from .search import ParsedQuery, check_expansion, parse_query, path_of
 
 QUOTE_FIELDS = frozenset({"quotes", "body"})
 
 
-def find_quotes(
-    whoosh_index, text: str | None, speaker: str | None, corpus: str, limit: int
-) -> tuple[QuoteHit, ...]:
+def find_quotes(searcher, text: str | None, speaker: str | None, corpus: str, limit: int) -> tuple[QuoteHit, ...]:
     """Up to ``limit`` quotes matching ``text`` (query syntax, over the quote text) and said by
-    ``speaker`` (words of the name, any order), best articles first, then in article order."""
-    schema = whoosh_index.schema
-    parsed = parse_query(text, schema) if text else None
+    ``speaker`` (words of the name, any order), best articles first, then in article order, as
+    ``searcher`` (the open ``Index``'s, its files checked) finds them."""
+    parsed = parse_query(text, searcher.schema) if text else None
     article_query = _article_query(parsed, speaker)
     found: list[QuoteHit] = []
-    with whoosh_index.searcher(weighting=weighting()) as searcher:
-        if parsed is not None and parsed.query is not None:
-            check_expansion(searcher, _onto_quotes(parsed.query))
-        # Articles in the order their quotes are listed in: once ``limit`` quotes are found,
-        # every quote of a later article ranks below them, so it is not marked at all (marking
-        # every article a broad query matches took seconds).
-        ranked = sorted(
-            ((round(float(result.score), 6), result.fields()) for result in time_limit.search_all(searcher, article_query)),
-            key=lambda pair: (-pair[0], pair[1]["id"]),
-        )
-        for score, stored in ranked:
-            if len(found) >= limit:
-                break
-            time_limit.check()
-            matches = mark(stored["body"], parsed.body_patterns) if parsed else []
-            for quote in Analysis.from_json(stored.get("analysis")).quotes:
-                if quote.is_scare_quote() or not _said_by(quote, speaker):
-                    continue
-                highlights = _matches_inside(matches, quote, len(parsed.body_patterns) if parsed else 0)
-                if highlights is None:
-                    continue
-                found.append(
-                    QuoteHit(
-                        quote=quote,
-                        article_id=stored["id"],
-                        path=path_of(stored, corpus),
-                        title=stored["title"],
-                        score=score,
-                        span_text=stored["body"][quote.start : quote.end],
-                        highlights=highlights,
-                        date=stored.get("published") or None,
-                        source=stored.get("source") or None,
-                        why=explain_attribution(quote),
-                    )
+    if parsed is not None and parsed.query is not None:
+        check_expansion(searcher, _onto_quotes(parsed.query))
+    # Articles in the order their quotes are listed in: once ``limit`` quotes are found,
+    # every quote of a later article ranks below them, so it is not marked at all (marking
+    # every article a broad query matches took seconds).
+    ranked = sorted(
+        ((round(float(result.score), 6), result.fields()) for result in time_limit.search_all(searcher, article_query)),
+        key=lambda pair: (-pair[0], pair[1]["id"]),
+    )
+    for score, stored in ranked:
+        if len(found) >= limit:
+            break
+        time_limit.check()
+        matches = mark(stored["body"], parsed.body_patterns) if parsed else []
+        for quote in Analysis.from_json(stored.get("analysis")).quotes:
+            if quote.is_scare_quote() or not _said_by(quote, speaker):
+                continue
+            highlights = _matches_inside(matches, quote, len(parsed.body_patterns) if parsed else 0)
+            if highlights is None:
+                continue
+            found.append(
+                QuoteHit(
+                    quote=quote,
+                    article_id=stored["id"],
+                    path=path_of(stored, corpus),
+                    title=stored["title"],
+                    score=score,
+                    span_text=stored["body"][quote.start : quote.end],
+                    highlights=highlights,
+                    date=stored.get("published") or None,
+                    source=stored.get("source") or None,
+                    why=explain_attribution(quote),
                 )
+            )
     found.sort(key=lambda hit: (-hit.score, hit.article_id, hit.quote.start))
     return tuple(found[:limit])
 

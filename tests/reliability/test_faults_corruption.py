@@ -192,3 +192,19 @@ def test_an_index_deleted_while_open_says_so_and_its_rebuild_is_seen(intact, tmp
         newsearch.index_corpus(corpus, index, analyse=False)
         assert ix.health().generation == before  # the same number, another index
         assert ix.search("harbour", limit=1).total == len(list(corpus.glob("*.txt")))
+
+
+def test_quote_search_reads_the_checked_generation_as_searches_do(intact, tmp_path, monkeypatch):
+    """Regression: ``Index.quotes`` opened a searcher of its own on the newest generation, whose
+    files were never checked against their checksums."""
+    from newsearch import checksums
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(intact["corpus"], corpus)
+    newsearch.index_corpus(corpus, index, analyse=False)
+    with newsearch.open_index(index) as ix:
+        (corpus / "new.txt").write_text("Harbour news\n\nThe harbour opened again.\n", encoding="utf-8")
+        newsearch.index_corpus(corpus, index, analyse=False)  # a new generation, not yet opened
+        monkeypatch.setattr(checksums, "verify", lambda path, segment_ids: sorted(segment_ids)[:1])
+        with pytest.raises(newsearch.IndexDamaged, match="does not match its checksum"):
+            ix.quotes("harbour")
